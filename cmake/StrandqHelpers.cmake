@@ -1,0 +1,20 @@
+# Shared build settings: warning flags, sanitizer modes and the strandq_test() helper.
+
+# Warnings are errors everywhere.
+function(strandq_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+endfunction()
+
+# strandq_test(<dir/name> LIBS <libs...> [LABELS <labels...>])
+# Builds tests/<dir/name>.cc into one executable and registers each TEST with CTest.
+function(strandq_test path)
+  cmake_parse_arguments(ARG "" "" "LIBS;LABELS" ${ARGN})
+  get_filename_component(name ${path} NAME)
+  add_executable(${name} ${PROJECT_SOURCE_DIR}/tests/${path}.cc)
+  strandq_warnings(${name})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)
+  gtest_discover_tests(${name}
+    PROPERTIES LABELS "${ARG_LABELS}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()

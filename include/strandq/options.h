@@ -1,0 +1,49 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "strandq/event.h"
+
+namespace strandq {
+
+// Which ready account a worker gets next.
+enum class Policy {
+  kLongest,  // most pending events first, ties to the oldest head: optimal makespan on backlogs
+  kOldest,   // oldest head event first: lowest worst-case latency
+};
+
+// What happens to a strand once one of its events is dead-lettered.
+enum class OnDead {
+  kSkip,  // the strand goes on with its next event
+  kPark,  // the strand stops until an operator replays or purges the dead event
+};
+
+std::string_view PolicyName(Policy policy);
+std::optional<Policy> ParsePolicy(std::string_view name);
+std::string_view OnDeadName(OnDead on_dead);
+std::optional<OnDead> ParseOnDead(std::string_view name);
+
+// Engine settings shared by every store. Defaults are DESIGN.md's.
+struct EngineOptions {
+  Policy policy = Policy::kLongest;
+  // A lease not extended within this time expires; its event is delivered again.
+  std::chrono::nanoseconds lease_ttl = std::chrono::seconds(30);
+  // Grants of one event (including lease expiries) before it is dead-lettered. >= 1.
+  uint32_t max_attempts = 5;
+  // Retry delay after the n-th failed attempt: min(base * 2^(n-1), max), then multiplied by a
+  // random factor in [0.5, 1.0] (jitter).
+  std::chrono::nanoseconds retry_backoff = std::chrono::milliseconds(100);
+  std::chrono::nanoseconds retry_backoff_max = std::chrono::seconds(30);
+  OnDead on_dead = OnDead::kSkip;
+  size_t max_payload_bytes = kDefaultMaxPayloadBytes;
+};
+
+// OK if the options are usable, else InvalidArgument naming the first bad field.
+Status ValidateEngineOptions(const EngineOptions& options);
+
+}  // namespace strandq

@@ -1,0 +1,140 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strandq/clock.h"
+#include "strandq/event.h"
+#include "strandq/options.h"
+#include "strandq/result.h"
+#include "strandq/status.h"
+
+namespace strandq {
+
+// A worker's exclusive right to the head event of one account, until `deadline_ns`.
+struct Lease {
+  Event event;               // the head event of event.account
+  uint64_t token = 0;        // fencing number; grows with every grant for the account
+  int64_t deadline_ns = 0;   // on the store's monotonic clock; Extend moves it
+};
+
+// What a handler made of one attempt.
+struct Outcome {
+  enum class Kind { kAck, kNack };
+  Kind kind = Kind::kAck;
+  std::string error;  // why, for kNack
+
+  static Outcome Ack() { return {}; }
+  static Outcome Nack(std::string error) { return {Kind::kNack, std::move(error)}; }
+  bool acked() const { return kind == Kind::kAck; }
+};
+
+// What Complete did with the event.
+enum class Disposition {
+  kAcked,     // done and removed
+  kRetrying,  // stays at the head; the account is ready again after a backoff
+  kDead,      // moved to the dead-letter list
+};
+
+struct CompleteResult {
+  Disposition disposition = Disposition::kAcked;
+  std::optional<Lease> next;  // the next lease, when claim_next was asked and one was ready
+};
+
+// A dead-lettered event with the reason it died.
+struct DeadLetter {
+  Event event;          // attempt = the number of attempts it had
+  std::string error;    // the last error
+  int64_t dead_ns = 0;  // CLOCK_REALTIME when it died
+};
+
+// A snapshot of the store's counters. Gauges are exact at the instant of the snapshot.
+struct StoreStats {
+  // Gauges.
+  uint64_t pending = 0;   // events in strands, including the heads in flight
+  uint64_t accounts = 0;  // accounts with pending events
+  uint64_t ready = 0;     // accounts waiting for a worker
+  uint64_t leased = 0;    // accounts (= events) in flight
+  uint64_t delayed = 0;   // accounts waiting out a retry backoff
+  uint64_t parked = 0;    // accounts stopped by a dead letter (OnDead::kPark)
+  uint64_t dead = 0;      // events in the dead-letter list
+  // Totals since the store was created.
+  uint64_t enqueued = 0;
+  uint64_t acked = 0;
+  uint64_t nacked = 0;        // nacks that led to a retry or a dead letter
+  uint64_t expired = 0;       // leases that ran out
+  uint64_t dead_lettered = 0;
+
+  // True when no event can be delivered now or later without new input: nothing ready,
+  // leased or delayed (parked strands may still hold events).
+  bool drained() const { return ready == 0 && leased == 0 && delayed == 0; }
+};
+
+// DESIGN
+// A Store holds strands, the FIFO of pending events of each account. Only the head of a
+// strand can be leased, and only to one worker at a time, so per-account order is acceptance
+// order and at most one event of an account is in flight. A lease is valid until its
+// deadline: ack, nack and extend after that, or with a token that is not the current one,
+// are refused with kLeaseLost and change nothing, so a stalled worker can never remove or
+// reorder another worker's event. An expired lease makes its account ready again and the
+// event is delivered again with attempt + 1 (at-least-once). Events are dead-lettered when
+// their attempt count reaches max_attempts and they fail (nack or expiry) once more.
+//
+// Thread safety: every method may be called from any thread at the same time.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Appends the batch in order, atomically: either every event is accepted or none is.
+  // InvalidArgument for a bad account (naming its index); TooLarge for a payload over the
+  // limit; Unavailable if the backend cannot be reached.
+  virtual Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) = 0;
+
+  // Leases up to `max` ready accounts, chosen by the policy. When none is ready, blocks up to
+  // `wait` until one is (zero: never blocks). Returns an empty vector on time-out or after
+  // Interrupt(). Never polls: a waiting caller is woken by the change that made work ready.
+  virtual Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) = 0;
+
+  // Settles the lease with the outcome and, if `claim_next`, leases the next ready account in
+  // the same step (possibly the same account). kLeaseLost if the lease is no longer valid.
+  virtual Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
+                                          bool claim_next) = 0;
+
+  // Moves the lease's deadline to now + lease_ttl and stores it in `lease`. kLeaseLost if the
+  // lease is no longer valid.
+  virtual Status Extend(Lease& lease) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+
+  // Dead letters, oldest first, at most `limit`.
+  virtual Result<std::vector<DeadLetter>> ListDead(size_t limit) = 0;
+  // Moves dead events (by id) back into their strands with attempt 0: at the head of the
+  // account, or at its tail if `at_tail`. Unparks their accounts. Returns how many moved.
+  virtual Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool at_tail) = 0;
+  // Deletes dead events by id (all of them if `ids` is empty) and unparks their accounts.
+  // Returns how many were deleted.
+  virtual Result<size_t> PurgeDead(std::span<const uint64_t> ids) = 0;
+
+  // Wakes every Claim blocked now and makes later Claims (and claim_next) return no lease at
+  // once. Complete and Extend keep working, so in-flight events can finish. Irreversible.
+  virtual void Interrupt() = 0;
+};
+
+// Opens a store by URL: "mem:" (the embedded store) or, when built in, "redis://...".
+// InvalidArgument for a URL it does not understand. `clock` (not owned, may be null for the
+// system clock) drives leases and delays of the embedded store.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptions& options,
+                                         Clock* clock = nullptr);
+
+// The embedded, in-process store.
+std::unique_ptr<Store> NewMemoryStore(const EngineOptions& options, Clock* clock = nullptr);
+
+}  // namespace strandq

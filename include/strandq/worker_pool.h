@@ -1,0 +1,76 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "strandq/event_log.h"
+#include "strandq/handler.h"
+#include "strandq/status.h"
+#include "strandq/store.h"
+
+namespace strandq {
+
+struct PoolOptions {
+  // Concurrent slots: how many events this pool handles at once. >= 1.
+  size_t workers = 1;
+  // Threads running the I/O loop (handlers' Start, completions, store calls). 0 = one per core.
+  size_t threads = 0;
+  // Leases are extended every lease_ttl / 3 while their handler runs. Must match the store's.
+  std::chrono::nanoseconds lease_ttl = std::chrono::seconds(30);
+  // The `worker` field of log lines is "<worker_id>:<slot>". Empty = "<hostname>:<pid>".
+  std::string worker_id;
+  // Return from Run once the store is drained (the `run` job). Otherwise run until Stop().
+  bool stop_when_drained = false;
+  // Longest a free slot waits in one Claim call before looking again.
+  std::chrono::nanoseconds claim_wait = std::chrono::seconds(1);
+};
+
+// Live counters of a pool, readable at any time from any thread.
+struct PoolProgress {
+  uint64_t acked = 0;
+  uint64_t nacked = 0;   // attempts nacked (retried or dead)
+  uint64_t dead = 0;
+  uint64_t lost = 0;     // attempts whose lease was lost before completion
+  uint64_t in_flight = 0;
+};
+
+// DESIGN
+// A WorkerPool runs `workers` slots over one Store in this process without a thread per slot:
+// slots are states driven by an asio I/O loop on `threads` threads. A free slot is filled by
+// one claimer thread that blocks in Store::Claim (never polls). When a handler finishes, the
+// slot completes its lease and claims the next in the same store call, so a busy pool talks to
+// the store once per event. While a handler runs, one pool-wide ticker extends leases every
+// lease_ttl / 3; a lease found lost makes its attempt end as `lost`, never acked. Each attempt
+// is written to the LogSink when it ends.
+//
+// Stop() (thread-safe, callable from a signal watcher) stops claiming; events in flight finish
+// and are completed without claiming more; Run then flushes the log and returns.
+class WorkerPool {
+ public:
+  // `store`, `handler` and `log` (may be null) must outlive the pool.
+  WorkerPool(Store& store, Handler& handler, LogSink* log, PoolOptions options);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Runs until Stop() or, with stop_when_drained, until the store is drained and no slot is
+  // busy. Returns the first store error that made it stop (Unavailable...), else OK.
+  Status Run();
+
+  void Stop();
+
+  PoolProgress Progress() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "<hostname>:<pid>".
+std::string DefaultWorkerId();
+
+}  // namespace strandq
