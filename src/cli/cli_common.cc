@@ -1,1 +1,99 @@
-// placeholder
+// Copyright 2026 The strandq Authors.
+#include "cli/cli_common.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "strandq/duration.h"
+
+namespace strandq::cli {
+namespace {
+
+Result<size_t> ParseCount(std::string_view text) {
+  size_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
+    return Status::InvalidArgument("'" + std::string(text) + "' is not a whole number");
+  }
+  return value;
+}
+
+}  // namespace
+
+void PrintError(const Status& status) {
+  std::fprintf(stderr, "strandq: error: %s\n", status.message().c_str());
+}
+
+void EngineFlags::Register(CLI::App& app) {
+  app.add_option("--store", store, "Store URL: mem: (embedded)")->capture_default_str();
+  app.add_option("--policy", policy, "Dispatch policy: longest|oldest")->capture_default_str();
+  app.add_option("--lease-ttl", lease_ttl, "Lease time-to-live; extended every third of it")
+      ->capture_default_str();
+  app.add_option("--max-attempts", max_attempts, "Attempts before an event is dead-lettered")
+      ->capture_default_str();
+  app.add_option("--retry-backoff", retry_backoff,
+                 "Base retry delay (doubles per attempt, capped at 30s, with jitter)")
+      ->capture_default_str();
+  app.add_option("--on-dead", on_dead, "After a dead letter: skip (go on) or park the account")
+      ->capture_default_str();
+}
+
+Result<EngineOptions> EngineFlags::Resolve() const {
+  EngineOptions options;
+  auto parsed_policy = ParsePolicy(policy);
+  if (!parsed_policy) {
+    return Status::InvalidArgument("--policy must be longest or oldest, not '" + policy + "'");
+  }
+  options.policy = *parsed_policy;
+  auto parsed_on_dead = ParseOnDead(on_dead);
+  if (!parsed_on_dead) {
+    return Status::InvalidArgument("--on-dead must be skip or park, not '" + on_dead + "'");
+  }
+  options.on_dead = *parsed_on_dead;
+  auto ttl = ParseDuration(lease_ttl);
+  if (!ttl.ok()) return ttl.status().Prefixed("--lease-ttl");
+  options.lease_ttl = *ttl;
+  auto backoff = ParseDuration(retry_backoff);
+  if (!backoff.ok()) return backoff.status().Prefixed("--retry-backoff");
+  options.retry_backoff = *backoff;
+  if (options.retry_backoff > options.retry_backoff_max) {
+    options.retry_backoff_max = options.retry_backoff;
+  }
+  options.max_attempts = max_attempts;
+  Status valid = ValidateEngineOptions(options);
+  if (!valid.ok()) return valid;
+  return options;
+}
+
+void WorkloadFlags::Register(CLI::App& app, bool with_input) {
+  app.add_option("--events", events, "Events to generate")->capture_default_str();
+  app.add_option("--accounts", accounts, "Accounts to draw from")->capture_default_str();
+  app.add_option("--batch", batch, "Run length per account pick, MIN-MAX")->capture_default_str();
+  app.add_option("--seed", seed, "Generator seed")->capture_default_str();
+  app.add_option("--payload-bytes", payload_bytes, "Random payload bytes per event")
+      ->capture_default_str();
+  if (with_input) {
+    app.add_option("--input", input, "Read the workload from a CSV (account,seq[,payload])");
+  }
+}
+
+Result<std::vector<WorkloadEvent>> WorkloadFlags::Load() const {
+  if (!input.empty()) return ReadWorkloadCsv(input);
+  SeedOptions options;
+  options.events = events;
+  options.accounts = accounts;
+  options.seed = seed;
+  options.payload_bytes = payload_bytes;
+  const size_t dash = batch.find('-');
+  auto lo = ParseCount(batch.substr(0, dash));
+  auto hi = dash == std::string::npos ? lo : ParseCount(batch.substr(dash + 1));
+  if (!lo.ok() || !hi.ok() || *lo == 0 || *lo > *hi) {
+    return Status::InvalidArgument("--batch must be MIN-MAX with 1 <= MIN <= MAX, not '" + batch +
+                                   "'");
+  }
+  options.batch_min = *lo;
+  options.batch_max = *hi;
+  return GenerateSeedWorkload(options);
+}
+
+}  // namespace strandq::cli

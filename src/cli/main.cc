@@ -1,1 +1,42 @@
-// placeholder
+// Copyright 2026 The strandq Authors.
+// The strandq command: dispatches to one subcommand. Exit codes: 0 OK, 1 failed (verification
+// or processing), 2 bad usage or input (nothing processed), 130 interrupted.
+
+#include <csignal>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_common.h"
+#include "cli/generate_command.h"
+#include "cli/run_command.h"
+#include "cli/verify_command.h"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error value, not a death
+
+  CLI::App app{
+      "strandq: processes events of many accounts in parallel, each account's events strictly "
+      "in order"};
+  app.require_subcommand(1);
+  strandq::cli::RunCommand run(app);
+  strandq::cli::VerifyCommand verify(app);
+  strandq::cli::GenerateCommand generate(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "strandq: error: %s\n", e.what());
+    std::fprintf(stderr, "Run 'strandq --help' or 'strandq SUBCOMMAND --help' for usage.\n");
+    return strandq::cli::kExitUsage;
+  }
+
+  if (run.selected()) return run.Execute();
+  if (verify.selected()) return verify.Execute();
+  if (generate.selected()) return generate.Execute();
+  return strandq::cli::kExitUsage;
+}

@@ -1,1 +1,107 @@
-// placeholder
+// Copyright 2026 The strandq Authors.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "runtime/shipped_handlers.h"
+
+extern char** environ;
+
+namespace strandq {
+namespace {
+
+// Owns a pipe's two ends; closes what is still open.
+struct Pipe {
+  int fds[2] = {-1, -1};
+  ~Pipe() {
+    for (int fd : fds) {
+      if (fd >= 0) close(fd);
+    }
+  }
+  void CloseEnd(int i) {
+    if (fds[i] >= 0) close(fds[i]);
+    fds[i] = -1;
+  }
+};
+
+// Runs `/bin/sh -c command` per event with the payload on stdin. Written on posix_spawn
+// directly: Boost.Process is not part of our dependency set, and this needs only a pipe.
+class ExecHandler final : public BlockingHandler {
+ public:
+  ExecHandler(std::string command, size_t threads)
+      : BlockingHandler(threads), command_(std::move(command)) {}
+
+  Outcome Handle(const Event& event) override {
+    Pipe in;
+    if (pipe2(in.fds, O_CLOEXEC) != 0) return Outcome::Nack(Errno("pipe"));
+
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+    env_strings.push_back("STRANDQ_EVENT_ID=" + std::to_string(event.id));
+    env_strings.push_back("STRANDQ_ACCOUNT=" + event.account);
+    env_strings.push_back("STRANDQ_SEQ=" + std::to_string(event.seq));
+    env_strings.push_back("STRANDQ_ATTEMPT=" + std::to_string(event.attempt));
+    std::vector<char*> envp;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+
+    std::string sh = "/bin/sh", dash_c = "-c", cmd = command_;
+    char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in.fds[0], STDIN_FILENO);
+    pid_t pid = -1;
+    int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) return Outcome::Nack(std::string("spawn /bin/sh: ") + std::strerror(rc));
+    in.CloseEnd(0);
+
+    // A child that exits without reading its stdin makes write fail with EPIPE (SIGPIPE is
+    // ignored by the strandq binary); that is not an error of the event.
+    const std::string& payload = event.payload;
+    size_t written = 0;
+    while (written < payload.size()) {
+      ssize_t n = write(in.fds[1], payload.data() + written, payload.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
+    }
+    in.CloseEnd(1);
+
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) return Outcome::Nack(Errno("waitpid"));
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Outcome::Ack();
+    if (WIFEXITED(status)) {
+      return Outcome::Nack("command exited with status " + std::to_string(WEXITSTATUS(status)));
+    }
+    if (WIFSIGNALED(status)) {
+      return Outcome::Nack("command killed by signal " + std::to_string(WTERMSIG(status)));
+    }
+    return Outcome::Nack("command ended abnormally");
+  }
+
+ private:
+  static std::string Errno(const char* what) {
+    return std::string(what) + ": " + std::strerror(errno);
+  }
+
+  const std::string command_;
+};
+
+}  // namespace
+
+std::unique_ptr<Handler> NewExecHandler(std::string command, size_t threads) {
+  return std::make_unique<ExecHandler>(std::move(command), threads);
+}
+
+}  // namespace strandq

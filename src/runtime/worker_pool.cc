@@ -1,1 +1,358 @@
-// placeholder
+// Copyright 2026 The strandq Authors.
+#include "strandq/worker_pool.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "strandq/clock.h"
+#include "util/hostname.h"
+
+// DESIGN
+// Slots are plain structs, not threads. A slot's life: the claimer thread takes it from the
+// free list with a lease and posts StartSlot to the I/O loop; the handler runs; its Completion
+// lands in FinishSlot, which settles the lease and asks the store for the next one in the same
+// call; with a next lease the slot starts again at once, otherwise it goes back to the free
+// list and the claimer (blocked in Store::Claim, woken by the store) refills it. A handler that
+// completes inside Start (noop) is looped over, not recursed into, and after kMaxInlineRuns the
+// loop yields to the I/O queue so timers (the lease ticker) are never starved.
+//
+// Per-slot state is guarded by the slot's mutex because the ticker (extending leases) reads it
+// from another I/O thread. The Completion's early-or-late race is settled by an atomic phase:
+// if `done` runs while Start is still on the stack it only stores the outcome, and StartSlot
+// picks it up after Start returns.
+
+namespace strandq {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr int kMaxInlineRuns = 64;
+
+enum Phase : int { kIdle = 0, kStarting, kRunning, kDoneEarly };
+
+AttemptRecord::Outcome RecordOutcome(Disposition d) {
+  switch (d) {
+    case Disposition::kAcked: return AttemptRecord::Outcome::kAck;
+    case Disposition::kRetrying: return AttemptRecord::Outcome::kNack;
+    case Disposition::kDead: return AttemptRecord::Outcome::kDead;
+  }
+  return AttemptRecord::Outcome::kLost;
+}
+
+}  // namespace
+
+std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
+
+struct WorkerPool::Impl {
+  struct Slot {
+    std::string worker;  // "<worker_id>:<index>", constant
+    std::mutex mu;       // guards lease, last_extend_ns
+    Lease lease;
+    int64_t start_ns = 0;
+    int64_t last_extend_ns = 0;  // monotonic
+    std::atomic<int> phase{kIdle};
+    std::optional<Outcome> early_outcome;  // written by `done` before phase -> kDoneEarly
+  };
+
+  Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
+      : store(s), handler(h), log(l), options(std::move(o)), ticker(io) {
+    if (options.workers == 0) options.workers = 1;
+    if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+    if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
+    slots = std::vector<Slot>(options.workers);
+    free_slots.reserve(options.workers);
+    for (size_t i = 0; i < options.workers; ++i) {
+      slots[i].worker = options.worker_id + ":" + std::to_string(i);
+      free_slots.push_back(options.workers - 1 - i);  // slot 0 is used first
+    }
+  }
+
+  Store& store;
+  Handler& handler;
+  LogSink* const log;
+  PoolOptions options;
+  Clock* const clock = SystemClock();
+
+  asio::io_context io;
+  asio::steady_timer ticker;
+  std::vector<Slot> slots;
+
+  std::mutex mu;  // guards free_slots, first_error
+  std::condition_variable cv;  // free slot, stop, or busy reaching 0
+  std::vector<size_t> free_slots;
+  Status first_error;
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> busy{0};
+
+  std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
+
+  void RequestStop() {
+    if (stopping.exchange(true)) return;
+    store.Interrupt();
+    std::lock_guard lock(mu);
+    cv.notify_all();
+  }
+
+  void RecordError(const Status& s) {
+    std::lock_guard lock(mu);
+    if (first_error.ok()) first_error = s;
+  }
+
+  // Claimer thread: fills free slots from Store::Claim until stopped.
+  void ClaimLoop() {
+    while (!stopping.load()) {
+      size_t want = 0;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stopping.load() || !free_slots.empty(); });
+        if (stopping.load()) return;
+        want = free_slots.size();
+      }
+      auto claimed = store.Claim(want, options.claim_wait);
+      if (!claimed.ok()) {
+        if (claimed.status().code() == Status::Code::kCancelled) return;
+        RecordError(claimed.status());
+        // The store may come back (a restarted server): wait a little, then try again.
+        std::unique_lock lock(mu);
+        cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping.load(); });
+        continue;
+      }
+      if (claimed->empty()) {
+        if (options.stop_when_drained) MaybeStopDrained();
+        continue;
+      }
+      std::vector<size_t> picked;
+      {
+        std::lock_guard lock(mu);
+        for (size_t i = 0; i < claimed->size(); ++i) {
+          picked.push_back(free_slots.back());
+          free_slots.pop_back();
+        }
+        busy.fetch_add(picked.size());  // under mu: Run must never see these slots as idle
+      }
+      for (size_t i = 0; i < picked.size(); ++i) {
+        asio::post(io, [this, index = picked[i], lease = std::move((*claimed)[i])]() mutable {
+          RunSlot(index, std::move(lease));
+        });
+      }
+    }
+  }
+
+  void MaybeStopDrained() {
+    if (busy.load() != 0) return;
+    auto stats = store.Stats();
+    if (stats.ok() && stats->drained() && busy.load() == 0) RequestStop();
+  }
+
+  // Runs the slot's handler on `lease`, and the slots's following leases for as long as they
+  // complete inline (bounded), on this I/O thread.
+  void RunSlot(size_t index, Lease lease) {
+    Slot& slot = slots[index];
+    for (int run = 0;; ++run) {
+      if (run == kMaxInlineRuns) {
+        asio::post(io, [this, index, lease = std::move(lease)]() mutable {
+          RunSlot(index, std::move(lease));
+        });
+        return;
+      }
+      std::optional<Outcome> outcome = StartHandler(slot, index, std::move(lease));
+      if (!outcome) return;  // FinishSlot will be posted by the Completion
+      std::optional<Lease> next = FinishSlot(slot, index, std::move(*outcome));
+      if (!next) return;
+      lease = std::move(*next);
+    }
+  }
+
+  // Starts the handler. Returns the outcome if it completed before Start returned.
+  std::optional<Outcome> StartHandler(Slot& slot, size_t index, Lease lease) {
+    {
+      std::lock_guard lock(slot.mu);
+      slot.lease = std::move(lease);
+      slot.start_ns = clock->WallNs();
+      slot.last_extend_ns = clock->MonotonicNs();
+    }
+    slot.early_outcome.reset();
+    slot.phase.store(kStarting, std::memory_order_release);
+    Completion done = [this, index](Outcome outcome) { OnDone(index, std::move(outcome)); };
+    try {
+      // The event is read without the slot lock: only this slot's own path writes it, and it
+      // does so only after the Completion ran.
+      handler.Start(slot.lease.event, io, std::move(done));
+    } catch (const std::exception& e) {
+      return Outcome::Nack(std::string("handler threw: ") + e.what());
+    } catch (...) {
+      return Outcome::Nack("handler threw a non-exception");
+    }
+    int expected = kStarting;
+    if (slot.phase.compare_exchange_strong(expected, kRunning, std::memory_order_acq_rel)) {
+      return std::nullopt;
+    }
+    return std::move(slot.early_outcome);  // expected == kDoneEarly
+  }
+
+  void OnDone(size_t index, Outcome outcome) {
+    Slot& slot = slots[index];
+    if (slot.phase.load(std::memory_order_acquire) == kStarting) {
+      slot.early_outcome = outcome;
+      int expected = kStarting;
+      if (slot.phase.compare_exchange_strong(expected, kDoneEarly, std::memory_order_acq_rel)) {
+        return;
+      }
+    }
+    asio::post(io, [this, index, outcome = std::move(outcome)]() mutable {
+      std::optional<Lease> next = FinishSlot(slots[index], index, std::move(outcome));
+      if (next) RunSlot(index, std::move(*next));
+    });
+  }
+
+  // Settles the slot's lease, logs the attempt and returns the next lease for this slot, if
+  // any. Without one, the slot goes back to the free list.
+  std::optional<Lease> FinishSlot(Slot& slot, size_t index, Outcome outcome) {
+    slot.phase.store(kIdle, std::memory_order_relaxed);
+    const int64_t end_ns = clock->WallNs();
+    Lease lease;
+    int64_t start_ns;
+    {
+      std::lock_guard lock(slot.mu);
+      lease = std::move(slot.lease);
+      start_ns = slot.start_ns;
+      slot.lease.token = 0;  // not in flight: the ticker skips it
+    }
+    const bool claim_next = !stopping.load();
+    auto completed = store.Complete(lease, outcome, claim_next);
+
+    AttemptRecord::Outcome logged;
+    std::string error;
+    if (completed.ok()) {
+      logged = RecordOutcome(completed->disposition);
+      if (!outcome.acked()) error = outcome.error;
+    } else {
+      logged = AttemptRecord::Outcome::kLost;
+      error = completed.status().ToString();
+      if (completed.status().code() != Status::Code::kLeaseLost) RecordError(completed.status());
+    }
+    switch (logged) {
+      case AttemptRecord::Outcome::kAck: acked.fetch_add(1, std::memory_order_relaxed); break;
+      case AttemptRecord::Outcome::kNack: nacked.fetch_add(1, std::memory_order_relaxed); break;
+      case AttemptRecord::Outcome::kDead:
+        nacked.fetch_add(1, std::memory_order_relaxed);
+        dead.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case AttemptRecord::Outcome::kLost: lost.fetch_add(1, std::memory_order_relaxed); break;
+    }
+    if (log != nullptr) {
+      AttemptRecord record;
+      record.id = lease.event.id;
+      record.account = std::move(lease.event.account);
+      record.seq = lease.event.seq;
+      record.attempt = lease.event.attempt;
+      record.worker = slot.worker;
+      record.enqueued_ns = lease.event.enqueued_ns;
+      record.start_ns = start_ns;
+      record.end_ns = end_ns;
+      record.outcome = logged;
+      record.error = std::move(error);
+      log->Write(record);
+    }
+    if (completed.ok() && completed->next) return std::move(completed->next);
+    ReleaseSlot(index);
+    return std::nullopt;
+  }
+
+  void ReleaseSlot(size_t index) {
+    uint64_t still_busy;
+    {
+      std::lock_guard lock(mu);
+      free_slots.push_back(index);
+      still_busy = busy.fetch_sub(1) - 1;
+      cv.notify_all();
+    }
+    if (still_busy == 0 && options.stop_when_drained && !stopping.load()) MaybeStopDrained();
+  }
+
+  // Extends the leases of handlers running for lease_ttl / 3 or more; re-arms itself.
+  void Tick() {
+    const int64_t ttl = options.lease_ttl.count();
+    const int64_t now = clock->MonotonicNs();
+    for (Slot& slot : slots) {
+      Lease lease;
+      {
+        std::lock_guard lock(slot.mu);
+        if (slot.lease.token == 0 || now - slot.last_extend_ns < ttl / 3) continue;
+        lease = slot.lease;
+      }
+      Status s = store.Extend(lease);
+      std::lock_guard lock(slot.mu);
+      if (slot.lease.token != lease.token || slot.lease.event.id != lease.event.id) continue;
+      slot.last_extend_ns = now;
+      if (s.ok()) slot.lease.deadline_ns = lease.deadline_ns;
+      // A lost lease is left as is: Complete will be refused and the attempt logged `lost`.
+    }
+    ArmTicker();
+  }
+
+  void ArmTicker() {
+    if (stopping.load() && busy.load() == 0) return;
+    auto period = std::max<std::chrono::nanoseconds>(options.lease_ttl / 6,
+                                                     std::chrono::milliseconds(1));
+    ticker.expires_after(period);
+    ticker.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) Tick();
+    });
+  }
+
+  Status Run() {
+    auto guard = asio::make_work_guard(io);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < options.threads; ++i) threads.emplace_back([this] { io.run(); });
+    asio::post(io, [this] { ArmTicker(); });
+    if (options.stop_when_drained) MaybeStopDrained();
+    std::thread claimer([this] { ClaimLoop(); });
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return stopping.load() && busy.load() == 0; });
+    }
+    claimer.join();
+    guard.reset();
+    io.stop();
+    for (auto& t : threads) t.join();
+    Status flushed = log != nullptr ? log->Flush() : Status();
+    std::lock_guard lock(mu);
+    if (!first_error.ok()) return first_error;
+    return flushed;
+  }
+};
+
+WorkerPool::WorkerPool(Store& store, Handler& handler, LogSink* log, PoolOptions options)
+    : impl_(std::make_unique<Impl>(store, handler, log, std::move(options))) {}
+
+WorkerPool::~WorkerPool() = default;
+
+Status WorkerPool::Run() { return impl_->Run(); }
+
+void WorkerPool::Stop() { impl_->RequestStop(); }
+
+PoolProgress WorkerPool::Progress() const {
+  PoolProgress p;
+  p.acked = impl_->acked.load(std::memory_order_relaxed);
+  p.nacked = impl_->nacked.load(std::memory_order_relaxed);
+  p.dead = impl_->dead.load(std::memory_order_relaxed);
+  p.lost = impl_->lost.load(std::memory_order_relaxed);
+  p.in_flight = impl_->busy.load(std::memory_order_relaxed);
+  return p;
+}
+
+}  // namespace strandq

@@ -1,0 +1,54 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "strandq/options.h"
+#include "strandq/result.h"
+#include "strandq/status.h"
+#include "strandq/workload.h"
+
+namespace strandq::cli {
+
+// Exit codes of every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;       // verification failed, or the job failed
+inline constexpr int kExitUsage = 2;        // bad flags or bad input: nothing was processed
+inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; what was done is valid
+
+// Prints "strandq: error: <message>" on stderr.
+void PrintError(const Status& status);
+
+// The engine flags shared by run, serve and worker (DESIGN.md).
+struct EngineFlags {
+  std::string store = "mem:";
+  std::string policy = "longest";
+  std::string lease_ttl = "30s";
+  uint32_t max_attempts = 5;
+  std::string retry_backoff = "100ms";
+  std::string on_dead = "skip";
+
+  void Register(CLI::App& app);
+  // InvalidArgument naming the flag when a value does not parse.
+  Result<EngineOptions> Resolve() const;
+};
+
+// The seed-workload flags, and --input for commands that can read a CSV instead.
+struct WorkloadFlags {
+  size_t events = 10'000;
+  size_t accounts = 1'000;
+  std::string batch = "1-10";
+  uint64_t seed = 1;
+  size_t payload_bytes = 0;
+  std::string input;  // a workload CSV; overrides the generator
+
+  void Register(CLI::App& app, bool with_input);
+  // Generates the workload or reads --input. InvalidArgument on bad flags or a bad file.
+  Result<std::vector<WorkloadEvent>> Load() const;
+};
+
+}  // namespace strandq::cli

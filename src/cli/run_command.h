@@ -1,0 +1,32 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_common.h"
+
+namespace strandq::cli {
+
+// `strandq run`: the main job, embedded. Loads or generates a workload, enqueues it, processes
+// it with W slots until the store is drained, writes the event log, prints the report and
+// verifies the log against the workload.
+class RunCommand {
+ public:
+  explicit RunCommand(CLI::App& parent);
+  bool selected() const { return app_->parsed(); }
+  int Execute();
+
+ private:
+  CLI::App* app_;
+  EngineFlags engine_;
+  WorkloadFlags workload_;
+  size_t workers_ = 0;  // 0 = one per account, capped at kMaxDefaultWorkers
+  size_t threads_ = 0;
+  std::string work_ = "sleep:1s";
+  double fail_rate_ = 0.0;
+  std::string log_path_;
+};
+
+}  // namespace strandq::cli
