@@ -30,8 +30,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "strandq: error: %s\n", e.what());
-    std::fprintf(stderr, "Run 'strandq --help' or 'strandq SUBCOMMAND --help' for usage.\n");
+    std::fprintf(stderr, "strandq: error: %s (see strandq --help)\n", e.what());
     return strandq::cli::kExitUsage;
   }
 

@@ -1,5 +1,6 @@
 // Copyright 2026 The strandq Authors.
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -64,16 +65,10 @@ class ExecHandler final : public BlockingHandler {
     if (rc != 0) return Outcome::Nack(std::string("spawn /bin/sh: ") + std::strerror(rc));
     in.CloseEnd(0);
 
-    // A child that exits without reading its stdin makes write fail with EPIPE (SIGPIPE is
-    // ignored by the strandq binary); that is not an error of the event.
-    const std::string& payload = event.payload;
-    size_t written = 0;
-    while (written < payload.size()) {
-      ssize_t n = write(in.fds[1], payload.data() + written, payload.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      written += static_cast<size_t>(n);
-    }
+    // A child that exits without reading its stdin makes write fail with EPIPE; that is not
+    // an error of the event. SIGPIPE is blocked in this thread while writing and a pending
+    // one consumed, so the embedding program's SIGPIPE disposition does not matter.
+    WritePayload(in.fds[1], event.payload);
     in.CloseEnd(1);
 
     int status = 0;
@@ -91,6 +86,29 @@ class ExecHandler final : public BlockingHandler {
   }
 
  private:
+  static void WritePayload(int fd, const std::string& payload) {
+    sigset_t pipe_only, old_mask;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask);
+    bool broken = false;
+    size_t written = 0;
+    while (written < payload.size()) {
+      ssize_t n = write(fd, payload.data() + written, payload.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        broken = errno == EPIPE;
+        break;
+      }
+      written += static_cast<size_t>(n);
+    }
+    if (broken) {
+      const timespec zero = {0, 0};
+      sigtimedwait(&pipe_only, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  }
+
   static std::string Errno(const char* what) {
     return std::string(what) + ": " + std::strerror(errno);
   }

@@ -1,0 +1,52 @@
+# strandq — the two commands a new user needs: `make run` and `make test`.
+# Everything is installed from Debian packages by scripts/install-deps.
+
+BUILD      ?= build
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_GEN  := -G Ninja
+RUN_ARGS   ?= --log $(BUILD)/run.jsonl
+
+.PHONY: all deps build run test test-release test-asan test-tsan bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo > $(BUILD).configure.log 2>&1 \
+	  || (cat $(BUILD).configure.log; exit 1)
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: the seed workload (10,000 events, 1,000 accounts, 1 s each), embedded.
+run: build
+	./$(BUILD)/strandq run $(RUN_ARGS)
+
+# Every test: under AddressSanitizer + UBSan, the concurrency tests under ThreadSanitizer,
+# then the whole suite on the optimized build (its ctest summary is the closing line).
+test: deps test-asan test-tsan test-release
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+test-asan: deps
+	@cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSTRANDQ_SANITIZE=address \
+	  -DSTRANDQ_BUILD_BENCH=OFF > build-asan.configure.log 2>&1 || (cat build-asan.configure.log; exit 1)
+	@cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 300
+
+test-tsan: deps
+	@cmake -S . -B build-tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRANDQ_SANITIZE=thread \
+	  -DSTRANDQ_BUILD_BENCH=OFF > build-tsan.configure.log 2>&1 || (cat build-tsan.configure.log; exit 1)
+	@cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS) -L concurrency --timeout 300
+
+bench: build
+	bash bench/run-all
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf build build-asan build-tsan build*.configure.log
