@@ -17,7 +17,7 @@ namespace strandq {
 // One processing attempt, as one line of the event log (JSON Lines, DESIGN.md):
 // {"id":17,"account":"a42","seq":3,"attempt":1,"worker":"host:pid:slot",
 //  "enqueued_ns":...,"start_ns":...,"end_ns":...,"outcome":"ack"}
-// plus "error" for nack and dead. *_ns are CLOCK_REALTIME nanoseconds.
+// plus "error" for nack, dead and lost (when non-empty). *_ns are CLOCK_REALTIME nanoseconds.
 struct AttemptRecord {
   enum class Outcome { kAck, kNack, kDead, kLost };
   uint64_t id = 0;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ bool ParseSeq(std::string_view text, uint64_t* seq) {
 Result<std::vector<WorkloadEvent>> ReadWorkloadCsv(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open " + path + ": " + std::strerror(errno));
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::NotFound("cannot read " + path + ": it is a directory");
+  }
   CsvReader reader(in);
   auto error = [&](const std::string& problem) {
     return Status::InvalidArgument(path + ":" + std::to_string(reader.line()) + ": " + problem);

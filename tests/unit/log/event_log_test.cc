@@ -206,12 +206,28 @@ TEST(EventLogParseTest, FieldsMustHaveTheirTypes) {
   EXPECT_EQ(ParseError(ExampleWith("error", "false")), "field \"error\" must be a string");
 }
 
+TEST(EventLogParseTest, IgnoresUnknownKeysOfAnyValueAndLastRepeatedKeyWins) {
+  std::string line = FormatAttempt(DesignExample());
+  line.insert(1, "\"extra\":{\"id\":\"nested\",\"list\":[1,{\"seq\":null}]},\"seq\":99,");
+  Result<AttemptRecord> r = ParseAttempt(line);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->id, 17u);
+  EXPECT_EQ(r->seq, 3u);  // the later "seq" wins
+}
+
+TEST(EventLogParseTest, KnownFieldsMustNotBeContainers) {
+  EXPECT_EQ(ParseError(ExampleWith("id", "{}")), "field \"id\" must be a non-negative integer");
+  EXPECT_EQ(ParseError(ExampleWith("worker", "[\"w\"]")), "field \"worker\" must be a string");
+  EXPECT_EQ(ParseError(ExampleWith("end_ns", "true")), "field \"end_ns\" must be an integer");
+}
+
 TEST(EventLogParseTest, RejectsNonObjects) {
   EXPECT_EQ(ParseError("[1,2]"), "not a JSON object");
   EXPECT_EQ(ParseError("17"), "not a JSON object");
   EXPECT_EQ(ParseError("{\"id\":17,").rfind("not valid JSON: ", 0), 0u);
   EXPECT_EQ(ParseError("").rfind("not valid JSON: ", 0), 0u);
-  EXPECT_EQ(ParseError("{} {}").rfind("not valid JSON: ", 0), 0u);
+  EXPECT_EQ(ParseError(FormatAttempt(DesignExample()) + " {}").rfind("not valid JSON: ", 0), 0u);
+  EXPECT_NE(ParseError("{} {}"), "");
 }
 
 TEST(ReadEventLogTest, ReadsLinesSkippingBlankOnesWithOrWithoutFinalNewline) {
@@ -261,6 +277,7 @@ TEST(ReadEventLogTest, TruncatedLastLineIsReported) {
 TEST(ReadEventLogTest, MissingFileIsNotFound) {
   TempDir dir;
   EXPECT_EQ(ReadEventLog(dir.File("nope.jsonl")).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(ReadEventLog(dir.path()).status().code(), Status::Code::kNotFound);
 }
 
 TEST(JsonlLogTest, OpenFailsForABadPath) {

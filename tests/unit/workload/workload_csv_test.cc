@@ -95,6 +95,7 @@ TEST(WorkloadCsvTest, MissingFileIsNotFound) {
   ASSERT_FALSE(events.ok());
   EXPECT_EQ(events.status().code(), Status::Code::kNotFound);
   EXPECT_NE(events.status().message().find("nope.csv"), std::string::npos);
+  EXPECT_EQ(ReadWorkloadCsv(dir.path()).status().code(), Status::Code::kNotFound);
 }
 
 TEST(WorkloadCsvTest, UnwritablePathIsUnavailable) {
