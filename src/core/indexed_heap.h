@@ -85,6 +85,19 @@ class IndexedHeap {
     return id;
   }
 
+  // Pop() then Insert(id, key) in one pass down the heap: returns the id with the least key
+  // and puts `id` (not present) in its place. The heap must not be empty.
+  uint32_t ReplaceTop(uint32_t id, const Key& key) {
+    assert(!empty() && !Contains(id));
+    const uint32_t top = Top();
+    pos_[top] = kAbsent;
+    if (id >= pos_.size()) pos_.resize(id < 8 ? 16 : size_t{id} * 2, kAbsent);
+    heap_.front() = {key, id};
+    pos_[id] = 0;
+    SiftDown(0);
+    return top;
+  }
+
  private:
   struct Node {
     Key key;

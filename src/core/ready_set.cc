@@ -17,4 +17,10 @@ void ReadySet::Remove(uint32_t slot) { heap_.Remove(slot); }
 
 uint32_t ReadySet::Pop() { return heap_.Pop(); }
 
+uint32_t ReadySet::PushPop(uint32_t slot, uint64_t pending, uint64_t head_id) {
+  const Key key{pending, head_id};
+  if (heap_.empty() || !First{policy_}(heap_.TopKey(), key)) return slot;
+  return heap_.ReplaceTop(slot, key);
+}
+
 }  // namespace strandq

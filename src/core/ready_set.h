@@ -37,6 +37,9 @@ class ReadySet {
   uint32_t Top() const { return heap_.Top(); }
   // Removes and returns Top(); the set must not be empty.
   uint32_t Pop();
+  // Insert(slot, ...) then Pop(), in one pass: returns `slot` itself without touching the set
+  // when it would come first, else Top() after putting `slot` in its place.
+  uint32_t PushPop(uint32_t slot, uint64_t pending, uint64_t head_id);
 
  private:
   struct Key {

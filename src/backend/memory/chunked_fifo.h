@@ -26,16 +26,11 @@ class ChunkedFifo {
   ~ChunkedFifo() { clear(); }
   ChunkedFifo(const ChunkedFifo&) = delete;
   ChunkedFifo& operator=(const ChunkedFifo&) = delete;
-  ChunkedFifo(ChunkedFifo&& other) noexcept
-      : head_(std::exchange(other.head_, nullptr)),
-        tail_(std::exchange(other.tail_, nullptr)),
-        size_(std::exchange(other.size_, 0)) {}
+  ChunkedFifo(ChunkedFifo&& other) noexcept { Take(other); }
   ChunkedFifo& operator=(ChunkedFifo&& other) noexcept {
     if (this != &other) {
       clear();
-      head_ = std::exchange(other.head_, nullptr);
-      tail_ = std::exchange(other.tail_, nullptr);
-      size_ = std::exchange(other.size_, 0);
+      Take(other);
     }
     return *this;
   }
@@ -43,51 +38,63 @@ class ChunkedFifo {
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
 
+  // The first element. One memory access away from this object: the head chunk's header is
+  // not read.
   T& front() {
     assert(!empty());
-    return head_->slots()[head_->begin];
+    return head_->slots()[head_begin_];
   }
   const T& front() const {
     assert(!empty());
-    return head_->slots()[head_->begin];
+    return head_->slots()[head_begin_];
   }
 
   void push_back(T&& value) {
-    if (tail_ == nullptr || tail_->end == tail_->capacity) {
-      Chunk* chunk = NewChunk(NextCapacity(), 0);
+    if (tail_ == nullptr || tail_end_ == tail_->capacity) {
+      Chunk* chunk = NewChunk(NextCapacity());
       if (tail_ == nullptr) {
         head_ = chunk;
+        head_begin_ = 0;
       } else {
         tail_->next = chunk;
       }
       tail_ = chunk;
+      tail_end_ = 0;
     }
-    new (&tail_->slots()[tail_->end]) T(std::move(value));
-    ++tail_->end;
+    new (&tail_->slots()[tail_end_]) T(std::move(value));
+    ++tail_end_;
     ++size_;
   }
 
   void push_front(T&& value) {
-    if (head_ == nullptr || head_->begin == 0) {
-      Chunk* chunk = NewChunk(kFirstCapacity, kFirstCapacity);
+    if (head_ == nullptr || head_begin_ == 0) {
+      Chunk* chunk = NewChunk(kFirstCapacity);
       chunk->next = head_;
+      if (tail_ == nullptr) {
+        tail_ = chunk;
+        tail_end_ = kFirstCapacity;
+      }
       head_ = chunk;
-      if (tail_ == nullptr) tail_ = chunk;
+      head_begin_ = kFirstCapacity;
     }
-    --head_->begin;
-    new (&head_->slots()[head_->begin]) T(std::move(value));
+    --head_begin_;
+    new (&head_->slots()[head_begin_]) T(std::move(value));
     ++size_;
   }
 
   void pop_front() {
     assert(!empty());
-    head_->slots()[head_->begin].~T();
-    ++head_->begin;
+    head_->slots()[head_begin_].~T();
+    ++head_begin_;
     --size_;
-    if (head_->begin == head_->end) {
+    if (head_begin_ == EndOf(head_)) {
       Chunk* done = head_;
       head_ = done->next;
-      if (head_ == nullptr) tail_ = nullptr;
+      head_begin_ = 0;
+      if (head_ == nullptr) {
+        tail_ = nullptr;
+        tail_end_ = 0;
+      }
       FreeChunk(done);
     }
   }
@@ -95,28 +102,31 @@ class ChunkedFifo {
   void clear() {
     while (head_ != nullptr) {
       Chunk* chunk = head_;
-      for (uint32_t i = chunk->begin; i < chunk->end; ++i) chunk->slots()[i].~T();
+      for (uint32_t i = head_begin_, end = EndOf(chunk); i < end; ++i) chunk->slots()[i].~T();
       head_ = chunk->next;
+      head_begin_ = 0;
       FreeChunk(chunk);
     }
     tail_ = nullptr;
+    tail_end_ = 0;
     size_ = 0;
   }
 
   // Calls f(const T&) for each element, front to back.
   template <typename F>
   void ForEach(F&& f) const {
-    for (const Chunk* c = head_; c != nullptr; c = c->next) {
-      for (uint32_t i = c->begin; i < c->end; ++i) f(c->slots()[i]);
+    uint32_t begin = head_begin_;
+    for (const Chunk* c = head_; c != nullptr; c = c->next, begin = 0) {
+      for (uint32_t i = begin, end = EndOf(c); i < end; ++i) f(c->slots()[i]);
     }
   }
 
  private:
+  // Only the head chunk can start after slot 0 and only the tail chunk can end before its
+  // capacity; both bounds are kept here, not in the chunks.
   struct Chunk {
     Chunk* next;
     uint32_t capacity;
-    uint32_t begin;  // first live slot
-    uint32_t end;    // one past the last live slot
 
     T* slots() { return reinterpret_cast<T*>(reinterpret_cast<std::byte*>(this) + kHeader); }
     const T* slots() const {
@@ -127,13 +137,15 @@ class ChunkedFifo {
   static constexpr size_t kHeader = (sizeof(Chunk) + alignof(T) - 1) / alignof(T) * alignof(T);
   static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
 
+  uint32_t EndOf(const Chunk* chunk) const { return chunk == tail_ ? tail_end_ : chunk->capacity; }
+
   uint32_t NextCapacity() const {
     return tail_ == nullptr ? kFirstCapacity : std::min(kMaxCapacity, tail_->capacity * 2);
   }
 
-  static Chunk* NewChunk(uint32_t capacity, uint32_t at) {
+  static Chunk* NewChunk(uint32_t capacity) {
     void* raw = ::operator new (kHeader + size_t{capacity} * sizeof(T));
-    return new (raw) Chunk{nullptr, capacity, at, at};
+    return new (raw) Chunk{nullptr, capacity};
   }
 
   static void FreeChunk(Chunk* chunk) {
@@ -141,8 +153,18 @@ class ChunkedFifo {
     ::operator delete(chunk);
   }
 
+  void Take(ChunkedFifo& other) {
+    head_ = std::exchange(other.head_, nullptr);
+    tail_ = std::exchange(other.tail_, nullptr);
+    head_begin_ = std::exchange(other.head_begin_, 0);
+    tail_end_ = std::exchange(other.tail_end_, 0);
+    size_ = std::exchange(other.size_, 0);
+  }
+
   Chunk* head_ = nullptr;
   Chunk* tail_ = nullptr;
+  uint32_t head_begin_ = 0;  // first live slot of head_
+  uint32_t tail_end_ = 0;    // one past the last live slot of tail_
   size_t size_ = 0;
 };
 

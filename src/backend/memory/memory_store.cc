@@ -12,8 +12,11 @@ namespace strandq {
 // DESIGN
 // State. One mutex guards everything; every public method is one critical section, so each
 // step (an Enqueue batch, a Complete with its next grant) is atomic. Each account has a
-// Strand, found through index_ (account -> dense slot) and kept forever, because an account's
-// seq numbers and fencing tokens must keep growing. A strand holds its pending events in a
+// Strand, found through index_ (account -> strand) and kept forever, because an account's
+// seq numbers and fencing tokens must keep growing. Strands are also numbered by a dense slot
+// (slots_) that the ready set and the timers index; a token is (grants << 32 | slot), so it
+// grows with every grant of the account and leads Complete and Extend to the strand without
+// hashing the account name (the name is still compared). A strand holds its pending events in a
 // ChunkedFifo of compact records {id, seq, enqueued_ns, payload}: no per-event account
 // string, no per-event node. Only the head can be leased, so the attempt count, the lease
 // token and the deadline are per strand. A strand is in exactly one state:
@@ -94,11 +97,11 @@ Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEven
   uint32_t slot = kNoSlot;
   for (const NewEvent& event : batch) {
     // Batches usually hold runs of one account: look it up once per run.
-    if (slot == kNoSlot || event.account != *strands_[slot].account) {
+    if (slot == kNoSlot || event.account != *At(slot).account) {
       if (slot != kNoSlot) Rekey(slot);
       slot = SlotFor(event.account);
     }
-    Strand& strand = strands_[slot];
+    Strand& strand = At(slot);
     const uint64_t id = ++last_id_;
     const uint64_t seq = strand.next_seq++;
     PushBack(slot, QueuedEvent{id, seq, wall, event.payload});
@@ -164,23 +167,33 @@ Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& 
     return found.status();
   }
   const uint32_t slot = *found;
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   timers_.Remove(slot);
   strand.state = State::kIdle;
   --stats_.leased;
 
   CompleteResult result;
+  claim_next = claim_next && !interrupted_;
   if (outcome.acked()) {
     ++stats_.acked;
     PopHead(slot);
     strand.attempt = 0;
-    Resume(slot);
     result.disposition = Disposition::kAcked;
+    if (claim_next && !strand.events.empty() && !strand.parked) {
+      // The hot path: this strand re-enters the ready set and the best one leaves it, in one
+      // heap pass (none if this strand is still the best).
+      const uint32_t next = ready_.PushPop(slot, strand.events.size(), strand.events.front().id);
+      if (next != slot) strand.state = State::kReady;
+      result.next = Grant(next, now);
+      WakeWaiters();
+      return result;
+    }
+    Resume(slot);
   } else {
     ++stats_.nacked;
     result.disposition = Fail(slot, outcome.error, now, /*backoff=*/true);
   }
-  if (claim_next && !interrupted_ && !ready_.empty()) result.next = Grant(ready_.Pop(), now);
+  if (claim_next && !ready_.empty()) result.next = Grant(ready_.Pop(), now);
   WakeWaiters();
   return result;
 }
@@ -194,7 +207,7 @@ Status MemoryStore::Extend(Lease& lease) {
     WakeWaiters();
     return found.status();
   }
-  Strand& strand = strands_[*found];
+  Strand& strand = At(*found);
   strand.deadline_ns = Deadline(now, options_.lease_ttl);
   timers_.Update(*found, Deadline(strand.deadline_ns, std::chrono::nanoseconds(1)));
   lease.deadline_ns = strand.deadline_ns;
@@ -221,7 +234,7 @@ Result<std::vector<DeadLetter>> MemoryStore::ListDead(size_t limit) {
     if (out.size() >= limit) break;
     DeadLetter& letter = out.emplace_back();
     letter.event.id = entry.event.id;
-    letter.event.account = *strands_[entry.slot].account;
+    letter.event.account = *At(entry.slot).account;
     letter.event.seq = entry.event.seq;
     letter.event.payload = entry.event.payload;
     letter.event.enqueued_ns = entry.event.enqueued_ns;
@@ -258,7 +271,7 @@ Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, bool at_ta
   }
   for (const DeadEntry& entry : replay) {
     Unpark(entry.slot);
-    Strand& strand = strands_[entry.slot];
+    Strand& strand = At(entry.slot);
     if (strand.state == State::kIdle) {
       Resume(entry.slot);
     } else {
@@ -300,22 +313,25 @@ void MemoryStore::Interrupt() {
 // ---- Helpers (mu_ held) ----
 
 uint32_t MemoryStore::SlotFor(const std::string& account) {
-  auto [it, inserted] = index_.try_emplace(account, static_cast<uint32_t>(strands_.size()));
+  auto [it, inserted] = index_.try_emplace(account);
+  Strand& strand = it->second;
   if (inserted) {
-    strands_.emplace_back().account = &it->first;
+    strand.account = &it->first;
+    strand.slot = static_cast<uint32_t>(slots_.size());
+    slots_.push_back(&strand);
   }
-  return it->second;
+  return strand.slot;
 }
 
 void MemoryStore::PushBack(uint32_t slot, QueuedEvent event) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   if (strand.events.empty()) ++stats_.accounts;
   strand.events.push_back(std::move(event));
   ++stats_.pending;
 }
 
 void MemoryStore::PushAtHead(uint32_t slot, QueuedEvent event) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   if (strand.events.empty()) ++stats_.accounts;
   ++stats_.pending;
   const bool head_in_progress =
@@ -331,14 +347,19 @@ void MemoryStore::PushAtHead(uint32_t slot, QueuedEvent event) {
 }
 
 void MemoryStore::PopHead(uint32_t slot) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   strand.events.pop_front();
   --stats_.pending;
-  if (strand.events.empty()) --stats_.accounts;
+  if (strand.events.empty()) {
+    --stats_.accounts;
+  } else {
+    // The new head was accepted long ago and is likely out of cache; its grant will need it.
+    __builtin_prefetch(&strand.events.front());
+  }
 }
 
 void MemoryStore::Resume(uint32_t slot) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   assert(strand.state == State::kIdle);
   if (strand.events.empty() || strand.parked) return;
   ready_.Insert(slot, strand.events.size(), strand.events.front().id);
@@ -346,14 +367,14 @@ void MemoryStore::Resume(uint32_t slot) {
 }
 
 void MemoryStore::Rekey(uint32_t slot) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   if (strand.state == State::kReady) {
     ready_.Update(slot, strand.events.size(), strand.events.front().id);
   }
 }
 
 void MemoryStore::Unpark(uint32_t slot) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   if (!strand.parked) return;
   strand.parked = false;
   --stats_.parked;
@@ -361,11 +382,11 @@ void MemoryStore::Unpark(uint32_t slot) {
 }
 
 Lease MemoryStore::Grant(uint32_t slot, int64_t now) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   assert(strand.state == State::kIdle || strand.state == State::kReady);
   strand.state = State::kLeased;
   ++strand.attempt;
-  ++strand.token;
+  ++strand.grants;
   strand.deadline_ns = Deadline(now, options_.lease_ttl);
   timers_.Insert(slot, Deadline(strand.deadline_ns, std::chrono::nanoseconds(1)));
   ++stats_.leased;
@@ -378,18 +399,20 @@ Lease MemoryStore::Grant(uint32_t slot, int64_t now) {
   lease.event.payload = head.payload;
   lease.event.enqueued_ns = head.enqueued_ns;
   lease.event.attempt = strand.attempt;
-  lease.token = strand.token;
+  lease.token = Token(strand);
   lease.deadline_ns = strand.deadline_ns;
   return lease;
 }
 
 Result<uint32_t> MemoryStore::FindLease(const Lease& lease, int64_t now) {
-  auto it = index_.find(lease.event.account);
-  if (it != index_.end()) {
-    const Strand& strand = strands_[it->second];
-    if (strand.state == State::kLeased && strand.token == lease.token &&
-        strand.events.front().id == lease.event.id && now <= strand.deadline_ns) {
-      return it->second;
+  // The token names the slot: no hash lookup on the hot path.
+  const auto slot = static_cast<uint32_t>(lease.token);
+  if (slot < slots_.size()) {
+    const Strand& strand = At(slot);
+    if (strand.state == State::kLeased && Token(strand) == lease.token &&
+        strand.events.front().id == lease.event.id && now <= strand.deadline_ns &&
+        *strand.account == lease.event.account) {
+      return slot;
     }
   }
   return Status::LeaseLost("lease of event " + std::to_string(lease.event.id) + " (account '" +
@@ -399,7 +422,7 @@ Result<uint32_t> MemoryStore::FindLease(const Lease& lease, int64_t now) {
 }
 
 Disposition MemoryStore::Fail(uint32_t slot, std::string_view error, int64_t now, bool backoff) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   assert(strand.state == State::kIdle);
   if (strand.attempt >= options_.max_attempts) {
     DeadLetterHead(slot, error);
@@ -419,7 +442,7 @@ Disposition MemoryStore::Fail(uint32_t slot, std::string_view error, int64_t now
 }
 
 void MemoryStore::DeadLetterHead(uint32_t slot, std::string_view error) {
-  Strand& strand = strands_[slot];
+  Strand& strand = At(slot);
   DeadEntry& entry =
       dead_.emplace_back(DeadEntry{slot, std::move(strand.events.front()), strand.attempt,
                                    std::string(error), clock_->WallNs()});
@@ -437,7 +460,7 @@ void MemoryStore::DeadLetterHead(uint32_t slot, std::string_view error) {
 void MemoryStore::ProcessDue(int64_t now) {
   while (!timers_.empty() && timers_.TopKey() <= now) {
     const uint32_t slot = timers_.Pop();
-    Strand& strand = strands_[slot];
+    Strand& strand = At(slot);
     if (strand.state == State::kLeased) {
       strand.state = State::kIdle;
       --stats_.leased;

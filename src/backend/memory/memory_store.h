@@ -64,18 +64,23 @@ class MemoryStore final : public Store {
     kDelayed,  // waiting out a retry backoff until deadline_ns; in timers_
   };
 
-  // Everything about one account. Strands are never removed: next_seq and token must keep
-  // growing for the account's whole life.
+  // Everything about one account. Strands are never removed and never move (they live in
+  // index_'s nodes): next_seq and the grant count must keep growing for the account's life.
   struct Strand {
-    const std::string* account = nullptr;  // the key in index_ (node keys never move)
+    const std::string* account = nullptr;  // the key in index_
     ChunkedFifo<QueuedEvent> events;       // pending events, head first
     uint64_t next_seq = 1;                 // seq of the next accepted event
-    uint64_t token = 0;                    // token of the latest grant
     int64_t deadline_ns = 0;               // kLeased: lease deadline; kDelayed: end of delay
     uint32_t attempt = 0;                  // grants of the head event so far
+    uint32_t slot = 0;                     // index in slots_
+    uint32_t grants = 0;                   // leases granted so far (2^32 would wrap)
     State state = State::kIdle;
     bool parked = false;  // stopped by a dead letter (OnDead::kPark)
   };
+  // The fencing token of the strand's latest grant.
+  static uint64_t Token(const Strand& strand) {
+    return (uint64_t{strand.grants} << 32) | strand.slot;
+  }
 
   struct DeadEntry {
     uint32_t slot;
@@ -86,6 +91,7 @@ class MemoryStore final : public Store {
   };
 
   // The helpers below require mu_ to be held.
+  Strand& At(uint32_t slot) { return *slots_[slot]; }
   uint32_t SlotFor(const std::string& account);
   void PushBack(uint32_t slot, QueuedEvent event);
   void PushAtHead(uint32_t slot, QueuedEvent event);
@@ -115,8 +121,8 @@ class MemoryStore final : public Store {
   std::mutex mu_;
   std::condition_variable cv_;  // Claim waits here; signalled under mu_
   // State below is guarded by mu_.
-  std::unordered_map<std::string, uint32_t> index_;  // account -> slot in strands_
-  std::vector<Strand> strands_;
+  std::unordered_map<std::string, Strand> index_;  // by account
+  std::vector<Strand*> slots_;                     // by slot
   ReadySet ready_;
   // Strands in kLeased (key: deadline + 1, the first instant it is expired) or kDelayed (key:
   // end of the delay), by slot.
