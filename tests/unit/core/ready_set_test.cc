@@ -117,6 +117,22 @@ TEST(ReadySetTest, RemoveFromAnywhere) {
   EXPECT_EQ(order, (std::vector<uint32_t>{1, 2, 3, 4, 6}));
 }
 
+TEST(ReadySetTest, PushPopReturnsTheBetterOfNewAndTop) {
+  ReadySet set(Policy::kLongest);
+  EXPECT_EQ(set.PushPop(7, 1, 1), 7u);  // empty: the new one comes straight back
+  EXPECT_TRUE(set.empty());
+  set.Insert(0, 5, 10);
+  set.Insert(1, 3, 11);
+  EXPECT_EQ(set.PushPop(2, 6, 12), 2u);  // better than the top: the set is untouched
+  EXPECT_FALSE(set.Contains(2));
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_EQ(set.PushPop(2, 5, 12), 0u);  // tie on pending, older head wins: the top leaves
+  EXPECT_TRUE(set.Contains(2));
+  EXPECT_FALSE(set.Contains(0));
+  EXPECT_EQ(set.Pop(), 2u);
+  EXPECT_EQ(set.Pop(), 1u);
+}
+
 TEST(ReadySetTest, SlotsCanComeBackAfterRemoval) {
   ReadySet set(Policy::kLongest);
   set.Insert(4, 2, 10);
@@ -145,6 +161,13 @@ TEST(ReadySetTest, MatchesNaiveModel) {
             set.Insert(slot, pending, next_head);
             model.Insert(slot, pending, next_head);
             next_head += random.Uniform(3);  // equal heads happen too
+          } else if (op < 8) {
+            // PushPop: `slot` goes in, the best one comes out.
+            model.Insert(slot, pending, next_head);
+            const uint32_t out = set.PushPop(slot, pending, next_head);
+            ASSERT_TRUE(model.IsBest(out)) << "seed " << seed << " step " << step;
+            model.Remove(out);
+            next_head += random.Uniform(3);
           }
         } else if (op < 3) {
           set.Remove(slot);
@@ -188,6 +211,7 @@ TEST(ReadySetTest, AllocationFreeAfterWarmUp) {
       set.Insert(slot, 1 + random.Uniform(50), step);
     } else if (step % 3 == 0) {
       set.Update(slot, 1 + random.Uniform(50), step);
+      if (!set.Contains(kSlots - 1) && !set.empty()) set.PushPop(kSlots - 1, 25, step);
     } else if (step % 3 == 1) {
       set.Remove(slot);
     } else {
