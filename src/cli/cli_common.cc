@@ -30,6 +30,7 @@ void EngineFlags::Register(CLI::App& app) {
   app.add_option("--lease-ttl", lease_ttl, "Lease time-to-live; extended every third of it")
       ->capture_default_str();
   app.add_option("--max-attempts", max_attempts, "Attempts before an event is dead-lettered")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--retry-backoff", retry_backoff,
                  "Base retry delay (doubles per attempt, capped at 30s, with jitter)")
@@ -66,11 +67,18 @@ Result<EngineOptions> EngineFlags::Resolve() const {
 }
 
 void WorkloadFlags::Register(CLI::App& app, bool with_input) {
-  app.add_option("--events", events, "Events to generate")->capture_default_str();
-  app.add_option("--accounts", accounts, "Accounts to draw from")->capture_default_str();
+  app.add_option("--events", events, "Events to generate")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--accounts", accounts, "Accounts to draw from")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--batch", batch, "Run length per account pick, MIN-MAX")->capture_default_str();
-  app.add_option("--seed", seed, "Generator seed")->capture_default_str();
+  app.add_option("--seed", seed, "Generator seed")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--payload-bytes", payload_bytes, "Random payload bytes per event")
+      ->check(CLI::Range(size_t{0}, kDefaultMaxPayloadBytes))
       ->capture_default_str();
   if (with_input) {
     app.add_option("--input", input, "Read the workload from a CSV (account,seq[,payload])");

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,17 @@
 #include "cli/generate_command.h"
 #include "cli/run_command.h"
 #include "cli/verify_command.h"
+
+namespace {
+
+bool IsSubcommand(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an error value, not a death
@@ -23,6 +35,10 @@ int main(int argc, char** argv) {
   strandq::cli::VerifyCommand verify(app);
   strandq::cli::GenerateCommand generate(app);
 
+  if (argc > 1 && argv[1][0] != '-' && !IsSubcommand(app, argv[1])) {
+    std::fprintf(stderr, "strandq: error: unknown command '%s' (see strandq --help)\n", argv[1]);
+    return strandq::cli::kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -23,6 +23,8 @@ namespace {
 
 // Default slots: one per account, so every strand can run at once, but not unbounded.
 constexpr size_t kMaxDefaultWorkers = 4096;
+// Slots are cheap (a struct each) but not free: a bound that catches typos.
+constexpr size_t kMaxWorkers = 1'000'000;
 // Events per Enqueue call when loading the workload.
 constexpr size_t kEnqueueBatch = 1000;
 
@@ -69,8 +71,10 @@ RunCommand::RunCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("run", "Process a workload embedded, then verify the event log");
   workload_.Register(*app_, /*with_input=*/true);
   app_->add_option("--workers", workers_,
-                   "Concurrent slots (default: one per account, at most 4096)");
-  app_->add_option("--threads", threads_, "I/O threads (default: one per core)");
+                   "Concurrent slots (default: one per account, at most 4096)")
+      ->check(CLI::NonNegativeNumber);
+  app_->add_option("--threads", threads_, "I/O threads (default: one per core)")
+      ->check(CLI::Range(size_t{0}, size_t{256}));
   app_->add_option("--work", work_, "Handler: sleep:DURATION, noop or exec:COMMAND")
       ->capture_default_str();
   app_->add_option("--fail-rate", fail_rate_, "Probability that an attempt is nacked")
@@ -81,8 +85,9 @@ RunCommand::RunCommand(CLI::App& parent) {
 
 int RunCommand::Execute() {
   // Everything that can be wrong with the input is checked before anything is processed.
-  if (app_->count("--workers") > 0 && workers_ == 0) {
-    PrintError(Status::InvalidArgument("--workers must be at least 1"));
+  if (app_->count("--workers") > 0 && (workers_ == 0 || workers_ > kMaxWorkers)) {
+    PrintError(Status::InvalidArgument("--workers must be at least 1 and at most " +
+                                       std::to_string(kMaxWorkers)));
     return kExitUsage;
   }
   auto engine = engine_.Resolve();

@@ -31,6 +31,7 @@ class CliErrorsTest : public ::testing::Test {
   void ExpectUsageError(const BadCase& c) {
     std::vector<std::string> args = c.args;
     const std::string log = dir_.File("never.jsonl");
+    std::filesystem::remove(log);
     if (!args.empty() && args[0] == "run") {
       args.push_back("--log");
       args.push_back(log);
@@ -52,6 +53,7 @@ TEST_F(CliErrorsTest, BadFlags) {
   const std::vector<BadCase> cases = {
       {{"run", "--bogus"}, "--bogus"},
       {{"run", "--workers", "0"}, "--workers must be at least 1"},
+      {{"run", "--workers", "2000000"}, "--workers must be at least 1"},
       {{"run", "--workers", "-3"}, "--workers"},
       {{"run", "--workers", "many"}, "--workers"},
       {{"run", "--work", "sleep:abc"}, "bad duration 'abc'"},
@@ -65,6 +67,9 @@ TEST_F(CliErrorsTest, BadFlags) {
       {{"run", "--batch", "5-2"}, "--batch"},
       {{"run", "--batch", "0-3"}, "--batch"},
       {{"run", "--events", "0"}, "events"},
+      {{"run", "--events", "-5"}, "--events"},
+      {{"run", "--payload-bytes", "99999999"}, "--payload-bytes"},
+      {{"run", "--threads", "100000"}, "--threads"},
       {{"run", "--fail-rate", "2"}, "--fail-rate"},
       {{"run", "--store", "postgres://x"}, "unknown store URL"},
       {{"run", "--input", "/nonexistent/w.csv"}, "/nonexistent/w.csv"},

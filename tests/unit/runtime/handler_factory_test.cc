@@ -4,7 +4,9 @@
 #include <chrono>
 #include <future>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "strandq/handler.h"
 
@@ -42,7 +44,9 @@ TEST(HandlerFactoryTest, RejectsUnknownSpecsAndBadDurations) {
                            "http"}) {
     auto h = MakeHandler(spec, {});
     EXPECT_FALSE(h.ok()) << spec;
-    if (!h.ok()) EXPECT_EQ(h.status().code(), Status::Code::kInvalidArgument) << spec;
+    if (!h.ok()) {
+      EXPECT_EQ(h.status().code(), Status::Code::kInvalidArgument) << spec;
+    }
   }
   HandlerOptions bad_rate;
   bad_rate.fail_rate = 1.5;

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <thread>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "strandq/handler.h"
 #include "strandq/store.h"
 #include "strandq/verifier.h"
@@ -146,7 +148,9 @@ TEST(WorkerPoolTest, BlockingHandlerAndExceptionsAsNacks) {
   for (const auto& e : events) sevens += e.seq % 7 == 0;
   EXPECT_EQ(report.dead, sevens);
   for (const auto& r : records) {
-    if (r.outcome == AttemptRecord::Outcome::kNack) EXPECT_EQ(r.error, "handler threw: seven");
+    if (r.outcome == AttemptRecord::Outcome::kNack) {
+      EXPECT_EQ(r.error, "handler threw: seven");
+    }
   }
 }
 
@@ -218,8 +222,12 @@ TEST(WorkerPoolTest, LostLeaseIsLoggedLostAndRedelivered) {
   EXPECT_EQ(report.acked, events.size());
   EXPECT_EQ(report.redelivered, events.size());
   for (const auto& r : h.log.Records()) {
-    if (r.outcome == AttemptRecord::Outcome::kLost) EXPECT_EQ(r.attempt, 1u);
-    if (r.outcome == AttemptRecord::Outcome::kAck) EXPECT_EQ(r.attempt, 2u);
+    if (r.outcome == AttemptRecord::Outcome::kLost) {
+      EXPECT_EQ(r.attempt, 1u);
+    }
+    if (r.outcome == AttemptRecord::Outcome::kAck) {
+      EXPECT_EQ(r.attempt, 2u);
+    }
   }
 }
 
