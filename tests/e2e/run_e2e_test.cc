@@ -149,6 +149,28 @@ TEST_F(RunE2eTest, TamperedLogsFailVerification) {
   EXPECT_TRUE(Contains(r.out, "duplicate")) << r.out;
 }
 
+// Reads the Threads: line of /proc/<pid>/status; 0 if it cannot.
+int ThreadCount(pid_t pid) {
+  const std::string status = testing::ReadFile("/proc/" + std::to_string(pid) + "/status");
+  const size_t at = status.find("Threads:");
+  return at == std::string::npos ? 0 : std::atoi(status.c_str() + at + 8);
+}
+
+TEST_F(RunE2eTest, TenThousandSleepingSlotsNeedNoTenThousandThreads) {
+  Subprocess run({STRANDQ_BINARY, "run", "--events", "20000", "--accounts", "10000", "--batch",
+                  "1-3", "--workers", "10000", "--work", "sleep:300ms", "--threads", "2"});
+  int most_threads = 0;
+  for (int i = 0; i < 40; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    most_threads = std::max(most_threads, ThreadCount(run.pid()));
+  }
+  ProcessResult r = run.Wait(std::chrono::seconds(60));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "verification: OK")) << r.out;
+  EXPECT_GT(most_threads, 0);
+  EXPECT_LT(most_threads, 16) << "slots must not be threads";
+}
+
 TEST_F(RunE2eTest, SigintFinishesInFlightAndReportsWhatWasDone) {
   const std::string log = dir_.File("int.jsonl");
   Subprocess run({STRANDQ_BINARY, "run", "--events", "3000", "--accounts", "100", "--work",
