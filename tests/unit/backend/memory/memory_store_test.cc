@@ -698,6 +698,7 @@ TEST(ChunkedFifoTest, KeepsOrderAcrossChunks) {
   EXPECT_EQ(fifo.size(), 2000u);
   for (int i = 0; i < 1500; ++i) {
     ASSERT_EQ(fifo.front(), std::to_string(i));
+    fifo.PrefetchSecond();  // a hint; must be safe at every chunk boundary
     fifo.pop_front();
   }
   for (int i = 2000; i < 2500; ++i) fifo.push_back(std::to_string(i));
@@ -725,6 +726,7 @@ TEST(ChunkedFifoTest, PushFrontBeforeEverything) {
   all.clear();
   while (!fifo.empty()) {
     all += fifo.front();
+    fifo.PrefetchSecond();
     fifo.pop_front();
   }
   EXPECT_EQ(all, "abcde");
