@@ -99,6 +99,8 @@ struct WorkerPool::Impl {
   std::atomic<uint64_t> busy{0};
 
   std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
+  // Completions from foreign threads still inside asio::post: io must outlive them.
+  std::atomic<int> foreign_posts{0};
 
   void RequestStop() {
     if (stopping.exchange(true)) return;
@@ -222,9 +224,11 @@ struct WorkerPool::Impl {
     if (io.get_executor().running_in_this_thread()) {
       finish(std::move(outcome));
     } else {
+      foreign_posts.fetch_add(1);
       asio::post(io, [finish, outcome = std::move(outcome)]() mutable {
         finish(std::move(outcome));
       });
+      foreign_posts.fetch_sub(1);
     }
   }
 
@@ -345,6 +349,9 @@ struct WorkerPool::Impl {
     guard.reset();
     io.stop();
     for (auto& t : threads) t.join();
+    // The last completion's post may still be returning on its thread (asio signals after
+    // unlocking); wait it out so the caller may destroy the pool right away.
+    while (foreign_posts.load() != 0) std::this_thread::yield();
     Status flushed = log != nullptr ? log->Flush() : Status();
     std::lock_guard lock(mu);
     if (!first_error.ok()) return first_error;

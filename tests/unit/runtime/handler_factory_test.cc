@@ -25,21 +25,27 @@ Event MakeEvent(std::string account, uint64_t seq, std::string payload = "") {
   return e;
 }
 
-// Starts one event on a fresh I/O loop and runs the loop until the handler completes.
-Outcome RunOne(Handler& handler, const Event& event) {
-  boost::asio::io_context io;
-  auto guard = boost::asio::make_work_guard(io);
-  std::promise<Outcome> promise;
-  auto future = promise.get_future();
-  handler.Start(event, io, [&](Outcome o) {
-    promise.set_value(std::move(o));
-    boost::asio::post(io, [&] { guard.reset(); });
-  });
-  io.run();
-  return future.get();
-}
+// Runs handlers one event at a time on an I/O loop that outlives every handler of the test
+// (handlers are locals of the test body, destroyed before the fixture).
+class HandlerFactoryTest : public ::testing::Test {
+ protected:
+  Outcome RunOne(Handler& handler, const Event& event) {
+    io_.restart();
+    auto guard = boost::asio::make_work_guard(io_);
+    std::promise<Outcome> promise;
+    auto future = promise.get_future();
+    handler.Start(event, io_, [&](Outcome o) {
+      promise.set_value(std::move(o));
+      boost::asio::post(io_, [&] { guard.reset(); });
+    });
+    io_.run();
+    return future.get();
+  }
 
-TEST(HandlerFactoryTest, RejectsUnknownSpecsAndBadDurations) {
+  boost::asio::io_context io_;
+};
+
+TEST_F(HandlerFactoryTest, RejectsUnknownSpecsAndBadDurations) {
   for (const char* spec : {"", "sleep", "sleep:", "sleep:abc", "sleep:10", "exec:", "bogus:1s",
                            "http"}) {
     auto h = MakeHandler(spec, {});
@@ -53,7 +59,7 @@ TEST(HandlerFactoryTest, RejectsUnknownSpecsAndBadDurations) {
   EXPECT_FALSE(MakeHandler("noop", bad_rate).ok());
 }
 
-TEST(HandlerFactoryTest, SleepWaitsAtLeastItsDuration) {
+TEST_F(HandlerFactoryTest, SleepWaitsAtLeastItsDuration) {
   auto handler = *MakeHandler("sleep:20ms", {});
   const auto start = std::chrono::steady_clock::now();
   Outcome o = RunOne(*handler, MakeEvent("a", 1));
@@ -61,7 +67,7 @@ TEST(HandlerFactoryTest, SleepWaitsAtLeastItsDuration) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, 20ms);
 }
 
-TEST(HandlerFactoryTest, FailRateOneAlwaysNacks) {
+TEST_F(HandlerFactoryTest, FailRateOneAlwaysNacks) {
   HandlerOptions options;
   options.fail_rate = 1.0;
   auto handler = *MakeHandler("noop", options);
@@ -72,7 +78,7 @@ TEST(HandlerFactoryTest, FailRateOneAlwaysNacks) {
   }
 }
 
-TEST(HandlerFactoryTest, FailRateIsRoughlyHonoured) {
+TEST_F(HandlerFactoryTest, FailRateIsRoughlyHonoured) {
   HandlerOptions options;
   options.fail_rate = 0.25;
   options.seed = 3;
@@ -83,7 +89,7 @@ TEST(HandlerFactoryTest, FailRateIsRoughlyHonoured) {
   EXPECT_LT(nacks, 1200);
 }
 
-TEST(HandlerFactoryTest, ExecAcksOnExitZeroAndSeesPayloadAndEnvironment) {
+TEST_F(HandlerFactoryTest, ExecAcksOnExitZeroAndSeesPayloadAndEnvironment) {
   auto handler = *MakeHandler(
       "exec:test \"$STRANDQ_ACCOUNT\" = acct-7 && test \"$STRANDQ_SEQ\" = 3 && "
       "test \"$STRANDQ_EVENT_ID\" = 103 && test \"$STRANDQ_ATTEMPT\" = 1 && grep -q 'a,\"b'",
@@ -94,14 +100,14 @@ TEST(HandlerFactoryTest, ExecAcksOnExitZeroAndSeesPayloadAndEnvironment) {
   EXPECT_EQ(wrong.error, "command exited with status 1");
 }
 
-TEST(HandlerFactoryTest, ExecNacksWithTheExitStatus) {
+TEST_F(HandlerFactoryTest, ExecNacksWithTheExitStatus) {
   auto handler = *MakeHandler("exec:exit 3", {});
   Outcome o = RunOne(*handler, MakeEvent("a", 1, std::string(1 << 20, 'x')));
   EXPECT_FALSE(o.acked());
   EXPECT_EQ(o.error, "command exited with status 3");
 }
 
-TEST(HandlerFactoryTest, ExecReportsASignal) {
+TEST_F(HandlerFactoryTest, ExecReportsASignal) {
   auto handler = *MakeHandler("exec:kill -9 $$", {});
   Outcome o = RunOne(*handler, MakeEvent("a", 1));
   EXPECT_FALSE(o.acked());
