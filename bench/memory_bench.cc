@@ -41,9 +41,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const size_t value = std::strtoull(argv[i + 1], nullptr, 10);
-    if (flag == "--events") events = value;
-    else if (flag == "--accounts") accounts = value;
-    else if (flag == "--payload") payload = value;
+    if (flag == "--events")
+      events = value;
+    else if (flag == "--accounts")
+      accounts = value;
+    else if (flag == "--payload")
+      payload = value;
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;

@@ -143,11 +143,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const char* value = argv[i + 1];
-    if (flag == "--events") events = std::strtoull(value, nullptr, 10);
-    else if (flag == "--accounts") accounts = std::strtoull(value, nullptr, 10);
-    else if (flag == "--threads") threads = std::strtoull(value, nullptr, 10);
-    else if (flag == "--repeat") repeat = std::strtoull(value, nullptr, 10);
-    else if (flag == "--log") log_path = value;
+    if (flag == "--events")
+      events = std::strtoull(value, nullptr, 10);
+    else if (flag == "--accounts")
+      accounts = std::strtoull(value, nullptr, 10);
+    else if (flag == "--threads")
+      threads = std::strtoull(value, nullptr, 10);
+    else if (flag == "--repeat")
+      repeat = std::strtoull(value, nullptr, 10);
+    else if (flag == "--log")
+      log_path = value;
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;

@@ -33,12 +33,12 @@ struct EnqueueReceipt {
 
 // An accepted event as a worker sees it.
 struct Event {
-  uint64_t id = 0;           // unique per store, increasing in acceptance order: idempotency key
-  std::string account;       // the strand it belongs to
-  uint64_t seq = 0;          // 1-based position within the account
-  std::string payload;       // opaque bytes
-  int64_t enqueued_ns = 0;   // CLOCK_REALTIME at acceptance
-  uint32_t attempt = 0;      // 1 on first delivery, +1 on every redelivery
+  uint64_t id = 0;          // unique per store, increasing in acceptance order: idempotency key
+  std::string account;      // the strand it belongs to
+  uint64_t seq = 0;         // 1-based position within the account
+  std::string payload;      // opaque bytes
+  int64_t enqueued_ns = 0;  // CLOCK_REALTIME at acceptance
+  uint32_t attempt = 0;     // 1 on first delivery, +1 on every redelivery
 };
 
 }  // namespace strandq

@@ -1,12 +1,11 @@
 // Copyright 2026 The strandq Authors.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string_view>
-
-#include <boost/asio/io_context.hpp>
 
 #include "strandq/event.h"
 #include "strandq/result.h"
@@ -48,8 +47,8 @@ class BlockingHandler : public Handler {
 
 // Options of the handlers shipped with the tool.
 struct HandlerOptions {
-  double fail_rate = 0.0;   // probability that an attempt is nacked (sleep:, noop)
-  uint64_t seed = 0;        // for fail_rate draws; 0 = random
+  double fail_rate = 0.0;        // probability that an attempt is nacked (sleep:, noop)
+  uint64_t seed = 0;             // for fail_rate draws; 0 = random
   size_t blocking_threads = 64;  // threads for exec:
 };
 

@@ -15,13 +15,13 @@ class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,
-    kInvalidArgument,   // the caller passed something malformed; retrying will not help
-    kNotFound,          // the named thing does not exist
-    kLeaseLost,         // the lease expired or was granted again: the fencing token is stale
-    kTooLarge,          // a payload, body or batch exceeds a configured limit
-    kUnavailable,       // the backend is down or unreachable: the caller may retry
-    kCancelled,         // the operation was interrupted (shutdown)
-    kInternal,          // a broken invariant inside strandq
+    kInvalidArgument,  // the caller passed something malformed; retrying will not help
+    kNotFound,         // the named thing does not exist
+    kLeaseLost,        // the lease expired or was granted again: the fencing token is stale
+    kTooLarge,         // a payload, body or batch exceeds a configured limit
+    kUnavailable,      // the backend is down or unreachable: the caller may retry
+    kCancelled,        // the operation was interrupted (shutdown)
+    kInternal,         // a broken invariant inside strandq
   };
 
   Status() = default;  // OK

@@ -21,9 +21,9 @@ namespace strandq {
 
 // A worker's exclusive right to the head event of one account, until `deadline_ns`.
 struct Lease {
-  Event event;               // the head event of event.account
-  uint64_t token = 0;        // fencing number; grows with every grant for the account
-  int64_t deadline_ns = 0;   // on the store's monotonic clock; Extend moves it
+  Event event;              // the head event of event.account
+  uint64_t token = 0;       // fencing number; grows with every grant for the account
+  int64_t deadline_ns = 0;  // on the store's monotonic clock; Extend moves it
 };
 
 // What a handler made of one attempt.
@@ -69,8 +69,8 @@ struct StoreStats {
   // Totals since the store was created.
   uint64_t enqueued = 0;
   uint64_t acked = 0;
-  uint64_t nacked = 0;        // nacks that led to a retry or a dead letter
-  uint64_t expired = 0;       // leases that ran out
+  uint64_t nacked = 0;   // nacks that led to a retry or a dead letter
+  uint64_t expired = 0;  // leases that ran out
   uint64_t dead_lettered = 0;
 
   // True when no event can be delivered now or later without new input: nothing ready,

@@ -50,20 +50,20 @@ struct VerifyReport {
   std::vector<Violation> violations;  // the first 100
   size_t violations_total = 0;
 
-  size_t events = 0;        // distinct events seen
+  size_t events = 0;  // distinct events seen
   size_t accounts = 0;
-  size_t attempts = 0;      // lines
+  size_t attempts = 0;  // lines
   size_t acked = 0;
   size_t nacked = 0;
   size_t dead = 0;
   size_t lost = 0;
-  size_t redelivered = 0;   // attempts > 1 that did not follow a nack of the same event
-  size_t longest = 0;       // most events of one account
-  size_t workers = 0;       // used for the lower bound
-  std::chrono::nanoseconds unit{0};         // used for the lower bound
-  std::chrono::nanoseconds makespan{0};     // first start to last end
+  size_t redelivered = 0;            // attempts > 1 that did not follow a nack of the same event
+  size_t longest = 0;                // most events of one account
+  size_t workers = 0;                // used for the lower bound
+  std::chrono::nanoseconds unit{0};  // used for the lower bound
+  std::chrono::nanoseconds makespan{0};  // first start to last end
   std::chrono::nanoseconds lower_bound{0};
-  double efficiency = 0.0;                  // makespan / lower_bound (1.0 is optimal)
+  double efficiency = 0.0;  // makespan / lower_bound (1.0 is optimal)
   // Enqueue-to-ack latency of acked events.
   std::chrono::nanoseconds latency_p50{0}, latency_p99{0}, latency_max{0};
 };

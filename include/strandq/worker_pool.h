@@ -32,9 +32,9 @@ struct PoolOptions {
 // Live counters of a pool, readable at any time from any thread.
 struct PoolProgress {
   uint64_t acked = 0;
-  uint64_t nacked = 0;   // attempts nacked (retried or dead)
+  uint64_t nacked = 0;  // attempts nacked (retried or dead)
   uint64_t dead = 0;
-  uint64_t lost = 0;     // attempts whose lease was lost before completion
+  uint64_t lost = 0;  // attempts whose lease was lost before completion
   uint64_t in_flight = 0;
 };
 

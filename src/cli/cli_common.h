@@ -1,11 +1,10 @@
 // Copyright 2026 The strandq Authors.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "strandq/options.h"
 #include "strandq/result.h"
@@ -16,8 +15,8 @@ namespace strandq::cli {
 
 // Exit codes of every subcommand.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;       // verification failed, or the job failed
-inline constexpr int kExitUsage = 2;        // bad flags or bad input: nothing was processed
+inline constexpr int kExitFailed = 1;         // verification failed, or the job failed
+inline constexpr int kExitUsage = 2;          // bad flags or bad input: nothing was processed
 inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; what was done is valid
 
 // Prints "strandq: error: <message>" on stderr.

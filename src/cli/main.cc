@@ -2,11 +2,10 @@
 // The strandq command: dispatches to one subcommand. Exit codes: 0 OK, 1 failed (verification
 // or processing), 2 bad usage or input (nothing processed), 130 interrupted.
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/cli_common.h"
 #include "cli/generate_command.h"

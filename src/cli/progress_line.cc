@@ -41,8 +41,8 @@ void ProgressLine::Draw(std::chrono::steady_clock::duration elapsed) {
     std::snprintf(eta, sizeof eta, "%.0fs", (total_ - done) / rate);
   }
   std::fprintf(stderr, "\r\033[K%llu/%llu done  %.0f ev/s  %llu in flight  %llu retried  ETA %s",
-               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-               rate, static_cast<unsigned long long>(p.in_flight),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), rate,
+               static_cast<unsigned long long>(p.in_flight),
                static_cast<unsigned long long>(p.nacked), eta);
   std::fflush(stderr);
 }

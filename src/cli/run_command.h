@@ -1,9 +1,8 @@
 // Copyright 2026 The strandq Authors.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "cli/cli_common.h"
 

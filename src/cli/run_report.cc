@@ -16,8 +16,8 @@ std::string FormatRunReport(const RunFacts& facts, const VerifyReport& report) {
   line("store", facts.store_url);
   line("policy", facts.policy);
   line("handler", facts.handler);
-  line("enqueued", fmt::format("{} events in {}", facts.events,
-                               FormatDuration(facts.enqueue_time)));
+  line("enqueued",
+       fmt::format("{} events in {}", facts.events, FormatDuration(facts.enqueue_time)));
   line("dead letters", std::to_string(facts.stats.dead));
   line("expired", fmt::format("{} leases", facts.stats.expired));
   if (facts.interrupted) {

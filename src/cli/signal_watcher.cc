@@ -4,18 +4,18 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-
 namespace strandq::cli {
 
 struct SignalWatcher::Impl {
-  explicit Impl(std::function<void()> stop) : on_stop(std::move(stop)), signals(io, SIGINT, SIGTERM) {
+  explicit Impl(std::function<void()> stop)
+      : on_stop(std::move(stop)), signals(io, SIGINT, SIGTERM) {
     Wait();
     thread = std::thread([this] { io.run(); });
   }

@@ -14,8 +14,7 @@ namespace strandq::cli {
 VerifyCommand::VerifyCommand(CLI::App& parent) {
   app_ = parent.add_subcommand(
       "verify", "Check event logs for order, overlap, loss and duplicates; print efficiency");
-  app_->add_option("logs", logs_, "Event logs (JSON Lines), of one or many processes")
-      ->required();
+  app_->add_option("logs", logs_, "Event logs (JSON Lines), of one or many processes")->required();
   app_->add_option("--input", input_, "The workload CSV: every event must be settled");
   app_->add_option("--workers", workers_,
                    "Worker slots for the lower bound (default: distinct workers in the logs)");

@@ -1,10 +1,9 @@
 // Copyright 2026 The strandq Authors.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace strandq::cli {
 

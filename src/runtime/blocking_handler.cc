@@ -1,8 +1,7 @@
 // Copyright 2026 The strandq Authors.
-#include <exception>
-
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <exception>
 
 #include "strandq/handler.h"
 
@@ -17,8 +16,7 @@ BlockingHandler::BlockingHandler(size_t threads) : impl_(std::make_unique<Impl>(
 
 BlockingHandler::~BlockingHandler() { impl_->pool.join(); }
 
-void BlockingHandler::Start(const Event& event, boost::asio::io_context& /*io*/,
-                            Completion done) {
+void BlockingHandler::Start(const Event& event, boost::asio::io_context& /*io*/, Completion done) {
   boost::asio::post(impl_->pool, [this, &event, done = std::move(done)] {
     Outcome outcome;
     try {

@@ -6,8 +6,7 @@
 
 namespace strandq {
 
-Result<std::unique_ptr<Handler>> MakeHandler(std::string_view spec,
-                                             const HandlerOptions& options) {
+Result<std::unique_ptr<Handler>> MakeHandler(std::string_view spec, const HandlerOptions& options) {
   if (!(options.fail_rate >= 0.0 && options.fail_rate <= 1.0)) {
     return Status::InvalidArgument("--fail-rate must be between 0 and 1");
   }

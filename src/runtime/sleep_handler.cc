@@ -1,8 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include <atomic>
-#include <memory>
-
 #include <boost/asio/steady_timer.hpp>
+#include <memory>
 
 #include "runtime/shipped_handlers.h"
 #include "util/random.h"
@@ -20,10 +19,10 @@ class SleepHandler final : public Handler {
   void Start(const Event& /*event*/, boost::asio::io_context& io, Completion done) override {
     auto timer = std::make_unique<boost::asio::steady_timer>(io, duration_);
     auto* raw = timer.get();
-    raw->async_wait([this, timer = std::move(timer), done = std::move(done)](
-                        const boost::system::error_code&) {
-      done(fail_.ShouldFail() ? Outcome::Nack(kInjectedFailure) : Outcome::Ack());
-    });
+    raw->async_wait(
+        [this, timer = std::move(timer), done = std::move(done)](const boost::system::error_code&) {
+          done(fail_.ShouldFail() ? Outcome::Nack(kInjectedFailure) : Outcome::Ack());
+        });
   }
 
  private:
@@ -53,8 +52,7 @@ bool FailureInjector::ShouldFail() const {
   return random.NextDouble() < rate_;
 }
 
-std::unique_ptr<Handler> NewSleepHandler(std::chrono::nanoseconds duration,
-                                         FailureInjector fail) {
+std::unique_ptr<Handler> NewSleepHandler(std::chrono::nanoseconds duration, FailureInjector fail) {
   return std::make_unique<SleepHandler>(duration, fail);
 }
 

@@ -6,17 +6,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "strandq/clock.h"
 #include "util/hostname.h"
@@ -46,9 +45,12 @@ enum Phase : int { kIdle = 0, kStarting, kRunning, kDoneEarly };
 
 AttemptRecord::Outcome RecordOutcome(Disposition d) {
   switch (d) {
-    case Disposition::kAcked: return AttemptRecord::Outcome::kAck;
-    case Disposition::kRetrying: return AttemptRecord::Outcome::kNack;
-    case Disposition::kDead: return AttemptRecord::Outcome::kDead;
+    case Disposition::kAcked:
+      return AttemptRecord::Outcome::kAck;
+    case Disposition::kRetrying:
+      return AttemptRecord::Outcome::kNack;
+    case Disposition::kDead:
+      return AttemptRecord::Outcome::kDead;
   }
   return AttemptRecord::Outcome::kLost;
 }
@@ -91,7 +93,7 @@ struct WorkerPool::Impl {
   asio::steady_timer ticker;
   std::vector<Slot> slots;
 
-  std::mutex mu;  // guards free_slots, first_error
+  std::mutex mu;               // guards free_slots, first_error
   std::condition_variable cv;  // free slot, stop, or busy reaching 0
   std::vector<size_t> free_slots;
   Status first_error;
@@ -225,9 +227,8 @@ struct WorkerPool::Impl {
       finish(std::move(outcome));
     } else {
       foreign_posts.fetch_add(1);
-      asio::post(io, [finish, outcome = std::move(outcome)]() mutable {
-        finish(std::move(outcome));
-      });
+      asio::post(io,
+                 [finish, outcome = std::move(outcome)]() mutable { finish(std::move(outcome)); });
       foreign_posts.fetch_sub(1);
     }
   }
@@ -259,13 +260,19 @@ struct WorkerPool::Impl {
       if (completed.status().code() != Status::Code::kLeaseLost) RecordError(completed.status());
     }
     switch (logged) {
-      case AttemptRecord::Outcome::kAck: acked.fetch_add(1, std::memory_order_relaxed); break;
-      case AttemptRecord::Outcome::kNack: nacked.fetch_add(1, std::memory_order_relaxed); break;
+      case AttemptRecord::Outcome::kAck:
+        acked.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case AttemptRecord::Outcome::kNack:
+        nacked.fetch_add(1, std::memory_order_relaxed);
+        break;
       case AttemptRecord::Outcome::kDead:
         nacked.fetch_add(1, std::memory_order_relaxed);
         dead.fetch_add(1, std::memory_order_relaxed);
         break;
-      case AttemptRecord::Outcome::kLost: lost.fetch_add(1, std::memory_order_relaxed); break;
+      case AttemptRecord::Outcome::kLost:
+        lost.fetch_add(1, std::memory_order_relaxed);
+        break;
     }
     if (log != nullptr) {
       AttemptRecord record;
@@ -320,8 +327,8 @@ struct WorkerPool::Impl {
 
   void ArmTicker() {
     if (stopping.load() && busy.load() == 0) return;
-    auto period = std::max<std::chrono::nanoseconds>(options.lease_ttl / 6,
-                                                     std::chrono::milliseconds(1));
+    auto period =
+        std::max<std::chrono::nanoseconds>(options.lease_ttl / 6, std::chrono::milliseconds(1));
     ticker.expires_after(period);
     ticker.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) Tick();

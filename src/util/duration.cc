@@ -10,8 +10,8 @@ namespace strandq {
 
 Result<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
   auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument("bad duration '" + std::string(text) + "': " +
-                                   std::string(why) + " (examples: 1s, 10ms, 250us, 1.5s)");
+    return Status::InvalidArgument("bad duration '" + std::string(text) + "': " + std::string(why) +
+                                   " (examples: 1s, 10ms, 250us, 1.5s)");
   };
   if (text == "0") return std::chrono::nanoseconds(0);
   size_t unit_pos = 0;
@@ -25,13 +25,20 @@ Result<std::chrono::nanoseconds> ParseDuration(std::string_view text) {
   if (ec != std::errc() || ptr != text.data() + unit_pos) return bad("expected a number");
   std::string_view unit = text.substr(unit_pos);
   double scale = 0;
-  if (unit == "ns") scale = 1;
-  else if (unit == "us") scale = 1e3;
-  else if (unit == "ms") scale = 1e6;
-  else if (unit == "s") scale = 1e9;
-  else if (unit == "m") scale = 60e9;
-  else if (unit == "h") scale = 3600e9;
-  else return bad(unit.empty() ? "missing unit" : "unknown unit");
+  if (unit == "ns")
+    scale = 1;
+  else if (unit == "us")
+    scale = 1e3;
+  else if (unit == "ms")
+    scale = 1e6;
+  else if (unit == "s")
+    scale = 1e9;
+  else if (unit == "m")
+    scale = 60e9;
+  else if (unit == "h")
+    scale = 3600e9;
+  else
+    return bad(unit.empty() ? "missing unit" : "unknown unit");
   double ns = std::round(number * scale);
   if (!(ns < 9.2e18)) return bad("too large");
   return std::chrono::nanoseconds(static_cast<int64_t>(ns));

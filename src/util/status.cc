@@ -5,14 +5,22 @@ namespace strandq {
 
 std::string_view CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kInvalidArgument: return "invalid argument";
-    case Status::Code::kNotFound: return "not found";
-    case Status::Code::kLeaseLost: return "lease lost";
-    case Status::Code::kTooLarge: return "too large";
-    case Status::Code::kUnavailable: return "unavailable";
-    case Status::Code::kCancelled: return "cancelled";
-    case Status::Code::kInternal: return "internal";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kInvalidArgument:
+      return "invalid argument";
+    case Status::Code::kNotFound:
+      return "not found";
+    case Status::Code::kLeaseLost:
+      return "lease lost";
+    case Status::Code::kTooLarge:
+      return "too large";
+    case Status::Code::kUnavailable:
+      return "unavailable";
+    case Status::Code::kCancelled:
+      return "cancelled";
+    case Status::Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }

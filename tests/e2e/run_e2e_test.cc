@@ -39,8 +39,8 @@ TEST_F(RunE2eTest, RunThenVerifyTheLogAgainstTheInput) {
                                "--seed", "7", "--payload-bytes", "16"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
 
-  ProcessResult run = Strandq({"run", "--input", csv, "--work", "sleep:2ms", "--workers", "40",
-                               "--log", log});
+  ProcessResult run =
+      Strandq({"run", "--input", csv, "--work", "sleep:2ms", "--workers", "40", "--log", log});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_TRUE(Contains(run.out, "verification: OK")) << run.out;
   EXPECT_TRUE(Contains(run.out, "efficiency")) << run.out;
@@ -59,8 +59,8 @@ TEST_F(RunE2eTest, SharedSeedWorkloadWithBothPolicies) {
   const std::string csv = std::string(STRANDQ_SHARED_WORKLOADS) + "/seed-10000.csv";
   if (!std::filesystem::exists(csv)) GTEST_SKIP() << "no shared workloads at " << csv;
   for (const char* policy : {"longest", "oldest"}) {
-    ProcessResult run = Strandq({"run", "--input", csv, "--work", "noop", "--workers", "100",
-                                 "--policy", policy});
+    ProcessResult run =
+        Strandq({"run", "--input", csv, "--work", "noop", "--workers", "100", "--policy", policy});
     EXPECT_EQ(run.exit_code, 0) << policy << "\n" << run.out << run.err;
     EXPECT_TRUE(Contains(run.out, "events:")) << run.out;
     EXPECT_TRUE(Contains(run.out, "verification: OK")) << run.out;
@@ -87,9 +87,9 @@ TEST_F(RunE2eTest, RetriesAndDeadLettersStillVerify) {
 }
 
 TEST_F(RunE2eTest, ParkedAccountsAreNotCountedAsLost) {
-  ProcessResult run = Strandq({"run", "--events", "500", "--accounts", "20", "--work", "noop",
-                               "--fail-rate", "0.5", "--max-attempts", "2", "--retry-backoff",
-                               "1ms", "--on-dead", "park"});
+  ProcessResult run =
+      Strandq({"run", "--events", "500", "--accounts", "20", "--work", "noop", "--fail-rate", "0.5",
+               "--max-attempts", "2", "--retry-backoff", "1ms", "--on-dead", "park"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_TRUE(Contains(run.out, "verification: OK")) << run.out;
 }
@@ -103,10 +103,10 @@ TEST_F(RunE2eTest, ExecHandlerThroughTheCli) {
 
 TEST_F(RunE2eTest, TamperedLogsFailVerification) {
   const std::string csv = dir_.File("w.csv"), log = dir_.File("run.jsonl");
-  ASSERT_EQ(Strandq({"generate", "--to", csv, "--events", "300", "--accounts", "10"}).exit_code,
+  ASSERT_EQ(Strandq({"generate", "--to", csv, "--events", "300", "--accounts", "10"}).exit_code, 0);
+  ASSERT_EQ(Strandq({"run", "--input", csv, "--work", "sleep:1ms", "--workers", "5", "--log", log})
+                .exit_code,
             0);
-  ASSERT_EQ(Strandq({"run", "--input", csv, "--work", "sleep:1ms", "--workers", "5", "--log",
-                     log}).exit_code, 0);
   auto records = *ReadEventLog(log);
 
   auto write_log = [&](const std::vector<AttemptRecord>& rs, const std::string& path) {

@@ -11,9 +11,9 @@ namespace strandq::testing {
 
 // What a finished child process left behind.
 struct ProcessResult {
-  int exit_code = -1;   // the exit status, or 128 + signal if it was killed
-  std::string out;      // everything it wrote to stdout
-  std::string err;      // everything it wrote to stderr
+  int exit_code = -1;  // the exit status, or 128 + signal if it was killed
+  std::string out;     // everything it wrote to stdout
+  std::string err;     // everything it wrote to stderr
 };
 
 // A child process with stdout and stderr captured to files. The destructor kills (SIGKILL) and

@@ -1,12 +1,11 @@
 // Copyright 2026 The strandq Authors.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <future>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <chrono>
+#include <future>
 
 #include "strandq/handler.h"
 
@@ -46,8 +45,8 @@ class HandlerFactoryTest : public ::testing::Test {
 };
 
 TEST_F(HandlerFactoryTest, RejectsUnknownSpecsAndBadDurations) {
-  for (const char* spec : {"", "sleep", "sleep:", "sleep:abc", "sleep:10", "exec:", "bogus:1s",
-                           "http"}) {
+  for (const char* spec :
+       {"", "sleep", "sleep:", "sleep:abc", "sleep:10", "exec:", "bogus:1s", "http"}) {
     auto h = MakeHandler(spec, {});
     EXPECT_FALSE(h.ok()) << spec;
     if (!h.ok()) {

@@ -4,9 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <thread>
-
 #include <boost/asio/steady_timer.hpp>
+#include <thread>
 
 #include "strandq/handler.h"
 #include "strandq/store.h"
