@@ -345,16 +345,16 @@ VerifyReport Verify(std::span<const AttemptRecord> records, const VerifyOptions&
 std::string FormatVerifyReport(const VerifyReport& report) {
   std::string out;
   auto line = [&](std::string_view name, const std::string& value) {
-    fmt::format_to(std::back_inserter(out), "{:<13}{}\n", fmt::format("{}:", name), value);
+    fmt::format_to(std::back_inserter(out), "{:<14}{}\n", fmt::format("{}:", name), value);
   };
   auto count = [](size_t n) { return std::to_string(n); };
   line("events", count(report.events));
   line("accounts", count(report.accounts));
   line("attempts", count(report.attempts));
   line("acked", count(report.acked));
-  line("nacked", count(report.nacked));
+  line("retries", count(report.nacked));
   line("dead", count(report.dead));
-  line("lost", count(report.lost));
+  line("lost leases", count(report.lost));
   line("redelivered", count(report.redelivered));
   line("workers", count(report.workers));
   line("unit", FormatDuration(report.unit));

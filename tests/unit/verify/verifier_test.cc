@@ -417,22 +417,22 @@ TEST(VerifierFormatTest, AlignedFiguresThenVerdict) {
   log.Ack("a", 1, 0, 1000, "w1").Ack("a", 2, 1000, 2000, "w1").Ack("b", 1, 0, 1000, "w2");
   const std::string text = FormatVerifyReport(log.Verify());
   EXPECT_EQ(text,
-            "events:      3\n"
-            "accounts:    2\n"
-            "attempts:    3\n"
-            "acked:       3\n"
-            "nacked:      0\n"
-            "dead:        0\n"
-            "lost:        0\n"
-            "redelivered: 0\n"
-            "workers:     2\n"
-            "unit:        1s\n"
-            "makespan:    2s\n"
-            "lower bound: 2s = max(ceil(3 / 2), 2) x 1s\n"
-            "efficiency:  1.000\n"
-            "latency p50: 1s\n"
-            "latency p99: 2s\n"
-            "latency max: 2s\n"
+            "events:       3\n"
+            "accounts:     2\n"
+            "attempts:     3\n"
+            "acked:        3\n"
+            "retries:      0\n"
+            "dead:         0\n"
+            "lost leases:  0\n"
+            "redelivered:  0\n"
+            "workers:      2\n"
+            "unit:         1s\n"
+            "makespan:     2s\n"
+            "lower bound:  2s = max(ceil(3 / 2), 2) x 1s\n"
+            "efficiency:   1.000\n"
+            "latency p50:  1s\n"
+            "latency p99:  2s\n"
+            "latency max:  2s\n"
             "verification: OK\n");
 }
 
@@ -440,7 +440,7 @@ TEST(VerifierFormatTest, ViolationsBeforeTheVerdict) {
   Log log;
   log.Ack("a", 2, 0, 1000).Ack("a", 1, 1000, 2000);
   const std::string text = FormatVerifyReport(log.Verify());
-  EXPECT_NE(text.find("violations:  1\n  order: a#1 (id 2) attempt 1 by w1 [+1s..+2s] ack started "
+  EXPECT_NE(text.find("violations:   1\n  order: a#1 (id 2) attempt 1 by w1 [+1s..+2s] ack started "
                       "after a#2 (id 1) attempt 1 by w1 [+0s..+1s] ack\n"
                       "verification: FAILED (1 violation)\n"),
             std::string::npos)
