@@ -46,4 +46,7 @@ Status WriteWorkloadCsv(const std::string& path, const std::vector<WorkloadEvent
 // The longest account's event count.
 size_t LongestAccount(const std::vector<WorkloadEvent>& events);
 
+// How many distinct accounts the events use.
+size_t CountAccounts(const std::vector<WorkloadEvent>& events);
+
 }  // namespace strandq

@@ -31,7 +31,7 @@ int GenerateCommand::Execute() {
   }
   if (to_ != "-") {
     std::fprintf(stderr, "strandq: wrote %zu events over %zu accounts (longest %zu) to %s\n",
-                 events->size(), workload_.accounts, LongestAccount(*events), to_.c_str());
+                 events->size(), CountAccounts(*events), LongestAccount(*events), to_.c_str());
   }
   return kExitOk;
 }

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <memory>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "cli/progress_line.h"
 #include "cli/run_report.h"
@@ -27,12 +26,6 @@ constexpr size_t kMaxDefaultWorkers = 4096;
 constexpr size_t kMaxWorkers = 1'000'000;
 // Events per Enqueue call when loading the workload.
 constexpr size_t kEnqueueBatch = 1000;
-
-size_t CountAccounts(const std::vector<WorkloadEvent>& events) {
-  std::unordered_set<std::string_view> accounts;
-  for (const auto& e : events) accounts.insert(e.account);
-  return accounts.size();
-}
 
 Status EnqueueAll(Store& store, const std::vector<WorkloadEvent>& events) {
   std::vector<NewEvent> batch;

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "strandq/event.h"
@@ -116,6 +117,12 @@ size_t LongestAccount(const std::vector<WorkloadEvent>& events) {
     longest = std::max(longest, ++counts[event.account]);
   }
   return longest;
+}
+
+size_t CountAccounts(const std::vector<WorkloadEvent>& events) {
+  std::unordered_set<std::string_view> accounts;
+  for (const WorkloadEvent& event : events) accounts.insert(event.account);
+  return accounts.size();
 }
 
 }  // namespace strandq

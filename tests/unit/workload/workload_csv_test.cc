@@ -86,6 +86,7 @@ TEST(WorkloadCsvTest, ReadsTheSharedSeedWorkload) {
   ASSERT_TRUE(events.ok()) << events.status().ToString();
   EXPECT_EQ(events->size(), 10'000u);
   EXPECT_EQ(LongestAccount(*events), 46u);
+  EXPECT_EQ(CountAccounts(*events), 832u);
   EXPECT_EQ(events->front(), (WorkloadEvent{"601", 1, ""}));
 }
 
