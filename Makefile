@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_GEN  := -G Ninja
 RUN_ARGS   ?= --log $(BUILD)/run.jsonl
 
-.PHONY: all deps build run test test-release test-asan test-tsan bench format clean
+.PHONY: all deps build run test test-release test-asan test-tsan bench format format-check clean
 
 all: build
 
@@ -24,7 +24,7 @@ run: build
 
 # Every test: under AddressSanitizer + UBSan, the concurrency tests under ThreadSanitizer,
 # then the whole suite on the optimized build (its ctest summary is the closing line).
-test: deps test-asan test-tsan test-release
+test: deps format-check test-asan test-tsan test-release
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
@@ -47,6 +47,10 @@ bench: build
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+# Fails when a tracked C++ file is not formatted as .clang-format says (`make format` fixes).
+format-check: deps
+	@clang-format --dry-run --Werror $$(git ls-files '*.h' '*.cc')
 
 clean:
 	rm -rf build build-asan build-tsan build*.configure.log

@@ -175,7 +175,7 @@ TEST_F(RunE2eTest, SigintFinishesInFlightAndReportsWhatWasDone) {
   const std::string log = dir_.File("int.jsonl");
   Subprocess run({STRANDQ_BINARY, "run", "--events", "3000", "--accounts", "100", "--work",
                   "sleep:50ms", "--workers", "20", "--log", log});
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   run.Signal(SIGINT);
   ProcessResult r = run.Wait(std::chrono::seconds(30));
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;

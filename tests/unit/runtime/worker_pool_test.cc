@@ -155,10 +155,10 @@ TEST(WorkerPoolTest, BlockingHandlerAndExceptionsAsNacks) {
 
 TEST(WorkerPoolTest, HeartbeatKeepsLongHandlersLeased) {
   Harness h;
-  h.engine.lease_ttl = 60ms;
+  h.engine.lease_ttl = 150ms;  // extended every 50ms; the handler runs for 3+ TTLs
   h.pool.workers = 4;
   h.pool.threads = 2;
-  auto handler = *MakeHandler("sleep:200ms", {});
+  auto handler = *MakeHandler("sleep:500ms", {});
   auto events = Seed(8, 4);
   std::unique_ptr<Store> store = NewMemoryStore(h.engine);
   VerifyReport report = h.RunAll(*handler, events, store.get());
