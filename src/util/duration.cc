@@ -59,7 +59,7 @@ std::string FormatDuration(std::chrono::nanoseconds d) {
       if (ns % u.scale == 0) return std::to_string(ns / u.scale) + u.name;
       if (u.scale >= 1'000'000'000 || u.scale == 1'000'000 || u.scale == 1'000) {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.3g%s", static_cast<double>(ns) / u.scale, u.name);
+        std::snprintf(buf, sizeof buf, "%.6g%s", static_cast<double>(ns) / u.scale, u.name);
         return buf;
       }
     }
