@@ -30,9 +30,9 @@
 // loop yields to the I/O queue so timers (the lease ticker) are never starved.
 //
 // Per-slot state is guarded by the slot's mutex because the ticker (extending leases) reads it
-// from another I/O thread. The Completion's early-or-late race is settled by an atomic phase:
-// if `done` runs while Start is still on the stack it only stores the outcome, and StartSlot
-// picks it up after Start returns.
+// from another I/O thread. The Completion's early-or-late race is settled by an atomic state
+// word: if `done` runs while Start is still on the stack it only stores the outcome, and
+// StartHandler picks it up after Start returns; a second `done` finds the attempt settled.
 
 namespace strandq {
 namespace {
@@ -41,7 +41,10 @@ namespace asio = boost::asio;
 
 constexpr int kMaxInlineRuns = 64;
 
-enum Phase : int { kIdle = 0, kStarting, kRunning, kDoneEarly };
+// A slot's attempt state is one word, (attempt generation << 2) | phase, so that a Completion
+// called twice, or after its Start threw, can never settle a later attempt of the slot.
+enum Phase : uint64_t { kStarting = 0, kRunning = 1, kDoneEarly = 2, kFinishing = 3 };
+constexpr uint64_t State(uint64_t generation, Phase phase) { return generation << 2 | phase; }
 
 AttemptRecord::Outcome RecordOutcome(Disposition d) {
   switch (d) {
@@ -66,7 +69,8 @@ struct WorkerPool::Impl {
     Lease lease;
     int64_t start_ns = 0;
     int64_t last_extend_ns = 0;  // monotonic
-    std::atomic<int> phase{kIdle};
+    std::atomic<uint64_t> state{State(0, kFinishing)};
+    uint64_t generation = 0;               // of the current attempt; only the slot's path
     std::optional<Outcome> early_outcome;  // written by `done` before phase -> kDoneEarly
   };
 
@@ -190,32 +194,46 @@ struct WorkerPool::Impl {
       slot.last_extend_ns = clock->MonotonicNs();
     }
     slot.early_outcome.reset();
-    slot.phase.store(kStarting, std::memory_order_release);
-    Completion done = [this, index](Outcome outcome) { OnDone(index, std::move(outcome)); };
+    const uint64_t generation = ++slot.generation;
+    slot.state.store(State(generation, kStarting), std::memory_order_release);
+    Completion done = [this, index, generation](Outcome outcome) {
+      OnDone(index, generation, std::move(outcome));
+    };
     try {
       // The event is read without the slot lock: only this slot's own path writes it, and it
       // does so only after the Completion ran.
       handler.Start(slot.lease.event, io, std::move(done));
     } catch (const std::exception& e) {
+      slot.state.store(State(generation, kFinishing));  // a later `done` is ignored
       return Outcome::Nack(std::string("handler threw: ") + e.what());
     } catch (...) {
+      slot.state.store(State(generation, kFinishing));
       return Outcome::Nack("handler threw a non-exception");
     }
-    int expected = kStarting;
-    if (slot.phase.compare_exchange_strong(expected, kRunning, std::memory_order_acq_rel)) {
+    uint64_t expected = State(generation, kStarting);
+    if (slot.state.compare_exchange_strong(expected, State(generation, kRunning),
+                                           std::memory_order_acq_rel)) {
       return std::nullopt;
     }
-    return std::move(slot.early_outcome);  // expected == kDoneEarly
+    slot.state.store(State(generation, kFinishing));
+    return std::move(slot.early_outcome);  // `done` ran inside Start
   }
 
-  void OnDone(size_t index, Outcome outcome) {
+  // The Completion of attempt `generation` of slot `index`. Ignores a second call.
+  void OnDone(size_t index, uint64_t generation, Outcome outcome) {
     Slot& slot = slots[index];
-    if (slot.phase.load(std::memory_order_acquire) == kStarting) {
+    uint64_t expected = State(generation, kStarting);
+    if (slot.state.load(std::memory_order_acquire) == expected) {
       slot.early_outcome = outcome;
-      int expected = kStarting;
-      if (slot.phase.compare_exchange_strong(expected, kDoneEarly, std::memory_order_acq_rel)) {
+      if (slot.state.compare_exchange_strong(expected, State(generation, kDoneEarly),
+                                             std::memory_order_acq_rel)) {
         return;
       }
+    }
+    expected = State(generation, kRunning);
+    if (!slot.state.compare_exchange_strong(expected, State(generation, kFinishing),
+                                            std::memory_order_acq_rel)) {
+      return;  // called twice, or after Start threw: the attempt is settled already
     }
     auto finish = [this, index](Outcome outcome) {
       std::optional<Lease> next = FinishSlot(slots[index], index, std::move(outcome));
@@ -236,7 +254,6 @@ struct WorkerPool::Impl {
   // Settles the slot's lease, logs the attempt and returns the next lease for this slot, if
   // any. Without one, the slot goes back to the free list.
   std::optional<Lease> FinishSlot(Slot& slot, size_t index, Outcome outcome) {
-    slot.phase.store(kIdle, std::memory_order_relaxed);
     const int64_t end_ns = clock->WallNs();
     Lease lease;
     int64_t start_ns;

@@ -258,6 +258,41 @@ TEST(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
 }
 
+// Breaks the Completion contract: calls `done` twice, or schedules it and then throws.
+class MisbehavingHandler : public Handler {
+ public:
+  void Start(const Event& event, boost::asio::io_context& io, Completion done) override {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(1));
+    timer->async_wait([timer, done](const boost::system::error_code&) {
+      done(Outcome::Ack());
+      done(Outcome::Nack("second call"));
+    });
+    if (event.seq % 3 == 0) throw std::runtime_error("after scheduling");
+  }
+};
+
+TEST(WorkerPoolTest, ExtraCompletionsAreIgnored) {
+  Harness h;
+  h.engine.max_attempts = 1;
+  h.pool.workers = 6;
+  h.pool.threads = 2;
+  MisbehavingHandler handler;
+  auto events = Seed(300, 30);
+  std::unique_ptr<Store> store = NewMemoryStore(h.engine);
+  h.RunAll(handler, events, store.get());
+  auto records = h.log.Records();
+  EXPECT_EQ(records.size(), events.size()) << "each attempt must be settled exactly once";
+  VerifyOptions options;
+  options.input = &events;
+  VerifyReport report = Verify(records, options);
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+  for (const auto& r : records) {
+    EXPECT_NE(r.error, "second call");
+    const bool thrown = r.seq % 3 == 0;
+    EXPECT_EQ(r.outcome, thrown ? AttemptRecord::Outcome::kDead : AttemptRecord::Outcome::kAck);
+  }
+}
+
 TEST(WorkerPoolTest, DrainedEmptyStoreReturnsAtOnce) {
   auto store = NewMemoryStore({});
   auto handler = *MakeHandler("noop", {});
