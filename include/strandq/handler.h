@@ -30,7 +30,9 @@ class Handler {
 
 // A handler written as plain blocking code. Handle runs on a thread pool of `threads` threads
 // owned by this object (so at most that many events are handled at once, whatever the number
-// of slots). An exception thrown by Handle is a nack carrying its what().
+// of slots). An exception thrown by Handle is a nack carrying its what(). Destroy it only when
+// no event is in progress (after WorkerPool::Run returned): its threads are joined by the base
+// destructor, after the derived part is gone.
 class BlockingHandler : public Handler {
  public:
   explicit BlockingHandler(size_t threads);

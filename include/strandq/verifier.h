@@ -29,6 +29,9 @@ struct VerifyOptions {
   // Ids the store holds as dead letters: settled although no attempt line says `dead` (an
   // event whose last lease expired is dead-lettered by the store, not by a worker).
   std::vector<uint64_t> dead_letter_ids;
+  // The run was stopped early (SIGINT): an account's last logged event may be unsettled (its
+  // last attempt a nack or lost lease) because it is still in the store, not lost.
+  bool partial = false;
 };
 
 struct Violation {

@@ -43,9 +43,9 @@ struct PoolProgress {
 // slots are states driven by an asio I/O loop on `threads` threads. A free slot is filled by
 // one claimer thread that blocks in Store::Claim (never polls). When a handler finishes, the
 // slot completes its lease and claims the next in the same store call, so a busy pool talks to
-// the store once per event. While a handler runs, one pool-wide ticker extends leases every
-// lease_ttl / 3; a lease found lost makes its attempt end as `lost`, never acked. Each attempt
-// is written to the LogSink when it ends.
+// the store once per event. From its grant to its completion a lease is extended every
+// lease_ttl / 3 by a ticker thread; a lease found lost makes its attempt end as `lost`, never
+// acked. Each attempt is written to the LogSink when it ends.
 //
 // Stop() (thread-safe, callable from a signal watcher) stops claiming; events in flight finish
 // and are completed without claiming more; Run then flushes the log and returns.

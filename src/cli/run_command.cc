@@ -143,11 +143,12 @@ int RunCommand::Execute() {
   pool_options.stop_when_drained = true;
   WorkerPool pool(**store, **handler, log, pool_options);
   Status ran;
+  bool signalled = false;
   {
     SignalWatcher signals([&pool] { pool.Stop(); });
     ProgressLine progress(workload->size(), [&pool] { return pool.Progress(); });
     ran = pool.Run();
-    facts.interrupted = signals.signalled();
+    signalled = signals.signalled();
   }
   if (!ran.ok()) {
     PrintError(ran.Prefixed("processing"));
@@ -156,6 +157,8 @@ int RunCommand::Execute() {
 
   auto stats = (*store)->Stats();
   if (stats.ok()) facts.stats = *stats;
+  // A signal that came when everything was done already interrupted nothing.
+  facts.interrupted = signalled && !(stats.ok() && stats->drained());
   auto dead = (*store)->ListDead(SIZE_MAX);
   if (!dead.ok()) {
     PrintError(dead.status().Prefixed("listing dead letters"));
@@ -181,6 +184,7 @@ int RunCommand::Execute() {
   const std::vector<WorkloadEvent> expected = ExpectedSettled(*workload, *dead, engine->on_dead);
   // An interrupted run did not process everything: check what it did, not what it skipped.
   if (!facts.interrupted) verify_options.input = &expected;
+  verify_options.partial = facts.interrupted;
   verify_options.workers = workers;
   if (work_.rfind("sleep:", 0) == 0) verify_options.unit = *ParseDuration(work_.substr(6));
   const VerifyReport report = Verify(records, verify_options);

@@ -45,7 +45,10 @@ Status ValidateEngineOptions(const EngineOptions& options) {
                                    got);
   };
   auto dur = [](std::chrono::nanoseconds d) { return FormatDuration(d); };
-  if (options.lease_ttl.count() <= 0) return bad("lease_ttl", "> 0", dur(options.lease_ttl));
+  // Workers extend a lease every third of its TTL; below a millisecond that cannot be kept.
+  if (options.lease_ttl < std::chrono::milliseconds(1)) {
+    return bad("lease_ttl", ">= 1ms", dur(options.lease_ttl));
+  }
   if (options.max_attempts < 1) {
     return bad("max_attempts", ">= 1", std::to_string(options.max_attempts));
   }

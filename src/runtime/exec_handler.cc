@@ -59,8 +59,20 @@ class ExecHandler final : public BlockingHandler {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in.fds[0], STDIN_FILENO);
+    // The command gets default signal handling and an empty mask, whatever this process set
+    // (the strandq binary ignores SIGPIPE, which a shell pipeline must not inherit).
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t defaults, empty;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigemptyset(&empty);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     pid_t pid = -1;
-    int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv, envp.data());
+    int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp.data());
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) return Outcome::Nack(std::string("spawn /bin/sh: ") + std::strerror(rc));
     in.CloseEnd(0);

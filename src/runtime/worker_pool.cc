@@ -9,7 +9,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <cassert>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -22,15 +22,16 @@
 
 // DESIGN
 // Slots are plain structs, not threads. A slot's life: the claimer thread takes it from the
-// free list with a lease and posts StartSlot to the I/O loop; the handler runs; its Completion
+// free list with a lease and posts RunSlot to the I/O loop; the handler runs; its Completion
 // lands in FinishSlot, which settles the lease and asks the store for the next one in the same
 // call; with a next lease the slot starts again at once, otherwise it goes back to the free
 // list and the claimer (blocked in Store::Claim, woken by the store) refills it. A handler that
 // completes inside Start (noop) is looped over, not recursed into, and after kMaxInlineRuns the
-// loop yields to the I/O queue so timers (the lease ticker) are never starved.
+// loop yields to the I/O queue so that other slots get their turn. A slot holds its lease from
+// the grant on, so the ticker thread extends it even while the slot waits in the I/O queue.
 //
-// Per-slot state is guarded by the slot's mutex because the ticker (extending leases) reads it
-// from another I/O thread. The Completion's early-or-late race is settled by an atomic state
+// Per-slot lease state is guarded by the slot's mutex because the ticker thread (extending
+// leases) reads it. The Completion's early-or-late race is settled by an atomic state
 // word: if `done` runs while Start is still on the stack it only stores the outcome, and
 // StartHandler picks it up after Start returns; a second `done` finds the attempt settled.
 
@@ -41,10 +42,16 @@ namespace asio = boost::asio;
 
 constexpr int kMaxInlineRuns = 64;
 
-// A slot's attempt state is one word, (attempt generation << 2) | phase, so that a Completion
+// A slot's attempt state is one word, (attempt generation << 3) | phase, so that a Completion
 // called twice, or after its Start threw, can never settle a later attempt of the slot.
-enum Phase : uint64_t { kStarting = 0, kRunning = 1, kDoneEarly = 2, kFinishing = 3 };
-constexpr uint64_t State(uint64_t generation, Phase phase) { return generation << 2 | phase; }
+enum Phase : uint64_t {
+  kStarting = 0,      // Start is on the stack
+  kRunning = 1,       // Start returned; the Completion has not run
+  kEarlyWriting = 2,  // the Completion runs inside Start and is storing its outcome
+  kDoneEarly = 3,     // ... and has stored it
+  kFinishing = 4,     // settled: later calls of this attempt's Completion are ignored
+};
+constexpr uint64_t State(uint64_t generation, Phase phase) { return generation << 3 | phase; }
 
 AttemptRecord::Outcome RecordOutcome(Disposition d) {
   switch (d) {
@@ -65,17 +72,17 @@ std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid(
 struct WorkerPool::Impl {
   struct Slot {
     std::string worker;  // "<worker_id>:<index>", constant
-    std::mutex mu;       // guards lease, last_extend_ns
-    Lease lease;
+    std::mutex mu;       // guards lease, start_ns, last_extend_ns
+    Lease lease;         // from the grant until FinishSlot; token 0 when the slot holds none
     int64_t start_ns = 0;
-    int64_t last_extend_ns = 0;  // monotonic
+    int64_t last_extend_ns = 0;  // monotonic: when the lease was granted or last extended
     std::atomic<uint64_t> state{State(0, kFinishing)};
     uint64_t generation = 0;               // of the current attempt; only the slot's path
-    std::optional<Outcome> early_outcome;  // written by `done` before phase -> kDoneEarly
+    std::optional<Outcome> early_outcome;  // written in kEarlyWriting, read after kDoneEarly
   };
 
   Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
-      : store(s), handler(h), log(l), options(std::move(o)), ticker(io) {
+      : store(s), handler(h), log(l), options(std::move(o)) {
     if (options.workers == 0) options.workers = 1;
     if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
     if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
@@ -94,7 +101,9 @@ struct WorkerPool::Impl {
   Clock* const clock = SystemClock();
 
   asio::io_context io;
-  asio::steady_timer ticker;
+  std::mutex ticker_mu;
+  std::condition_variable ticker_cv;
+  bool ticker_stop = false;  // guarded by ticker_mu
   std::vector<Slot> slots;
 
   std::mutex mu;               // guards free_slots, first_error
@@ -153,9 +162,9 @@ struct WorkerPool::Impl {
         busy.fetch_add(picked.size());  // under mu: Run must never see these slots as idle
       }
       for (size_t i = 0; i < picked.size(); ++i) {
-        asio::post(io, [this, index = picked[i], lease = std::move((*claimed)[i])]() mutable {
-          RunSlot(index, std::move(lease));
-        });
+        // Held by the slot (and so extended by the ticker) while it waits for an I/O thread.
+        Assign(slots[picked[i]], std::move((*claimed)[i]));
+        asio::post(io, [this, index = picked[i]] { RunSlot(index); });
       }
     }
   }
@@ -166,32 +175,34 @@ struct WorkerPool::Impl {
     if (stats.ok() && stats->drained() && busy.load() == 0) RequestStop();
   }
 
-  // Runs the slot's handler on `lease`, and the slots's following leases for as long as they
+  // Gives `lease` to the slot; from now on the ticker extends it.
+  void Assign(Slot& slot, Lease lease) {
+    std::lock_guard lock(slot.mu);
+    slot.lease = std::move(lease);
+    slot.last_extend_ns = clock->MonotonicNs();
+  }
+
+  // Runs the handler on the slot's lease, and on its following leases for as long as they
   // complete inline (bounded), on this I/O thread.
-  void RunSlot(size_t index, Lease lease) {
+  void RunSlot(size_t index) {
     Slot& slot = slots[index];
     for (int run = 0;; ++run) {
       if (run == kMaxInlineRuns) {
-        asio::post(io, [this, index, lease = std::move(lease)]() mutable {
-          RunSlot(index, std::move(lease));
-        });
+        asio::post(io, [this, index] { RunSlot(index); });
         return;
       }
-      std::optional<Outcome> outcome = StartHandler(slot, index, std::move(lease));
-      if (!outcome) return;  // FinishSlot will be posted by the Completion
-      std::optional<Lease> next = FinishSlot(slot, index, std::move(*outcome));
-      if (!next) return;
-      lease = std::move(*next);
+      std::optional<Outcome> outcome = StartHandler(slot, index);
+      if (!outcome) return;  // the Completion will finish the slot
+      if (!FinishSlot(slot, index, std::move(*outcome))) return;
     }
   }
 
-  // Starts the handler. Returns the outcome if it completed before Start returned.
-  std::optional<Outcome> StartHandler(Slot& slot, size_t index, Lease lease) {
+  // Starts the handler on the slot's lease. Returns the outcome if it completed before Start
+  // returned.
+  std::optional<Outcome> StartHandler(Slot& slot, size_t index) {
     {
       std::lock_guard lock(slot.mu);
-      slot.lease = std::move(lease);
       slot.start_ns = clock->WallNs();
-      slot.last_extend_ns = clock->MonotonicNs();
     }
     slot.early_outcome.reset();
     const uint64_t generation = ++slot.generation;
@@ -199,36 +210,44 @@ struct WorkerPool::Impl {
     Completion done = [this, index, generation](Outcome outcome) {
       OnDone(index, generation, std::move(outcome));
     };
+    std::optional<Outcome> thrown;
     try {
-      // The event is read without the slot lock: only this slot's own path writes it, and it
-      // does so only after the Completion ran.
+      // The event is read without the slot lock: the ticker writes only the deadline, and
+      // the lease is replaced only after the Completion ran.
       handler.Start(slot.lease.event, io, std::move(done));
     } catch (const std::exception& e) {
-      slot.state.store(State(generation, kFinishing));  // a later `done` is ignored
-      return Outcome::Nack(std::string("handler threw: ") + e.what());
+      thrown = Outcome::Nack(std::string("handler threw: ") + e.what());
     } catch (...) {
-      slot.state.store(State(generation, kFinishing));
-      return Outcome::Nack("handler threw a non-exception");
+      thrown = Outcome::Nack("handler threw a non-exception");
     }
     uint64_t expected = State(generation, kStarting);
-    if (slot.state.compare_exchange_strong(expected, State(generation, kRunning),
-                                           std::memory_order_acq_rel)) {
+    if (!thrown && slot.state.compare_exchange_strong(expected, State(generation, kRunning),
+                                                      std::memory_order_acq_rel)) {
       return std::nullopt;
     }
-    slot.state.store(State(generation, kFinishing));
-    return std::move(slot.early_outcome);  // `done` ran inside Start
+    // Settled here: the Completion ran inside Start, or Start threw (then a Completion that
+    // ran or runs later is ignored). Wait out a Completion that is storing its outcome.
+    while (slot.state.load(std::memory_order_acquire) == State(generation, kEarlyWriting)) {
+      std::this_thread::yield();
+    }
+    const bool done_early =
+        slot.state.exchange(State(generation, kFinishing), std::memory_order_acq_rel) ==
+        State(generation, kDoneEarly);
+    if (thrown) return thrown;
+    assert(done_early);
+    (void)done_early;
+    return std::move(slot.early_outcome);
   }
 
   // The Completion of attempt `generation` of slot `index`. Ignores a second call.
   void OnDone(size_t index, uint64_t generation, Outcome outcome) {
     Slot& slot = slots[index];
     uint64_t expected = State(generation, kStarting);
-    if (slot.state.load(std::memory_order_acquire) == expected) {
-      slot.early_outcome = outcome;
-      if (slot.state.compare_exchange_strong(expected, State(generation, kDoneEarly),
-                                             std::memory_order_acq_rel)) {
-        return;
-      }
+    if (slot.state.compare_exchange_strong(expected, State(generation, kEarlyWriting),
+                                           std::memory_order_acq_rel)) {
+      slot.early_outcome = std::move(outcome);
+      slot.state.store(State(generation, kDoneEarly), std::memory_order_release);
+      return;  // StartHandler takes it when Start returns
     }
     expected = State(generation, kRunning);
     if (!slot.state.compare_exchange_strong(expected, State(generation, kFinishing),
@@ -236,8 +255,7 @@ struct WorkerPool::Impl {
       return;  // called twice, or after Start threw: the attempt is settled already
     }
     auto finish = [this, index](Outcome outcome) {
-      std::optional<Lease> next = FinishSlot(slots[index], index, std::move(outcome));
-      if (next) RunSlot(index, std::move(*next));
+      if (FinishSlot(slots[index], index, std::move(outcome))) RunSlot(index);
     };
     // From a timer or socket callback we are on an I/O thread already: finish here, one hop
     // less. From a foreign thread (BlockingHandler), hand over to the I/O loop.
@@ -251,9 +269,9 @@ struct WorkerPool::Impl {
     }
   }
 
-  // Settles the slot's lease, logs the attempt and returns the next lease for this slot, if
-  // any. Without one, the slot goes back to the free list.
-  std::optional<Lease> FinishSlot(Slot& slot, size_t index, Outcome outcome) {
+  // Settles the slot's lease and logs the attempt. Returns true if the store granted the slot
+  // its next lease (assigned to it); otherwise the slot goes back to the free list.
+  bool FinishSlot(Slot& slot, size_t index, Outcome outcome) {
     const int64_t end_ns = clock->WallNs();
     Lease lease;
     int64_t start_ns;
@@ -305,9 +323,12 @@ struct WorkerPool::Impl {
       record.error = std::move(error);
       log->Write(record);
     }
-    if (completed.ok() && completed->next) return std::move(completed->next);
+    if (completed.ok() && completed->next) {
+      Assign(slot, std::move(*completed->next));
+      return true;
+    }
     ReleaseSlot(index);
-    return std::nullopt;
+    return false;
   }
 
   void ReleaseSlot(size_t index) {
@@ -321,7 +342,7 @@ struct WorkerPool::Impl {
     if (still_busy == 0 && options.stop_when_drained && !stopping.load()) MaybeStopDrained();
   }
 
-  // Extends the leases of handlers running for lease_ttl / 3 or more; re-arms itself.
+  // Extends the leases held for lease_ttl / 3 or more since their grant or last extension.
   void Tick() {
     const int64_t ttl = options.lease_ttl.count();
     const int64_t now = clock->MonotonicNs();
@@ -339,17 +360,19 @@ struct WorkerPool::Impl {
       if (s.ok()) slot.lease.deadline_ns = lease.deadline_ns;
       // A lost lease is left as is: Complete will be refused and the attempt logged `lost`.
     }
-    ArmTicker();
   }
 
-  void ArmTicker() {
-    if (stopping.load() && busy.load() == 0) return;
-    auto period =
-        std::max<std::chrono::nanoseconds>(options.lease_ttl / 6, std::chrono::milliseconds(1));
-    ticker.expires_after(period);
-    ticker.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) Tick();
-    });
+  // The ticker thread: runs Tick every lease_ttl / 6 until told to stop. A thread of its own,
+  // not a timer on the I/O loop, so that a loop saturated by handlers cannot starve it.
+  void TickLoop() {
+    const auto period =
+        std::max<std::chrono::nanoseconds>(options.lease_ttl / 6, std::chrono::microseconds(100));
+    std::unique_lock lock(ticker_mu);
+    while (!ticker_cv.wait_for(lock, period, [&] { return ticker_stop; })) {
+      lock.unlock();
+      Tick();
+      lock.lock();
+    }
   }
 
   Status Run() {
@@ -362,14 +385,25 @@ struct WorkerPool::Impl {
         io.run();
       });
     }
-    asio::post(io, [this] { ArmTicker(); });
+    std::thread ticker([this] { TickLoop(); });
     if (options.stop_when_drained) MaybeStopDrained();
     std::thread claimer([this] { ClaimLoop(); });
+    // First the claimer, so that no lease it is handing over can be missed; then the slots.
     {
       std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return stopping.load() && busy.load() == 0; });
+      cv.wait(lock, [&] { return stopping.load(); });
     }
     claimer.join();
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return busy.load() == 0; });
+    }
+    {
+      std::lock_guard lock(ticker_mu);
+      ticker_stop = true;
+    }
+    ticker_cv.notify_all();
+    ticker.join();
     guard.reset();
     io.stop();
     for (auto& t : threads) t.join();

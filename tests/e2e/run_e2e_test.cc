@@ -190,5 +190,15 @@ TEST_F(RunE2eTest, SigintFinishesInFlightAndReportsWhatWasDone) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 }
 
+TEST_F(RunE2eTest, SigintWithRetriesPendingIsStillAValidPartialRun) {
+  Subprocess run({STRANDQ_BINARY, "run", "--events", "2000", "--accounts", "100", "--work",
+                  "sleep:50ms", "--fail-rate", "0.3", "--workers", "50"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  run.Signal(SIGTERM);
+  ProcessResult r = run.Wait(std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "verification: OK")) << r.out;
+}
+
 }  // namespace
 }  // namespace strandq

@@ -81,6 +81,7 @@ TEST(OptionsTest, RejectsEachBadFieldByName) {
   const Case cases[] = {
       {"lease_ttl", [](EngineOptions& o) { o.lease_ttl = milliseconds(0); }},
       {"lease_ttl", [](EngineOptions& o) { o.lease_ttl = milliseconds(-5); }},
+      {"lease_ttl", [](EngineOptions& o) { o.lease_ttl = std::chrono::microseconds(999); }},
       {"max_attempts", [](EngineOptions& o) { o.max_attempts = 0; }},
       {"retry_backoff", [](EngineOptions& o) { o.retry_backoff = milliseconds(-1); }},
       {"retry_backoff_max", [](EngineOptions& o) { o.retry_backoff_max = milliseconds(99); }},

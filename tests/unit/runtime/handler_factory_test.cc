@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <csignal>
 #include <future>
 
 #include "strandq/handler.h"
@@ -104,6 +105,15 @@ TEST_F(HandlerFactoryTest, ExecNacksWithTheExitStatus) {
   Outcome o = RunOne(*handler, MakeEvent("a", 1, std::string(1 << 20, 'x')));
   EXPECT_FALSE(o.acked());
   EXPECT_EQ(o.error, "command exited with status 3");
+}
+
+TEST_F(HandlerFactoryTest, ExecCommandsGetDefaultSigpipe) {
+  // As the strandq binary does: a pipeline inside the command must still end quietly.
+  auto old = std::signal(SIGPIPE, SIG_IGN);
+  // With SIGPIPE ignored, `yes` complains "Broken pipe" on stderr instead of dying quietly.
+  auto handler = *MakeHandler("exec:test -z \"$( (yes | head -c1 >/dev/null) 2>&1 )\"", {});
+  EXPECT_TRUE(RunOne(*handler, MakeEvent("a", 1)).acked());
+  std::signal(SIGPIPE, old);
 }
 
 TEST_F(HandlerFactoryTest, ExecReportsASignal) {

@@ -293,6 +293,60 @@ TEST(WorkerPoolTest, ExtraCompletionsAreIgnored) {
   }
 }
 
+// Pauses after the inner Claim granted leases, widening the window in which the claimer holds
+// leases that no slot has yet.
+class SlowHandoverStore : public NoExtendStore {
+ public:
+  using NoExtendStore::NoExtendStore;
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override {
+    auto leases = NoExtendStore::Claim(max, wait);
+    if (leases.ok() && !leases->empty()) {
+      granted.store(true);
+      std::this_thread::sleep_for(100ms);
+    }
+    return leases;
+  }
+  std::atomic<bool> granted{false};
+};
+
+TEST(WorkerPoolTest, StopDuringAHandoverStillFinishesTheLease) {
+  EngineOptions engine;
+  SlowHandoverStore store(NewMemoryStore(engine));
+  ASSERT_TRUE(store.Enqueue(std::vector<NewEvent>{{"a", ""}}).ok());
+  auto handler = *MakeHandler("noop", {});
+  MemoryLogSink log;
+  PoolOptions po;
+  po.workers = 2;
+  WorkerPool pool(store, *handler, &log, po);
+  std::thread stopper([&] {
+    while (!store.granted.load()) std::this_thread::sleep_for(1ms);
+    pool.Stop();  // while the claimer still holds the lease
+  });
+  EXPECT_TRUE(pool.Run().ok());
+  stopper.join();
+  EXPECT_EQ(pool.Progress().in_flight, 0u);
+  EXPECT_EQ(store.Stats()->leased, 0u) << "Run returned with a lease in flight";
+  ASSERT_EQ(log.Records().size(), 1u);
+  EXPECT_EQ(log.Records()[0].outcome, AttemptRecord::Outcome::kAck);
+}
+
+TEST(WorkerPoolTest, SaturatedLoopStillExtendsWaitingLeases) {
+  // 2000 slots of noop work keep both I/O threads busy far longer than the TTL; a slot's
+  // lease waits in the queue meanwhile and must be extended, not expire.
+  Harness h;
+  h.engine.lease_ttl = 30ms;
+  h.engine.max_attempts = 1;
+  h.pool.workers = 2000;
+  h.pool.threads = 2;
+  auto handler = *MakeHandler("noop", {});
+  auto events = Seed(40'000, 2000);
+  std::unique_ptr<Store> store = NewMemoryStore(h.engine);
+  VerifyReport report = h.RunAll(*handler, events, store.get());
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+  EXPECT_EQ(store->Stats()->expired, 0u);
+  EXPECT_EQ(report.acked, events.size());
+}
+
 TEST(WorkerPoolTest, DrainedEmptyStoreReturnsAtOnce) {
   auto store = NewMemoryStore({});
   auto handler = *MakeHandler("noop", {});

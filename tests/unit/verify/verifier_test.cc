@@ -283,6 +283,27 @@ TEST(VerifierViolationTest, LossOfAnUnsettledEvent) {
   EXPECT_NE(report.violations[0].detail.find("never settled"), std::string::npos);
 }
 
+TEST(VerifierTest, PartialRunMayEndAnAccountOnAnUnsettledEvent) {
+  Log log;
+  log.Ack("a", 1, 0, 10)
+      .Attempt("a", 2, 1, 10, 20, Outcome::kNack)  // waiting out its backoff when stopped
+      .Ack("b", 1, 0, 10)
+      .Attempt("b", 2, 1, 10, 20, Outcome::kLost);  // its lease ran out; still in the store
+  VerifyOptions partial;
+  partial.partial = true;
+  EXPECT_TRUE(log.Verify(partial).ok()) << Details(log.Verify(partial));
+  EXPECT_EQ(Kinds(log.Verify()), (std::vector<std::string>{"loss", "loss"}));
+}
+
+TEST(VerifierViolationTest, PartialRunStillLosesAnUnsettledEventBeforeALaterOne) {
+  Log log;
+  log.Attempt("a", 1, 1, 0, 10, Outcome::kNack).Ack("a", 2, 20, 30);
+  VerifyOptions partial;
+  partial.partial = true;
+  EXPECT_FALSE(log.Verify(partial).ok());
+  EXPECT_EQ(Kinds(log.Verify(partial)), (std::vector<std::string>{"loss"}));
+}
+
 TEST(VerifierViolationTest, InconsistentEnqueueTime) {
   Log log;
   log.Attempt("a", 1, 1, 0, 10, Outcome::kNack).Attempt("a", 1, 2, 20, 30, Outcome::kAck);
