@@ -330,20 +330,31 @@ TEST(WorkerPoolTest, StopDuringAHandoverStillFinishesTheLease) {
   EXPECT_EQ(log.Records()[0].outcome, AttemptRecord::Outcome::kAck);
 }
 
-TEST(WorkerPoolTest, SaturatedLoopStillExtendsWaitingLeases) {
-  // 2000 slots of noop work keep both I/O threads busy far longer than the TTL; a slot's
-  // lease waits in the queue meanwhile and must be extended, not expire.
+// Blocks its I/O thread for a while on the first event it sees (deliberately breaking the
+// "Start must not block" rule), so that every other slot's lease waits in the I/O queue.
+class BlockTheLoopOnceHandler : public Handler {
+ public:
+  void Start(const Event&, boost::asio::io_context&, Completion done) override {
+    if (!blocked_.exchange(true)) std::this_thread::sleep_for(250ms);
+    done(Outcome::Ack());
+  }
+
+ private:
+  std::atomic<bool> blocked_{false};
+};
+
+TEST(WorkerPoolTest, LeasesWaitingForTheLoopAreExtended) {
   Harness h;
-  h.engine.lease_ttl = 30ms;
+  h.engine.lease_ttl = 60ms;
   h.engine.max_attempts = 1;
-  h.pool.workers = 2000;
-  h.pool.threads = 2;
-  auto handler = *MakeHandler("noop", {});
-  auto events = Seed(40'000, 2000);
+  h.pool.workers = 10;
+  h.pool.threads = 1;
+  BlockTheLoopOnceHandler handler;
+  auto events = Seed(100, 10);
   std::unique_ptr<Store> store = NewMemoryStore(h.engine);
-  VerifyReport report = h.RunAll(*handler, events, store.get());
+  VerifyReport report = h.RunAll(handler, events, store.get());
   EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
-  EXPECT_EQ(store->Stats()->expired, 0u);
+  EXPECT_EQ(store->Stats()->expired, 0u) << "a lease expired while its slot waited to start";
   EXPECT_EQ(report.acked, events.size());
 }
 
