@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "strandq/store.h"
+#include "testutil/engine_options.h"
 
 namespace strandq {
 namespace {
@@ -42,12 +43,7 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
     return true;
   }
   static EngineOptions Fast(uint32_t max_attempts = 5) {
-    EngineOptions options;
-    options.lease_ttl = seconds(10);
-    options.max_attempts = max_attempts;
-    options.retry_backoff = nanoseconds(0);
-    options.retry_backoff_max = nanoseconds(0);
-    return options;
+    return testing::NoBackoffOptions(max_attempts);
   }
 
   std::vector<EnqueueReceipt> Enqueue(const std::vector<NewEvent>& batch) {

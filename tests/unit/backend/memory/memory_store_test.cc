@@ -13,6 +13,7 @@
 #include "backend/memory/chunked_fifo.h"
 #include "strandq/clock.h"
 #include "strandq/store.h"
+#include "testutil/engine_options.h"
 
 namespace strandq {
 namespace {
@@ -30,12 +31,7 @@ class MemoryStoreTest : public ::testing::Test {
  protected:
   void Open(EngineOptions options = {}) { store_ = NewMemoryStore(options, &clock_); }
   static EngineOptions NoBackoff(uint32_t max_attempts = 5) {
-    EngineOptions options;
-    options.lease_ttl = seconds(10);
-    options.max_attempts = max_attempts;
-    options.retry_backoff = nanoseconds(0);
-    options.retry_backoff_max = nanoseconds(0);
-    return options;
+    return testing::NoBackoffOptions(max_attempts);
   }
 
   // Enqueues one event per "account:payload" string, as one batch.
