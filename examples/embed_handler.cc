@@ -58,10 +58,8 @@ int main() {
   seed.events = 2000;
   seed.accounts = 50;
   auto workload = strandq::GenerateSeedWorkload(seed);
-  std::vector<strandq::NewEvent> batch;
-  for (const auto& e : *workload) batch.push_back({e.account, e.payload});
-  if (auto receipts = (*store)->Enqueue(batch); !receipts.ok()) {
-    std::fprintf(stderr, "enqueue: %s\n", receipts.status().ToString().c_str());
+  if (strandq::Status s = strandq::EnqueueWorkload(**store, *workload); !s.ok()) {
+    std::fprintf(stderr, "enqueue: %s\n", s.ToString().c_str());
     return 1;
   }
 

@@ -11,6 +11,8 @@
 
 namespace strandq {
 
+class Store;  // strandq/store.h
+
 // One event of a workload, in acceptance order. `seq` is its 1-based position in its account.
 struct WorkloadEvent {
   std::string account;
@@ -48,5 +50,10 @@ size_t LongestAccount(const std::vector<WorkloadEvent>& events);
 
 // How many distinct accounts the events use.
 size_t CountAccounts(const std::vector<WorkloadEvent>& events);
+
+// Enqueues the events in order, in batches of `batch_size` (each batch atomic, the whole not).
+// Stops at the first error and returns it; the batches before it stay accepted.
+Status EnqueueWorkload(Store& store, const std::vector<WorkloadEvent>& events,
+                       size_t batch_size = 1000);
 
 }  // namespace strandq

@@ -57,11 +57,9 @@ std::string FormatDuration(std::chrono::nanoseconds d) {
   for (const Unit& u : kUnits) {
     if (std::llabs(ns) >= u.scale) {
       if (ns % u.scale == 0) return std::to_string(ns / u.scale) + u.name;
-      if (u.scale >= 1'000'000'000 || u.scale == 1'000'000 || u.scale == 1'000) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.6g%s", static_cast<double>(ns) / u.scale, u.name);
-        return buf;
-      }
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g%s", static_cast<double>(ns) / u.scale, u.name);
+      return buf;
     }
   }
   return std::to_string(ns) + "ns";

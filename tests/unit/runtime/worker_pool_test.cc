@@ -25,12 +25,6 @@ std::vector<WorkloadEvent> Seed(size_t events, size_t accounts, uint64_t seed = 
   return *GenerateSeedWorkload(o);
 }
 
-void EnqueueAll(Store& store, const std::vector<WorkloadEvent>& events) {
-  std::vector<NewEvent> batch;
-  for (const auto& e : events) batch.push_back({e.account, e.payload});
-  ASSERT_TRUE(store.Enqueue(batch).ok());
-}
-
 // Runs `events` through a pool to the end and returns the verifier's report.
 struct Harness {
   EngineOptions engine;
@@ -41,7 +35,7 @@ struct Harness {
                       Store* store_override = nullptr) {
     std::unique_ptr<Store> own = NewMemoryStore(engine);
     Store& store = store_override ? *store_override : *own;
-    EnqueueAll(store, events);
+    EXPECT_TRUE(EnqueueWorkload(store, events).ok());
     pool.stop_when_drained = true;
     pool.lease_ttl = engine.lease_ttl;
     WorkerPool workers(store, handler, &log, pool);
@@ -234,7 +228,7 @@ TEST(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   EngineOptions engine;
   auto store = NewMemoryStore(engine);
   auto events = Seed(500, 50);
-  EnqueueAll(*store, events);
+  ASSERT_TRUE(EnqueueWorkload(*store, events).ok());
   auto handler = *MakeHandler("sleep:20ms", {});
   MemoryLogSink log;
   PoolOptions po;

@@ -1,0 +1,25 @@
+// Copyright 2026 The strandq Authors.
+#include "strandq/workload.h"
+
+#include <algorithm>
+
+#include "strandq/store.h"
+
+namespace strandq {
+
+Status EnqueueWorkload(Store& store, const std::vector<WorkloadEvent>& events, size_t batch_size) {
+  batch_size = std::max<size_t>(batch_size, 1);
+  std::vector<NewEvent> batch;
+  batch.reserve(std::min(batch_size, events.size()));
+  for (size_t i = 0; i < events.size(); i += batch_size) {
+    batch.clear();
+    for (size_t j = i; j < std::min(events.size(), i + batch_size); ++j) {
+      batch.push_back({events[j].account, events[j].payload});
+    }
+    auto receipts = store.Enqueue(batch);
+    if (!receipts.ok()) return receipts.status();
+  }
+  return Status();
+}
+
+}  // namespace strandq
