@@ -1,9 +1,8 @@
 // Copyright 2026 The strandq Authors.
-#include "strandq/workload.h"
-
 #include <algorithm>
 
 #include "strandq/store.h"
+#include "strandq/workload.h"
 
 namespace strandq {
 
