@@ -19,11 +19,12 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "util/input_file.h"
 
 namespace strandq {
 namespace {
@@ -320,12 +321,9 @@ Result<AttemptRecord> ParseAttempt(std::string_view line) {
 }
 
 Result<std::vector<AttemptRecord>> ReadEventLog(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path + ": " + std::strerror(errno));
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::NotFound("cannot read " + path + ": it is a directory");
-  }
+  auto opened = OpenInputFile(path);
+  if (!opened.ok()) return opened.status();
+  std::ifstream& in = *opened;
   std::vector<AttemptRecord> records;
   std::string line;
   size_t number = 0;

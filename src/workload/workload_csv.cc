@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -19,6 +18,7 @@
 #include "strandq/event.h"
 #include "strandq/workload.h"
 #include "util/csv.h"
+#include "util/input_file.h"
 
 namespace strandq {
 namespace {
@@ -32,12 +32,9 @@ bool ParseSeq(std::string_view text, uint64_t* seq) {
 }  // namespace
 
 Result<std::vector<WorkloadEvent>> ReadWorkloadCsv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path + ": " + std::strerror(errno));
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::NotFound("cannot read " + path + ": it is a directory");
-  }
+  auto opened = OpenInputFile(path);
+  if (!opened.ok()) return opened.status();
+  std::ifstream& in = *opened;
   CsvReader reader(in);
   auto error = [&](const std::string& problem) {
     return Status::InvalidArgument(path + ":" + std::to_string(reader.line()) + ": " + problem);
