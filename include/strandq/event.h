@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ struct NewEvent {
   std::string account;
   std::string payload;
 };
+
+// OK if every event of `batch` has a valid account and a payload of at most
+// `max_payload_bytes`; else InvalidArgument or TooLarge naming the first bad event's index.
+Status ValidateNewEvents(std::span<const NewEvent> batch, size_t max_payload_bytes);
 
 // What the store assigned to an accepted event.
 struct EnqueueReceipt {

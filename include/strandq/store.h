@@ -128,9 +128,12 @@ class Store {
   virtual void Interrupt() = 0;
 };
 
-// Opens a store by URL: "mem:" (the embedded store) or, when built in, "redis://...".
-// InvalidArgument for a URL it does not understand. `clock` (not owned, may be null for the
-// system clock) drives leases and delays of the embedded store.
+// Opens a store by URL: "mem:" (the embedded store) or
+// "redis://[user:pass@]host:port[/db][?prefix=NAME]" (a namespace on a Redis 6.2+ server,
+// shared by every process that opens it). InvalidArgument for a URL it does not understand;
+// Unavailable when the Redis server cannot be reached, refuses the password or is too old.
+// `clock` (not owned, may be null for the system clock) drives leases and delays of the
+// embedded store; a Redis store keeps time on its server.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptions& options,
                                          Clock* clock = nullptr);
 

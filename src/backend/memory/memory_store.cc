@@ -81,15 +81,8 @@ MemoryStore::~MemoryStore() = default;
 // ---- Public API ----
 
 Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEvent> batch) {
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Status s = ValidateAccount(batch[i].account);
-    if (!s.ok()) return s.Prefixed("event " + std::to_string(i));
-    if (batch[i].payload.size() > options_.max_payload_bytes) {
-      return Status::TooLarge(
-          "event " + std::to_string(i) + ": payload of " + std::to_string(batch[i].payload.size()) +
-          " bytes exceeds the limit of " + std::to_string(options_.max_payload_bytes) + " bytes");
-    }
-  }
+  Status valid = ValidateNewEvents(batch, options_.max_payload_bytes);
+  if (!valid.ok()) return valid;
   // Copy the payloads before taking the lock: a big batch should not stall the workers.
   std::vector<QueuedEvent> staged;
   staged.reserve(batch.size());

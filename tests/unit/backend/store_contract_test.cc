@@ -1,8 +1,8 @@
 // Copyright 2026 The strandq Authors.
 // The Store contract (store.h), checked through the Store interface only, against every
 // backend. To add a backend, extend OpenBackend() and the INSTANTIATE list at the bottom;
-// OpenBackend may GTEST_SKIP() when the backend is unavailable. Time is real (a remote store
-// keeps its own clock), so lease tests use short TTLs and short sleeps.
+// redis runs on a private redis-server the test starts (install-deps installs it). Time is real (a
+// remote store keeps its own clock), so lease tests use short TTLs and short sleeps.
 
 #include <gtest/gtest.h>
 
@@ -16,6 +16,7 @@
 
 #include "strandq/store.h"
 #include "testutil/engine_options.h"
+#include "testutil/redis_server.h"
 
 namespace strandq {
 namespace {
@@ -24,9 +25,22 @@ using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 using std::chrono::seconds;
 
+// One redis-server for the whole binary (started on first use, stopped at exit); every store
+// gets a namespace of its own on it.
+testing::RedisServer& SharedRedis() {
+  static testing::RedisServer server;
+  return server;
+}
+
 // Opens a fresh, empty store of backend `name`.
 Result<std::unique_ptr<Store>> OpenBackend(const std::string& name, const EngineOptions& options) {
   if (name == "mem") return OpenStore("mem:", options);
+  if (name == "redis") {
+    static int namespaces = 0;
+    testing::RedisServer& redis = SharedRedis();
+    if (!redis.ok()) return Status::Unavailable(redis.Error());
+    return OpenStore(redis.Url("contract" + std::to_string(++namespaces)), options);
+  }
   return Status::InvalidArgument("no such test backend: " + name);
 }
 
@@ -336,7 +350,7 @@ TEST_P(StoreContractTest, InterruptEndsClaimsButLetsLeasesFinish) {
   EXPECT_TRUE(Claim(1).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("mem"),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("mem", "redis"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

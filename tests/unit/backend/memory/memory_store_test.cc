@@ -551,7 +551,8 @@ TEST_F(MemoryStoreTest, OpenStoreByUrl) {
   auto bad = OpenStore("memory://", EngineOptions());
   EXPECT_EQ(bad.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(bad.status().message(),
-            "unknown store URL 'memory://': expected mem: (this build has no redis:// store yet)");
+            "unknown store URL 'memory://': expected mem: or "
+            "redis://[user:pass@]host:port[/db][?prefix=NAME]");
   EngineOptions invalid;
   invalid.max_attempts = 0;
   EXPECT_EQ(OpenStore("mem:", invalid).status().code(), Status::Code::kInvalidArgument);

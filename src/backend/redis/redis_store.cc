@@ -1,0 +1,493 @@
+// Copyright 2026 The strandq Authors.
+#include "backend/redis/redis_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace strandq {
+
+// DESIGN
+// The server holds the truth; this class only carries calls to it. Each Store method is one
+// EVALSHA of a script from redis_scripts.cc on a connection taken from the pool (so concurrent
+// callers run concurrently, one connection each) and put back afterwards; a connection that
+// failed is dropped and the call, if repeating it is safe, goes round again after a backoff.
+// Repeating is safe for every script but enqueue: claims only grant (a lost grant expires and
+// is delivered again), completions record "token:id:disposition" per account so that a
+// completion applied before is answered with its first disposition, extensions and reads
+// change nothing new. Blocking: when the claim script grants nothing, Claim blocks in BLMOVE
+// on the wake list (see the prelude's signal()) for at most the caller's wait and the time
+// until the next lease deadline or retry delay (the claim script returns it), then claims
+// again. Interrupt wakes those BLMOVEs with CLIENT UNBLOCK from another connection.
+// Deadlines come from the server's clock; a Lease's deadline_ns is translated to this host's
+// monotonic clock (the time of the request plus the TTL), which errs on the early side.
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+template <typename T>
+bool ParseNumber(std::string_view text, T& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+std::string_view Text(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_STRING && reply.type != REDIS_REPLY_STATUS) return {};
+  return std::string_view(reply.str, reply.len);
+}
+
+// A strand record "id seq enqueued_ns payload" into `event`.
+bool ParseRecord(std::string_view record, Event& event) {
+  std::string_view fields[3];
+  for (auto& field : fields) {
+    size_t space = record.find(' ');
+    if (space == std::string_view::npos) return false;
+    field = record.substr(0, space);
+    record.remove_prefix(space + 1);
+  }
+  event.payload = std::string(record);
+  return ParseNumber(fields[0], event.id) && ParseNumber(fields[1], event.seq) &&
+         ParseNumber(fields[2], event.enqueued_ns);
+}
+
+int64_t Micros(nanoseconds ns) { return std::max<int64_t>(0, (ns.count() + 999) / 1000); }
+
+Status Malformed(std::string_view what) {
+  return Status::Internal("unexpected reply from Redis to " + std::string(what));
+}
+
+// Server errors worth waiting out: a restarted server loading its data, a busy script.
+bool TransientError(std::string_view error) {
+  return error.starts_with("LOADING") || error.starts_with("BUSY") ||
+         error.starts_with("TRYAGAIN") || error.starts_with("MASTERDOWN");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RedisStore>> RedisStore::Open(const RedisUrl& url,
+                                                     const EngineOptions& options,
+                                                     const RedisStoreOptions& redis_options) {
+  Status valid = ValidateEngineOptions(options);
+  if (!valid.ok()) return valid;
+  std::unique_ptr<RedisStore> store(new RedisStore(url, options, redis_options));
+  auto conn = store->Acquire();
+  if (!conn.ok()) return conn.status();
+  // A namespace keeps the policy it was first used with: scores in its ready set mean it.
+  const std::string config = store->tag_ + ":config";
+  const std::string_view policy = PolicyName(options.policy);
+  auto set = (*conn)->Command({"HSETNX", config, "policy", policy});
+  auto got = (*conn)->Command({"HGET", config, "policy"});
+  if (!set.ok()) return set.status();
+  if (!got.ok()) return got.status();
+  if (std::string_view e = ReplyError(**got); !e.empty()) {
+    return Status::Unavailable("Redis at " + url.Address() + ": " + std::string(e));
+  }
+  if (Text(**got) != policy) {
+    return Status::InvalidArgument("namespace '" + url.prefix + "' at " + url.Address() +
+                                   " uses policy '" + std::string(Text(**got)) +
+                                   "'; this process asked for '" + std::string(policy) +
+                                   "' (use the same --policy, or another ?prefix=)");
+  }
+  for (size_t i = 0; i < kRedisScriptCount; ++i) {
+    const auto script = static_cast<RedisScript>(i);
+    auto loaded = (*conn)->Command({"SCRIPT", "LOAD", RedisScriptSource(script)});
+    if (!loaded.ok()) return loaded.status();
+    if (std::string_view e = ReplyError(**loaded); !e.empty()) {
+      return Status::Internal("Redis at " + url.Address() + " refused the " +
+                              std::string(RedisScriptName(script)) + " script: " + std::string(e));
+    }
+    store->shas_[i] = std::string(Text(**loaded));
+  }
+  store->Release(std::move(*conn));
+  return store;
+}
+
+RedisStore::RedisStore(const RedisUrl& url, const EngineOptions& options,
+                       const RedisStoreOptions& redis_options)
+    : url_(url),
+      options_(options),
+      redis_options_(redis_options),
+      backoff_(options.retry_backoff, options.retry_backoff_max),
+      tag_("{" + url.prefix + "}"),
+      wake_key_(tag_ + ":wake"),
+      header_{std::string(PolicyName(options.policy)),
+              std::to_string(std::max<int64_t>(1, Micros(options.lease_ttl))),
+              std::to_string(options.max_attempts), std::string(OnDeadName(options.on_dead))},
+      random_(RandomSeed()) {}
+
+RedisStore::~RedisStore() = default;
+
+// ---- Public API ----
+
+Result<std::vector<EnqueueReceipt>> RedisStore::Enqueue(std::span<const NewEvent> batch) {
+  Status valid = ValidateNewEvents(batch, options_.max_payload_bytes);
+  if (!valid.ok()) return valid;
+  std::vector<EnqueueReceipt> receipts;
+  if (batch.empty()) return receipts;
+  std::vector<std::string_view> args;
+  args.reserve(batch.size() * 2);
+  for (const NewEvent& event : batch) {
+    args.push_back(event.account);
+    args.push_back(event.payload);
+  }
+  auto reply = Run(RedisScript::kEnqueue, args, Retry::kOnlyToConnect);
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[0]->type != REDIS_REPLY_INTEGER ||
+      r.element[1]->type != REDIS_REPLY_ARRAY || r.element[1]->elements != batch.size()) {
+    return Malformed("enqueue");
+  }
+  const auto first = static_cast<uint64_t>(r.element[0]->integer);
+  receipts.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    receipts.push_back({first + i, static_cast<uint64_t>(r.element[1]->element[i]->integer)});
+  }
+  return receipts;
+}
+
+Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait) {
+  std::vector<Lease> leases;
+  if (max == 0) return leases;
+  constexpr auto kForever = std::chrono::hours(24 * 365);
+  const SteadyClock::time_point give_up =
+      wait >= kForever ? SteadyClock::time_point::max() : SteadyClock::now() + wait;
+  const std::string max_text = std::to_string(max);
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (interrupted_) return leases;
+    }
+    const int64_t requested_ns = SystemClock()->MonotonicNs();
+    auto reply = Run(RedisScript::kClaim, {max_text}, Retry::kAlways);
+    if (!reply.ok()) return reply.status();
+    const redisReply& r = **reply;
+    if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[0]->type != REDIS_REPLY_ARRAY ||
+        r.element[1]->type != REDIS_REPLY_INTEGER) {
+      return Malformed("claim");
+    }
+    for (size_t i = 0; i < r.element[0]->elements; ++i) {
+      auto lease = ParseLease(*r.element[0]->element[i]);
+      if (!lease.ok()) return lease.status();
+      lease->deadline_ns = requested_ns + options_.lease_ttl.count();
+      leases.push_back(std::move(*lease));
+    }
+    if (!leases.empty() || wait.count() <= 0) return leases;
+    const auto now = SteadyClock::now();
+    if (now >= give_up) return leases;
+    nanoseconds block = give_up == SteadyClock::time_point::max()
+                            ? nanoseconds(kForever)
+                            : std::chrono::duration_cast<nanoseconds>(give_up - now);
+    if (const int64_t due_us = r.element[1]->integer; due_us >= 0) {
+      block = std::min(block, nanoseconds(due_us * 1000));
+    }
+    Status waited = WaitForWork(block);
+    if (!waited.ok()) return waited;
+  }
+}
+
+Result<CompleteResult> RedisStore::Complete(const Lease& lease, const Outcome& outcome,
+                                            bool claim_next) {
+  bool interrupted;
+  {
+    std::lock_guard lock(mu_);
+    interrupted = interrupted_;
+  }
+  const std::string token = std::to_string(lease.token);
+  const std::string id = std::to_string(lease.event.id);
+  const std::string delay =
+      outcome.acked() ? "0" : std::to_string(Micros(RetryDelay(lease)));
+  const int64_t requested_ns = SystemClock()->MonotonicNs();
+  auto reply = Run(RedisScript::kComplete,
+                   {lease.event.account, token, id, outcome.acked() ? "ack" : "nack",
+                    outcome.error, delay, claim_next && !interrupted ? "1" : "0"},
+                   Retry::kAlways);
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[1]->type != REDIS_REPLY_ARRAY) {
+    return Malformed("complete");
+  }
+  const std::string_view disposition = Text(*r.element[0]);
+  CompleteResult result;
+  if (disposition == "acked") {
+    result.disposition = Disposition::kAcked;
+  } else if (disposition == "retry") {
+    result.disposition = Disposition::kRetrying;
+  } else if (disposition == "dead") {
+    result.disposition = Disposition::kDead;
+  } else if (disposition == "lost") {
+    return Status::LeaseLost("lease of event " + id + " (account '" +
+                             lease.event.account.substr(0, 64) + "', token " + token +
+                             ") is no longer valid: it expired or was granted again");
+  } else {
+    return Malformed("complete");
+  }
+  if (r.element[1]->elements != 0) {
+    auto next = ParseLease(*r.element[1]);
+    if (!next.ok()) return next.status();
+    next->deadline_ns = requested_ns + options_.lease_ttl.count();
+    result.next = std::move(*next);
+  }
+  return result;
+}
+
+Status RedisStore::Extend(Lease& lease) {
+  const int64_t requested_ns = SystemClock()->MonotonicNs();
+  auto reply = Run(RedisScript::kExtend,
+                   {lease.event.account, std::to_string(lease.token), std::to_string(lease.event.id)},
+                   Retry::kAlways);
+  if (!reply.ok()) return reply.status();
+  if ((*reply)->type != REDIS_REPLY_INTEGER) return Malformed("extend");
+  if ((*reply)->integer < 0) {
+    return Status::LeaseLost("lease of event " + std::to_string(lease.event.id) +
+                             " is no longer valid: it expired or was granted again");
+  }
+  lease.deadline_ns = requested_ns + (*reply)->integer * 1000;
+  return Status();
+}
+
+Result<StoreStats> RedisStore::Stats() {
+  auto reply = Run(RedisScript::kStats, {}, Retry::kAlways);
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (r.type != REDIS_REPLY_ARRAY || r.elements % 2 != 0) return Malformed("stats");
+  StoreStats stats;
+  const std::pair<std::string_view, uint64_t*> fields[] = {
+      {"pending", &stats.pending},   {"accounts", &stats.accounts},
+      {"ready", &stats.ready},       {"leased", &stats.leased},
+      {"delayed", &stats.delayed},   {"parked", &stats.parked},
+      {"dead", &stats.dead},         {"enqueued", &stats.enqueued},
+      {"acked", &stats.acked},       {"nacked", &stats.nacked},
+      {"expired", &stats.expired},   {"dead_lettered", &stats.dead_lettered},
+  };
+  for (size_t i = 0; i < r.elements; i += 2) {
+    const std::string_view name = Text(*r.element[i]);
+    for (const auto& [field, target] : fields) {
+      if (name != field) continue;
+      int64_t value = 0;
+      if (!ParseNumber(Text(*r.element[i + 1]), value)) return Malformed("stats");
+      *target = static_cast<uint64_t>(std::max<int64_t>(0, value));
+    }
+  }
+  return stats;
+}
+
+Result<std::vector<DeadLetter>> RedisStore::ListDead(size_t limit) {
+  std::vector<DeadLetter> out;
+  if (limit == 0) return out;
+  auto reply = Run(RedisScript::kListDead, {std::to_string(limit)}, Retry::kAlways);
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (r.type != REDIS_REPLY_ARRAY) return Malformed("list-dead");
+  for (size_t i = 0; i < r.elements; ++i) {
+    const redisReply& e = *r.element[i];
+    if (e.type != REDIS_REPLY_ARRAY || e.elements != 5) return Malformed("list-dead");
+    DeadLetter& letter = out.emplace_back();
+    int64_t dead_us = 0;
+    if (!ParseNumber(Text(*e.element[0]), letter.event.attempt) ||
+        !ParseNumber(Text(*e.element[2]), dead_us) ||
+        !ParseRecord(Text(*e.element[3]), letter.event)) {
+      return Malformed("list-dead");
+    }
+    letter.error = std::string(Text(*e.element[1]));
+    letter.dead_ns = dead_us * 1000;
+    letter.event.account = std::string(Text(*e.element[4]));
+  }
+  return out;
+}
+
+Result<size_t> RedisStore::ReplayDead(std::span<const uint64_t> ids, bool at_tail) {
+  std::vector<uint64_t> sorted(ids.begin(), ids.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  if (sorted.empty()) return size_t{0};
+  std::vector<std::string> args = {at_tail ? "1" : "0"};
+  for (uint64_t id : sorted) args.push_back(std::to_string(id));
+  auto reply = Run(RedisScript::kReplayDead, {args.begin(), args.end()}, Retry::kAlways);
+  if (!reply.ok()) return reply.status();
+  if ((*reply)->type != REDIS_REPLY_INTEGER) return Malformed("replay-dead");
+  return static_cast<size_t>((*reply)->integer);
+}
+
+Result<size_t> RedisStore::PurgeDead(std::span<const uint64_t> ids) {
+  std::vector<std::string> args;
+  for (uint64_t id : ids) args.push_back(std::to_string(id));
+  auto reply = Run(RedisScript::kPurgeDead, {args.begin(), args.end()}, Retry::kAlways);
+  if (!reply.ok()) return reply.status();
+  if ((*reply)->type != REDIS_REPLY_INTEGER) return Malformed("purge-dead");
+  return static_cast<size_t>((*reply)->integer);
+}
+
+void RedisStore::Interrupt() {
+  std::vector<int64_t> blocked;
+  {
+    std::lock_guard lock(mu_);
+    interrupted_ = true;
+    blocked.assign(blocked_.begin(), blocked_.end());
+  }
+  if (blocked.empty()) return;
+  // A Claim that registered but has not sent its BLMOVE yet is not woken: it blocks for at
+  // most its own wait.
+  auto conn = Acquire();
+  if (!conn.ok()) return;
+  for (int64_t id : blocked) {
+    const std::string text = std::to_string(id);
+    auto reply = (*conn)->Command({"CLIENT", "UNBLOCK", text});
+    if (!reply.ok()) return;
+  }
+  Release(std::move(*conn));
+}
+
+// ---- Connections and scripts ----
+
+Result<RedisStore::Connection> RedisStore::Acquire(bool* fresh) {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      Connection conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+  }
+  if (fresh != nullptr) *fresh = true;
+  return RedisConnection::Open(url_, redis_options_.io_timeout);
+}
+
+void RedisStore::Release(Connection conn) {
+  if (conn->broken()) return;
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(conn));
+}
+
+Result<RedisReply> RedisStore::Run(RedisScript script, const std::vector<std::string_view>& args,
+                                   Retry retry) {
+  const auto give_up = SteadyClock::now() + redis_options_.reconnect_for;
+  milliseconds delay(50);
+  for (;;) {
+    Status failure;
+    bool fresh = false;
+    auto conn = Acquire(&fresh);
+    if (conn.ok() && !fresh && retry == Retry::kOnlyToConnect) {
+      // A pooled connection may have died while idle (a restarted server). Find out before
+      // sending a call that cannot be repeated.
+      auto pong = (*conn)->Command({"PING"});
+      if (!pong.ok()) conn = pong.status();
+    }
+    if (conn.ok()) {
+      auto reply = Eval(**conn, script, args);
+      const bool broken = (*conn)->broken();
+      Release(std::move(*conn));
+      if (reply.ok()) {
+        std::string_view error = ReplyError(**reply);
+        if (error.empty()) return reply;
+        failure = Status::Internal("Redis at " + url_.Address() + " failed the " +
+                                   std::string(RedisScriptName(script)) +
+                                   " script: " + std::string(error));
+        if (!TransientError(error)) return failure;
+      } else {
+        failure = reply.status();
+        if (broken && retry == Retry::kOnlyToConnect) {
+          return Status::Unavailable(failure.message() +
+                                     " (the call may or may not have taken effect)");
+        }
+      }
+    } else {
+      failure = conn.status();
+    }
+    if (SteadyClock::now() + delay > give_up) return failure;
+    if (script == RedisScript::kClaim) {
+      std::lock_guard lock(mu_);
+      if (interrupted_) return Status::Cancelled("interrupted while Redis was unreachable");
+    }
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, milliseconds(1000));
+  }
+}
+
+Result<RedisReply> RedisStore::Eval(RedisConnection& conn, RedisScript script,
+                                    const std::vector<std::string_view>& args) {
+  const size_t index = static_cast<size_t>(script);
+  std::string sha;
+  {
+    std::lock_guard lock(mu_);
+    sha = shas_[index];
+  }
+  std::vector<std::string_view> argv;
+  argv.reserve(4 + header_.size() + args.size());
+  argv.push_back("EVALSHA");
+  argv.push_back(sha);
+  argv.push_back("1");
+  argv.push_back(tag_);
+  argv.insert(argv.end(), header_.begin(), header_.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto reply = conn.Command(argv);
+  if (!reply.ok() || !ReplyError(**reply).starts_with("NOSCRIPT")) return reply;
+  // The server forgot the script (it restarted, or SCRIPT FLUSH): load it again.
+  auto loaded = conn.Command({"SCRIPT", "LOAD", RedisScriptSource(script)});
+  if (!loaded.ok() || !ReplyError(**loaded).empty()) return loaded;
+  sha = std::string(Text(**loaded));
+  {
+    std::lock_guard lock(mu_);
+    shas_[index] = sha;
+  }
+  argv[1] = sha;
+  return conn.Command(argv);
+}
+
+Status RedisStore::WaitForWork(nanoseconds wait) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  const int64_t id = (*conn)->client_id();
+  {
+    std::lock_guard lock(mu_);
+    if (interrupted_) {
+      idle_.push_back(std::move(*conn));
+      return Status();
+    }
+    blocked_.insert(id);
+  }
+  // BLMOVE takes seconds with decimals; 0 would mean forever, so at least 1 ms.
+  const int64_t ms = std::max<int64_t>(1, (wait.count() + 999'999) / 1'000'000);
+  char timeout[32];
+  std::snprintf(timeout, sizeof(timeout), "%lld.%03lld", static_cast<long long>(ms / 1000),
+                static_cast<long long>(ms % 1000));
+  (*conn)->SetReplyTimeout(milliseconds(ms) + redis_options_.io_timeout);
+  auto reply = (*conn)->Command({"BLMOVE", wake_key_, wake_key_, "RIGHT", "LEFT", timeout});
+  {
+    std::lock_guard lock(mu_);
+    blocked_.erase(id);
+  }
+  (*conn)->SetReplyTimeout(redis_options_.io_timeout);
+  Release(std::move(*conn));
+  if (!reply.ok()) return Status();  // the next claim reconnects (with backoff)
+  if (std::string_view e = ReplyError(**reply); !e.empty()) {
+    return Status::Internal("Redis at " + url_.Address() + " refused BLMOVE: " + std::string(e));
+  }
+  return Status();
+}
+
+Result<Lease> RedisStore::ParseLease(const redisReply& reply) const {
+  if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 4 ||
+      reply.element[2]->type != REDIS_REPLY_INTEGER ||
+      reply.element[3]->type != REDIS_REPLY_INTEGER) {
+    return Malformed("a lease");
+  }
+  Lease lease;
+  if (!ParseRecord(Text(*reply.element[1]), lease.event)) return Malformed("a lease");
+  lease.event.account = std::string(Text(*reply.element[0]));
+  lease.event.attempt = static_cast<uint32_t>(reply.element[3]->integer);
+  lease.token = static_cast<uint64_t>(reply.element[2]->integer);
+  return lease;
+}
+
+nanoseconds RedisStore::RetryDelay(const Lease& lease) {
+  std::lock_guard lock(mu_);
+  return backoff_.Delay(lease.event.attempt, random_);
+}
+
+}  // namespace strandq

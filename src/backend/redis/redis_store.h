@@ -1,0 +1,102 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backend/redis/redis_connection.h"
+#include "backend/redis/redis_scripts.h"
+#include "backend/redis/redis_url.h"
+#include "core/backoff.h"
+#include "strandq/store.h"
+#include "util/random.h"
+
+namespace strandq {
+
+// Settings of a RedisStore beyond the engine's.
+struct RedisStoreOptions {
+  // Connecting, and a reply that is not blocking, may take this long.
+  std::chrono::milliseconds io_timeout = std::chrono::seconds(5);
+  // After a dropped connection or a restarted server, calls keep reconnecting (with backoff,
+  // 50 ms doubling to 1 s) for this long before they return Unavailable.
+  std::chrono::milliseconds reconnect_for = std::chrono::seconds(30);
+};
+
+// RedisStore is the Store of many processes: its state lives in one Redis server (6.2+), under
+// the keys of one namespace ("{prefix}:..." so that they share a cluster slot), and every state
+// change is one Lua script run atomically by the server (docs/redis-protocol.md). It keeps every
+// promise of Store: per-account FIFO, one lease per account, fencing tokens that only grow,
+// atomic batches, leases that expire on the server's clock and are delivered again. An idle
+// Claim blocks in BLMOVE on the namespace's wake list, never polling. Connections are pooled
+// (one per concurrent caller); a failed connection is replaced, and calls that are safe to
+// repeat are retried with backoff for reconnect_for: claims, completions (a completion the
+// server already applied is recognised and not applied twice), extensions, stats and the
+// dead-letter operations. An Enqueue whose reply was lost is not repeated (it may have been
+// stored): it returns Unavailable. Thread-safe.
+class RedisStore final : public Store {
+ public:
+  // Connects once (so a wrong URL, a refused connection, a wrong password or an old server is
+  // reported now), loads the scripts and records the policy of the namespace: a namespace keeps
+  // the policy it was first used with, and a client asking for another one is refused.
+  static Result<std::unique_ptr<RedisStore>> Open(const RedisUrl& url, const EngineOptions& options,
+                                                  const RedisStoreOptions& redis_options = {});
+  ~RedisStore() override;
+
+  Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
+  Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
+                                  bool claim_next) override;
+  Status Extend(Lease& lease) override;
+  Result<StoreStats> Stats() override;
+  Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
+  Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool at_tail) override;
+  Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
+  void Interrupt() override;
+
+ private:
+  using Connection = std::unique_ptr<RedisConnection>;
+  enum class Retry { kAlways, kOnlyToConnect };
+
+  RedisStore(const RedisUrl& url, const EngineOptions& options, const RedisStoreOptions& redis_options);
+
+  // A pooled connection, or a new one (then `*fresh` is set to true).
+  Result<Connection> Acquire(bool* fresh = nullptr);
+  void Release(Connection conn);
+  // Runs `script` with `args` (after the common header) on a pooled connection; retries as
+  // `retry` allows. An error reply becomes Internal.
+  Result<RedisReply> Run(RedisScript script, const std::vector<std::string_view>& args,
+                         Retry retry);
+  // EVALSHA on `conn`, loading the script first if the server does not know it.
+  Result<RedisReply> Eval(RedisConnection& conn, RedisScript script,
+                          const std::vector<std::string_view>& args);
+  // Blocks on the wake list for up to `wait` (a failed connection just ends the wait).
+  Status WaitForWork(std::chrono::nanoseconds wait);
+  // Parses a lease {account, record, token, attempt}.
+  Result<Lease> ParseLease(const redisReply& reply) const;
+  std::chrono::nanoseconds RetryDelay(const Lease& lease);
+
+  const RedisUrl url_;
+  const EngineOptions options_;
+  const RedisStoreOptions redis_options_;
+  const Backoff backoff_;
+  const std::string tag_;                  // "{prefix}", KEYS[1] of every script
+  const std::string wake_key_;             // "{prefix}:wake"
+  std::array<std::string, 4> header_;      // ARGV[1..4] of every script
+
+  std::mutex mu_;  // guards everything below
+  std::vector<Connection> idle_;
+  std::array<std::string, kRedisScriptCount> shas_;  // empty until loaded
+  std::set<int64_t> blocked_;  // client ids of connections in BLMOVE now
+  Random random_;              // jitter of retry delays
+  bool interrupted_ = false;
+};
+
+}  // namespace strandq
