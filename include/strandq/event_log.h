@@ -52,9 +52,12 @@ class LogSink {
   virtual Status Flush() = 0;
 };
 
-// Appends JSON lines to `path` (created or truncated), buffered; Flush() or destruction writes
-// the buffer. Unavailable if the file cannot be opened.
-Result<std::unique_ptr<LogSink>> OpenJsonlLog(const std::string& path);
+// Appends JSON lines to `path` (created or truncated). Buffered, unless `write_each_line`: then
+// every line is handed to the kernel as it is written, so a process killed with SIGKILL loses
+// no line it wrote (what worker processes of a shared store need). Flush() or destruction
+// writes the buffer. Unavailable if the file cannot be opened.
+Result<std::unique_ptr<LogSink>> OpenJsonlLog(const std::string& path,
+                                              bool write_each_line = false);
 
 // Keeps records in memory (for tests and for `run` without --log).
 class MemoryLogSink final : public LogSink {

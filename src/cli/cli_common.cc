@@ -24,8 +24,50 @@ void PrintError(const Status& status) {
   std::fprintf(stderr, "strandq: error: %s\n", status.message().c_str());
 }
 
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kTooLarge:
+      return kExitUsage;
+    default:
+      return kExitFailed;
+  }
+}
+
+void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
+                               const std::string& workers_help) {
+  work = default_work;
+  app.add_option("--workers", workers, "Concurrent slots (" + workers_help + ")")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", threads, "I/O threads (default: one per core)")
+      ->check(CLI::Range(size_t{0}, size_t{256}));
+  app.add_option("--work", work, "Handler: sleep:DURATION, noop or exec:COMMAND")
+      ->capture_default_str();
+  app.add_option("--fail-rate", fail_rate, "Probability that an attempt is nacked")
+      ->capture_default_str();
+  app.add_option("--log", log_path, "Write the event log (JSON Lines) to this file");
+}
+
+Status ProcessingFlags::CheckWorkers(const CLI::App& app) const {
+  // Slots are cheap (a struct each) but not free: a bound that catches typos.
+  constexpr size_t kMaxWorkers = 1'000'000;
+  if (app.count("--workers") > 0 && (workers == 0 || workers > kMaxWorkers)) {
+    return Status::InvalidArgument("--workers must be at least 1 and at most " +
+                                   std::to_string(kMaxWorkers));
+  }
+  return Status();
+}
+
+Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {
+  HandlerOptions options;
+  options.fail_rate = fail_rate;
+  return strandq::MakeHandler(work, options);
+}
+
 void EngineFlags::Register(CLI::App& app) {
-  app.add_option("--store", store, "Store URL: mem: (embedded)")->capture_default_str();
+  app.add_option("--store", store,
+                 "Store URL: mem: (embedded) or redis://[user:pass@]host:port[/db][?prefix=NAME]")
+      ->capture_default_str();
   app.add_option("--policy", policy, "Dispatch policy: longest|oldest")->capture_default_str();
   app.add_option("--lease-ttl", lease_ttl, "Lease time-to-live; extended every third of it")
       ->capture_default_str();

@@ -3,9 +3,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "strandq/handler.h"
 #include "strandq/options.h"
 #include "strandq/result.h"
 #include "strandq/status.h"
@@ -22,6 +24,10 @@ inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; what
 // Prints "strandq: error: <message>" on stderr.
 void PrintError(const Status& status);
 
+// The exit code for a failed step: kExitUsage when the input was wrong (InvalidArgument,
+// TooLarge), else kExitFailed (a store that cannot be reached, an I/O error...).
+int ExitCodeFor(const Status& status);
+
 // The engine flags shared by run, serve and worker (DESIGN.md).
 struct EngineFlags {
   std::string store = "mem:";
@@ -34,6 +40,23 @@ struct EngineFlags {
   void Register(CLI::App& app);
   // InvalidArgument naming the flag when a value does not parse.
   Result<EngineOptions> Resolve() const;
+};
+
+// The flags of commands that process events in this process (run, worker, serve): slots,
+// I/O threads, the handler and the event log.
+struct ProcessingFlags {
+  size_t workers = 0;  // 0 = the command's default
+  size_t threads = 0;  // 0 = one per core
+  std::string work;
+  double fail_rate = 0.0;
+  std::string log_path;
+
+  // `default_work` is the --work default; `workers_help` describes --workers' default.
+  void Register(CLI::App& app, const std::string& default_work, const std::string& workers_help);
+  // InvalidArgument if --workers was given as 0 or more than the bound.
+  Status CheckWorkers(const CLI::App& app) const;
+  // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
+  Result<std::unique_ptr<Handler>> MakeHandler() const;
 };
 
 // The seed-workload flags, and --input for commands that can read a CSV instead.

@@ -8,9 +8,12 @@
 #include <string>
 
 #include "cli/cli_common.h"
+#include "cli/dlq_command.h"
 #include "cli/generate_command.h"
 #include "cli/run_command.h"
+#include "cli/stats_command.h"
 #include "cli/verify_command.h"
+#include "cli/worker_command.h"
 
 namespace {
 
@@ -33,6 +36,9 @@ int main(int argc, char** argv) {
   strandq::cli::RunCommand run(app);
   strandq::cli::VerifyCommand verify(app);
   strandq::cli::GenerateCommand generate(app);
+  strandq::cli::WorkerCommand worker(app);
+  strandq::cli::StatsCommand stats(app);
+  strandq::cli::DlqCommand dlq(app);
 
   if (argc > 1 && argv[1][0] != '-' && !IsSubcommand(app, argv[1])) {
     std::fprintf(stderr, "strandq: error: unknown command '%s' (see strandq --help)\n", argv[1]);
@@ -52,5 +58,8 @@ int main(int argc, char** argv) {
   if (run.selected()) return run.Execute();
   if (verify.selected()) return verify.Execute();
   if (generate.selected()) return generate.Execute();
+  if (worker.selected()) return worker.Execute();
+  if (stats.selected()) return stats.Execute();
+  if (dlq.selected()) return dlq.Execute();
   return strandq::cli::kExitUsage;
 }

@@ -22,8 +22,6 @@ namespace {
 
 // Default slots: one per account, so every strand can run at once, but not unbounded.
 constexpr size_t kMaxDefaultWorkers = 4096;
-// Slots are cheap (a struct each) but not free: a bound that catches typos.
-constexpr size_t kMaxWorkers = 1'000'000;
 
 // The workload minus what --on-dead park holds back: events of an account after its dead one.
 std::vector<WorkloadEvent> WithoutParked(const std::vector<WorkloadEvent>& workload,
@@ -46,24 +44,14 @@ std::vector<WorkloadEvent> WithoutParked(const std::vector<WorkloadEvent>& workl
 RunCommand::RunCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("run", "Process a workload embedded, then verify the event log");
   workload_.Register(*app_, /*with_input=*/true);
-  app_->add_option("--workers", workers_,
-                   "Concurrent slots (default: one per account, at most 4096)")
-      ->check(CLI::NonNegativeNumber);
-  app_->add_option("--threads", threads_, "I/O threads (default: one per core)")
-      ->check(CLI::Range(size_t{0}, size_t{256}));
-  app_->add_option("--work", work_, "Handler: sleep:DURATION, noop or exec:COMMAND")
-      ->capture_default_str();
-  app_->add_option("--fail-rate", fail_rate_, "Probability that an attempt is nacked")
-      ->capture_default_str();
-  app_->add_option("--log", log_path_, "Write the event log (JSON Lines) to this file");
+  processing_.Register(*app_, "sleep:1s", "default: one per account, at most 4096");
   engine_.Register(*app_);
 }
 
 int RunCommand::Execute() {
   // Everything that can be wrong with the input is checked before anything is processed.
-  if (app_->count("--workers") > 0 && (workers_ == 0 || workers_ > kMaxWorkers)) {
-    PrintError(Status::InvalidArgument("--workers must be at least 1 and at most " +
-                                       std::to_string(kMaxWorkers)));
+  if (Status s = processing_.CheckWorkers(*app_); !s.ok()) {
+    PrintError(s);
     return kExitUsage;
   }
   auto engine = engine_.Resolve();
@@ -71,9 +59,7 @@ int RunCommand::Execute() {
     PrintError(engine.status());
     return kExitUsage;
   }
-  HandlerOptions handler_options;
-  handler_options.fail_rate = fail_rate_;
-  auto handler = MakeHandler(work_, handler_options);
+  auto handler = processing_.MakeHandler();
   if (!handler.ok()) {
     PrintError(handler.status());
     return kExitUsage;
@@ -86,12 +72,22 @@ int RunCommand::Execute() {
   auto store = OpenStore(engine_.store, *engine);
   if (!store.ok()) {
     PrintError(store.status());
-    return kExitUsage;
+    return ExitCodeFor(store.status());
+  }
+  // The log is checked against the workload: a shared store must start out empty.
+  if (auto stats = (*store)->Stats(); !stats.ok() || stats->enqueued > 0) {
+    PrintError(stats.ok() ? Status::InvalidArgument(
+                                "the store " + engine_.store + " already holds " +
+                                std::to_string(stats->enqueued) +
+                                " events from before: run needs an empty one (pick another "
+                                "?prefix=, or use generate --to and worker for a shared queue)")
+                          : stats.status());
+    return stats.ok() ? kExitUsage : kExitFailed;
   }
   std::unique_ptr<LogSink> file_log;
   MemoryLogSink memory_log;
-  if (!log_path_.empty()) {
-    auto opened = OpenJsonlLog(log_path_);
+  if (!processing_.log_path.empty()) {
+    auto opened = OpenJsonlLog(processing_.log_path);
     if (!opened.ok()) {
       PrintError(opened.status());
       return kExitUsage;
@@ -101,16 +97,17 @@ int RunCommand::Execute() {
   LogSink* log = file_log ? file_log.get() : &memory_log;
 
   const size_t accounts = CountAccounts(*workload);
-  const size_t workers =
-      workers_ > 0 ? workers_ : std::clamp<size_t>(accounts, 1, kMaxDefaultWorkers);
+  const size_t workers = processing_.workers > 0
+                             ? processing_.workers
+                             : std::clamp<size_t>(accounts, 1, kMaxDefaultWorkers);
 
   RunFacts facts;
   facts.store_url = engine_.store;
   facts.policy = std::string(PolicyName(engine->policy));
-  facts.handler = work_;
+  facts.handler = processing_.work;
   facts.workers = workers;
   facts.events = workload->size();
-  facts.log_path = log_path_;
+  facts.log_path = processing_.log_path;
 
   const auto enqueue_start = std::chrono::steady_clock::now();
   if (Status s = EnqueueWorkload(**store, *workload); !s.ok()) {
@@ -121,7 +118,7 @@ int RunCommand::Execute() {
 
   PoolOptions pool_options;
   pool_options.workers = workers;
-  pool_options.threads = threads_;
+  pool_options.threads = processing_.threads;
   pool_options.lease_ttl = engine->lease_ttl;
   pool_options.stop_when_drained = true;
   WorkerPool pool(**store, **handler, log, pool_options);
@@ -151,7 +148,7 @@ int RunCommand::Execute() {
   std::vector<AttemptRecord> records;
   if (file_log) {
     file_log.reset();  // closes the file; what we verify is what was written
-    auto read = ReadEventLog(log_path_);
+    auto read = ReadEventLog(processing_.log_path);
     if (!read.ok()) {
       PrintError(read.status().Prefixed("reading back the log"));
       return kExitFailed;
@@ -171,7 +168,9 @@ int RunCommand::Execute() {
   if (!facts.interrupted) verify_options.input = parked ? &unparked : &*workload;
   verify_options.partial = facts.interrupted;
   verify_options.workers = workers;
-  if (work_.rfind("sleep:", 0) == 0) verify_options.unit = *ParseDuration(work_.substr(6));
+  if (processing_.work.rfind("sleep:", 0) == 0) {
+    verify_options.unit = *ParseDuration(processing_.work.substr(6));
+  }
   const VerifyReport report = Verify(records, verify_options);
   std::fputs(FormatRunReport(facts, report).c_str(), stdout);
   std::fflush(stdout);

@@ -21,11 +21,7 @@ class RunCommand {
   CLI::App* app_;
   EngineFlags engine_;
   WorkloadFlags workload_;
-  size_t workers_ = 0;  // 0 = one per account, capped at kMaxDefaultWorkers
-  size_t threads_ = 0;
-  std::string work_ = "sleep:1s";
-  double fail_rate_ = 0.0;
-  std::string log_path_;
+  ProcessingFlags processing_;
 };
 
 }  // namespace strandq::cli

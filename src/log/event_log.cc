@@ -190,7 +190,8 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 // it from then on, and lines written after it may be missing.
 class JsonlLogSink final : public LogSink {
  public:
-  JsonlLogSink(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  JsonlLogSink(int fd, std::string path, bool write_each_line)
+      : fd_(fd), path_(std::move(path)), flush_bytes_(write_each_line ? 1 : kFlushBytes) {}
   ~JsonlLogSink() override {
     (void)Flush();
     ::close(fd_);
@@ -203,7 +204,7 @@ class JsonlLogSink final : public LogSink {
     line.push_back('\n');
     std::lock_guard<std::mutex> lock(mu_);
     buffer_.append(line);
-    if (buffer_.size() >= kFlushBytes) WriteBufferLocked();
+    if (buffer_.size() >= flush_bytes_) WriteBufferLocked();
   }
 
   Status Flush() override {
@@ -225,9 +226,10 @@ class JsonlLogSink final : public LogSink {
 
   const int fd_;  // owned; closed by the destructor
   const std::string path_;
-  std::mutex mu_;       // guards the members below
-  std::string buffer_;  // complete lines not yet written
-  Status status_;       // the first I/O error
+  const size_t flush_bytes_;  // the buffer is written once it holds this many bytes
+  std::mutex mu_;             // guards the members below
+  std::string buffer_;        // complete lines not yet written
+  Status status_;             // the first I/O error
 };
 
 }  // namespace
@@ -347,10 +349,10 @@ Result<std::vector<AttemptRecord>> ReadEventLog(const std::string& path) {
   return records;
 }
 
-Result<std::unique_ptr<LogSink>> OpenJsonlLog(const std::string& path) {
+Result<std::unique_ptr<LogSink>> OpenJsonlLog(const std::string& path, bool write_each_line) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Unavailable("cannot open " + path + ": " + std::strerror(errno));
-  return std::unique_ptr<LogSink>(std::make_unique<JsonlLogSink>(fd, path));
+  return std::unique_ptr<LogSink>(std::make_unique<JsonlLogSink>(fd, path, write_each_line));
 }
 
 void MemoryLogSink::Write(const AttemptRecord& record) {

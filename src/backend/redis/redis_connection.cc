@@ -65,7 +65,9 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::Open(const RedisUrl& u
   redisEnableKeepAlive(context);
   conn->SetReplyTimeout(timeout);
 
-  auto fail = [&](const std::string& why) { return Status::Unavailable("Redis at " + address + ": " + why); };
+  auto fail = [&](const std::string& why) {
+    return Status::Unavailable("Redis at " + address + ": " + why);
+  };
   if (!url.password.empty()) {
     std::vector<std::string_view> auth = {"AUTH"};
     if (!url.user.empty()) auth.push_back(url.user);

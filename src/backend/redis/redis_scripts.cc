@@ -26,6 +26,9 @@ local PARK = ARGV[4] == 'park'
 local t = redis.call('TIME')
 local NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
 
+-- Set when this call filed a retry delay: blocked claimers must then recompute their wait.
+local REWAIT = false
+
 local function num(x) return string.format('%.0f', x) end
 local function head_id(rec) return tonumber(string.match(rec, '^(%d+)')) end
 local function count(field, n) redis.call('HINCRBY', K_STATS, field, n) end
@@ -78,6 +81,7 @@ local function fail(a, err, delay)
   end
   if delay > 0 then
     redis.call('ZADD', K_DELAYED, NOW + delay, a)
+    REWAIT = true
   else
     resume(a)
   end
@@ -118,8 +122,10 @@ end
 
 -- The wake list holds one element exactly while the ready set is not empty: idle workers
 -- block on it with BLMOVE (which moves the element onto the same list, consuming nothing).
+-- After a new retry delay it holds one too, so that blocked workers claim once more, find
+-- nothing, and sleep again until the new, earlier delay ends.
 local function signal()
-  if redis.call('ZCARD', K_READY) > 0 then
+  if REWAIT or redis.call('ZCARD', K_READY) > 0 then
     if redis.call('EXISTS', K_WAKE) == 0 then redis.call('RPUSH', K_WAKE, '1') end
   else
     redis.call('DEL', K_WAKE)
@@ -332,7 +338,9 @@ struct ScriptInfo {
 
 const std::array<ScriptInfo, kRedisScriptCount>& Scripts() {
   static const auto* scripts = [] {
-    auto with_prelude = [](std::string_view body) { return std::string(kPrelude) + std::string(body); };
+    auto with_prelude = [](std::string_view body) {
+      return std::string(kPrelude) + std::string(body);
+    };
     return new std::array<ScriptInfo, kRedisScriptCount>{{
         {"enqueue", with_prelude(kEnqueue)},
         {"claim", with_prelude(kClaim)},

@@ -19,9 +19,11 @@ namespace strandq {
 // is delivered again), completions record "token:id:disposition" per account so that a
 // completion applied before is answered with its first disposition, extensions and reads
 // change nothing new. Blocking: when the claim script grants nothing, Claim blocks in BLMOVE
-// on the wake list (see the prelude's signal()) for at most the caller's wait and the time
-// until the next lease deadline or retry delay (the claim script returns it), then claims
-// again. Interrupt wakes those BLMOVEs with CLIENT UNBLOCK from another connection.
+// on the wake list (see the prelude's signal()) for at most the caller's wait, the time until
+// the next lease deadline or retry delay (the claim script returns it) and one lease TTL,
+// then claims again. A new retry delay wakes blocked claimers so they sleep until it ends; a
+// lease granted while they sleep is noticed within one TTL of its expiry at worst.
+// Interrupt wakes those BLMOVEs with CLIENT UNBLOCK from another connection.
 // Deadlines come from the server's clock; a Lease's deadline_ns is translated to this host's
 // monotonic clock (the time of the request plus the TTL), which errs on the early side.
 
@@ -89,10 +91,10 @@ Result<std::unique_ptr<RedisStore>> RedisStore::Open(const RedisUrl& url,
     return Status::Unavailable("Redis at " + url.Address() + ": " + std::string(e));
   }
   if (Text(**got) != policy) {
-    return Status::InvalidArgument("namespace '" + url.prefix + "' at " + url.Address() +
-                                   " uses policy '" + std::string(Text(**got)) +
-                                   "'; this process asked for '" + std::string(policy) +
-                                   "' (use the same --policy, or another ?prefix=)");
+    return Status::InvalidArgument(
+        "namespace '" + url.prefix + "' at " + url.Address() + " uses policy '" +
+        std::string(Text(**got)) + "'; this process asked for '" + std::string(policy) +
+        "' (pass --policy " + std::string(Text(**got)) + ", or use another ?prefix=)");
   }
   for (size_t i = 0; i < kRedisScriptCount; ++i) {
     const auto script = static_cast<RedisScript>(i);
@@ -186,6 +188,9 @@ Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait) {
     if (const int64_t due_us = r.element[1]->integer; due_us >= 0) {
       block = std::min(block, nanoseconds(due_us * 1000));
     }
+    // A lease granted from now on cannot expire sooner than one TTL from now: waking then at
+    // the latest notices it (the server does not signal expiries).
+    block = std::min(block, std::chrono::duration_cast<nanoseconds>(options_.lease_ttl));
     Status waited = WaitForWork(block);
     if (!waited.ok()) return waited;
   }
@@ -200,12 +205,11 @@ Result<CompleteResult> RedisStore::Complete(const Lease& lease, const Outcome& o
   }
   const std::string token = std::to_string(lease.token);
   const std::string id = std::to_string(lease.event.id);
-  const std::string delay =
-      outcome.acked() ? "0" : std::to_string(Micros(RetryDelay(lease)));
+  const std::string delay = outcome.acked() ? "0" : std::to_string(Micros(RetryDelay(lease)));
   const int64_t requested_ns = SystemClock()->MonotonicNs();
   auto reply = Run(RedisScript::kComplete,
-                   {lease.event.account, token, id, outcome.acked() ? "ack" : "nack",
-                    outcome.error, delay, claim_next && !interrupted ? "1" : "0"},
+                   {lease.event.account, token, id, outcome.acked() ? "ack" : "nack", outcome.error,
+                    delay, claim_next && !interrupted ? "1" : "0"},
                    Retry::kAlways);
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
@@ -238,9 +242,10 @@ Result<CompleteResult> RedisStore::Complete(const Lease& lease, const Outcome& o
 
 Status RedisStore::Extend(Lease& lease) {
   const int64_t requested_ns = SystemClock()->MonotonicNs();
-  auto reply = Run(RedisScript::kExtend,
-                   {lease.event.account, std::to_string(lease.token), std::to_string(lease.event.id)},
-                   Retry::kAlways);
+  auto reply =
+      Run(RedisScript::kExtend,
+          {lease.event.account, std::to_string(lease.token), std::to_string(lease.event.id)},
+          Retry::kAlways);
   if (!reply.ok()) return reply.status();
   if ((*reply)->type != REDIS_REPLY_INTEGER) return Malformed("extend");
   if ((*reply)->integer < 0) {
@@ -258,12 +263,12 @@ Result<StoreStats> RedisStore::Stats() {
   if (r.type != REDIS_REPLY_ARRAY || r.elements % 2 != 0) return Malformed("stats");
   StoreStats stats;
   const std::pair<std::string_view, uint64_t*> fields[] = {
-      {"pending", &stats.pending},   {"accounts", &stats.accounts},
-      {"ready", &stats.ready},       {"leased", &stats.leased},
-      {"delayed", &stats.delayed},   {"parked", &stats.parked},
-      {"dead", &stats.dead},         {"enqueued", &stats.enqueued},
-      {"acked", &stats.acked},       {"nacked", &stats.nacked},
-      {"expired", &stats.expired},   {"dead_lettered", &stats.dead_lettered},
+      {"pending", &stats.pending}, {"accounts", &stats.accounts},
+      {"ready", &stats.ready},     {"leased", &stats.leased},
+      {"delayed", &stats.delayed}, {"parked", &stats.parked},
+      {"dead", &stats.dead},       {"enqueued", &stats.enqueued},
+      {"acked", &stats.acked},     {"nacked", &stats.nacked},
+      {"expired", &stats.expired}, {"dead_lettered", &stats.dead_lettered},
   };
   for (size_t i = 0; i < r.elements; i += 2) {
     const std::string_view name = Text(*r.element[i]);
@@ -280,7 +285,10 @@ Result<StoreStats> RedisStore::Stats() {
 Result<std::vector<DeadLetter>> RedisStore::ListDead(size_t limit) {
   std::vector<DeadLetter> out;
   if (limit == 0) return out;
-  auto reply = Run(RedisScript::kListDead, {std::to_string(limit)}, Retry::kAlways);
+  // Lua numbers are doubles: keep the limit where they are exact.
+  constexpr size_t kMaxLimit = size_t{1} << 52;
+  auto reply =
+      Run(RedisScript::kListDead, {std::to_string(std::min(limit, kMaxLimit))}, Retry::kAlways);
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   if (r.type != REDIS_REPLY_ARRAY) return Malformed("list-dead");

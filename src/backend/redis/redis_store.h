@@ -65,7 +65,8 @@ class RedisStore final : public Store {
   using Connection = std::unique_ptr<RedisConnection>;
   enum class Retry { kAlways, kOnlyToConnect };
 
-  RedisStore(const RedisUrl& url, const EngineOptions& options, const RedisStoreOptions& redis_options);
+  RedisStore(const RedisUrl& url, const EngineOptions& options,
+             const RedisStoreOptions& redis_options);
 
   // A pooled connection, or a new one (then `*fresh` is set to true).
   Result<Connection> Acquire(bool* fresh = nullptr);
@@ -87,15 +88,15 @@ class RedisStore final : public Store {
   const EngineOptions options_;
   const RedisStoreOptions redis_options_;
   const Backoff backoff_;
-  const std::string tag_;                  // "{prefix}", KEYS[1] of every script
-  const std::string wake_key_;             // "{prefix}:wake"
-  std::array<std::string, 4> header_;      // ARGV[1..4] of every script
+  const std::string tag_;              // "{prefix}", KEYS[1] of every script
+  const std::string wake_key_;         // "{prefix}:wake"
+  std::array<std::string, 4> header_;  // ARGV[1..4] of every script
 
   std::mutex mu_;  // guards everything below
   std::vector<Connection> idle_;
   std::array<std::string, kRedisScriptCount> shas_;  // empty until loaded
-  std::set<int64_t> blocked_;  // client ids of connections in BLMOVE now
-  Random random_;              // jitter of retry delays
+  std::set<int64_t> blocked_;                        // client ids of connections in BLMOVE now
+  Random random_;                                    // jitter of retry delays
   bool interrupted_ = false;
 };
 

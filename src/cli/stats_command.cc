@@ -1,0 +1,59 @@
+// Copyright 2026 The strandq Authors.
+#include "cli/stats_command.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/worker_command.h"
+#include "strandq/store.h"
+
+namespace strandq::cli {
+
+StatsCommand::StatsCommand(CLI::App& parent) {
+  app_ = parent.add_subcommand("stats", "Show a store's gauges and totals");
+  engine_.Register(*app_);
+  app_->add_flag("--json", json_, "Print one JSON object");
+}
+
+int StatsCommand::Execute() {
+  auto engine = engine_.Resolve();
+  if (!engine.ok()) {
+    PrintError(engine.status());
+    return kExitUsage;
+  }
+  auto store = OpenStore(engine_.store, *engine);
+  if (!store.ok()) {
+    PrintError(store.status());
+    return ExitCodeFor(store.status());
+  }
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) {
+    PrintError(stats.status());
+    return kExitFailed;
+  }
+  const std::vector<std::pair<const char*, uint64_t>> rows = {
+      {"pending", stats->pending},     {"accounts", stats->accounts},
+      {"ready", stats->ready},         {"leased", stats->leased},
+      {"delayed", stats->delayed},     {"parked", stats->parked},
+      {"dead", stats->dead},           {"enqueued", stats->enqueued},
+      {"acked", stats->acked},         {"nacked", stats->nacked},
+      {"expired", stats->expired},     {"dead_lettered", stats->dead_lettered},
+  };
+  if (json_) {
+    nlohmann::ordered_json out;
+    for (const auto& [name, value] : rows) out[name] = value;
+    out["drained"] = stats->drained();
+    std::printf("%s\n", out.dump().c_str());
+  } else {
+    std::printf("%-14s %s\n", "store", RedactedUrl(engine_.store).c_str());
+    for (const auto& [name, value] : rows) {
+      std::printf("%-14s %llu\n", name, static_cast<unsigned long long>(value));
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace strandq::cli

@@ -1,0 +1,107 @@
+// Copyright 2026 The strandq Authors.
+#include "cli/worker_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "cli/signal_watcher.h"
+#include "strandq/event_log.h"
+#include "strandq/store.h"
+#include "strandq/worker_pool.h"
+
+namespace strandq::cli {
+namespace {
+
+constexpr size_t kDefaultWorkers = 100;
+
+}  // namespace
+
+std::string RedactedUrl(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.rfind('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+WorkerCommand::WorkerCommand(CLI::App& parent) {
+  app_ = parent.add_subcommand("worker", "Process events of a shared store (redis://...)");
+  processing_.Register(*app_, "sleep:1s", "default: 100");
+  engine_.Register(*app_);
+  app_->add_option("--id", id_, "Worker name in the log's worker field (default: HOST:PID)");
+  app_->add_flag("--exit-when-drained", exit_when_drained_,
+                 "Exit once nothing is ready, leased or delayed (start it after the producer)");
+}
+
+int WorkerCommand::Execute() {
+  if (Status s = processing_.CheckWorkers(*app_); !s.ok()) {
+    PrintError(s);
+    return kExitUsage;
+  }
+  if (engine_.store == "mem:" || engine_.store == "mem") {
+    PrintError(Status::InvalidArgument(
+        "a worker needs a shared store: --store redis://host:port (mem: lives in one process; "
+        "use strandq run or serve for it)"));
+    return kExitUsage;
+  }
+  auto engine = engine_.Resolve();
+  if (!engine.ok()) {
+    PrintError(engine.status());
+    return kExitUsage;
+  }
+  auto handler = processing_.MakeHandler();
+  if (!handler.ok()) {
+    PrintError(handler.status());
+    return kExitUsage;
+  }
+  std::unique_ptr<LogSink> log;
+  if (!processing_.log_path.empty()) {
+    auto opened = OpenJsonlLog(processing_.log_path, /*write_each_line=*/true);
+    if (!opened.ok()) {
+      PrintError(opened.status());
+      return kExitUsage;
+    }
+    log = std::move(*opened);
+  }
+  auto store = OpenStore(engine_.store, *engine);
+  if (!store.ok()) {
+    PrintError(store.status());
+    return ExitCodeFor(store.status());
+  }
+
+  PoolOptions options;
+  options.workers = processing_.workers > 0 ? processing_.workers : kDefaultWorkers;
+  options.threads = processing_.threads;
+  options.lease_ttl = engine->lease_ttl;
+  options.worker_id = id_.empty() ? DefaultWorkerId() : id_;
+  options.stop_when_drained = exit_when_drained_;
+  std::fprintf(stderr, "strandq worker %s: %zu slots on %s, handler %s\n",
+               options.worker_id.c_str(), options.workers, RedactedUrl(engine_.store).c_str(),
+               processing_.work.c_str());
+
+  const auto started = std::chrono::steady_clock::now();
+  WorkerPool pool(**store, **handler, log.get(), options);
+  Status ran;
+  {
+    SignalWatcher signals([&pool] { pool.Stop(); });
+    ran = pool.Run();
+  }
+  const PoolProgress done = pool.Progress();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("worker %s: acked %llu, nacked %llu, dead %llu, lost %llu in %.3f s\n",
+              options.worker_id.c_str(), static_cast<unsigned long long>(done.acked),
+              static_cast<unsigned long long>(done.nacked),
+              static_cast<unsigned long long>(done.dead),
+              static_cast<unsigned long long>(done.lost), seconds);
+  std::fflush(stdout);
+  if (!ran.ok()) {
+    PrintError(ran.Prefixed("worker"));
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace strandq::cli
