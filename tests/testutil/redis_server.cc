@@ -84,9 +84,11 @@ void RedisServer::Stop(bool graceful) {
 
 bool RedisServer::Start() {
   Stop(false);
-  std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port_), "--bind",
-                                   "127.0.0.1", "--dir", dir_.path(), "--save", "",
-                                   "--daemonize", "no", "--loglevel", "warning"};
+  std::vector<std::string> argv = {"redis-server", "--port",    std::to_string(port_),
+                                   "--bind",       "127.0.0.1", "--dir",
+                                   dir_.path(),    "--save",    "",
+                                   "--daemonize",  "no",        "--loglevel",
+                                   "warning"};
   if (append_only_) {
     argv.insert(argv.end(), {"--appendonly", "yes", "--appendfsync", "always"});
   } else {
@@ -101,9 +103,8 @@ bool RedisServer::Start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ProcessResult result = process_->Wait(std::chrono::seconds(2));
-  error_ = "redis-server on port " + std::to_string(port_) +
-           " did not come up (exit " + std::to_string(result.exit_code) + "): " + result.out +
-           result.err;
+  error_ = "redis-server on port " + std::to_string(port_) + " did not come up (exit " +
+           std::to_string(result.exit_code) + "): " + result.out + result.err;
   process_.reset();
   return false;
 }

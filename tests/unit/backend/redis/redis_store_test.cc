@@ -61,9 +61,9 @@ TEST(RedisStoreTest, ARefusedConnectionIsAClearError) {
   auto store = OpenStore("redis://127.0.0.1:" + std::to_string(port), Fast());
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Status::Code::kUnavailable);
-  EXPECT_NE(store.status().message().find("cannot connect to Redis at 127.0.0.1:" +
-                                          std::to_string(port)),
-            std::string::npos)
+  EXPECT_NE(
+      store.status().message().find("cannot connect to Redis at 127.0.0.1:" + std::to_string(port)),
+      std::string::npos)
       << store.status().message();
   EXPECT_NE(store.status().message().find("refused"), std::string::npos)
       << store.status().message();
@@ -126,7 +126,8 @@ TEST(RedisStoreTest, TwoClientsShareOneQueueWithoutOverlap) {
   auto second = MustOpen(redis.Url("q"));
   ASSERT_TRUE(producer && first && second);
   std::vector<NewEvent> batch;
-  for (int i = 0; i < 200; ++i) batch.push_back({"acct" + std::to_string(i % 7), std::to_string(i)});
+  for (int i = 0; i < 200; ++i)
+    batch.push_back({"acct" + std::to_string(i % 7), std::to_string(i)});
   ASSERT_TRUE(producer->Enqueue(batch).ok());
 
   std::mutex mu;
