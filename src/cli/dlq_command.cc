@@ -60,12 +60,17 @@ int DlqCommand::List(Store& store) {
   for (const DeadLetter& d : *dead) {
     if (json_) {
       nlohmann::ordered_json line = {
-          {"id", d.event.id},           {"account", d.event.account},
-          {"seq", d.event.seq},         {"attempt", d.event.attempt},
-          {"error", d.error},           {"dead_ns", d.dead_ns},
-          {"enqueued_ns", d.event.enqueued_ns}, {"payload", d.event.payload},
+          {"id", d.event.id},
+          {"account", d.event.account},
+          {"seq", d.event.seq},
+          {"attempt", d.event.attempt},
+          {"error", d.error},
+          {"dead_ns", d.dead_ns},
+          {"enqueued_ns", d.event.enqueued_ns},
+          {"payload", d.event.payload},
       };
-      std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      std::printf("%s\n",
+                  line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
       std::printf("%llu %s#%llu attempts=%u error=%s\n",
                   static_cast<unsigned long long>(d.event.id), d.event.account.c_str(),

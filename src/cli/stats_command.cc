@@ -35,12 +35,12 @@ int StatsCommand::Execute() {
     return kExitFailed;
   }
   const std::vector<std::pair<const char*, uint64_t>> rows = {
-      {"pending", stats->pending},     {"accounts", stats->accounts},
-      {"ready", stats->ready},         {"leased", stats->leased},
-      {"delayed", stats->delayed},     {"parked", stats->parked},
-      {"dead", stats->dead},           {"enqueued", stats->enqueued},
-      {"acked", stats->acked},         {"nacked", stats->nacked},
-      {"expired", stats->expired},     {"dead_lettered", stats->dead_lettered},
+      {"pending", stats->pending}, {"accounts", stats->accounts},
+      {"ready", stats->ready},     {"leased", stats->leased},
+      {"delayed", stats->delayed}, {"parked", stats->parked},
+      {"dead", stats->dead},       {"enqueued", stats->enqueued},
+      {"acked", stats->acked},     {"nacked", stats->nacked},
+      {"expired", stats->expired}, {"dead_lettered", stats->dead_lettered},
   };
   if (json_) {
     nlohmann::ordered_json out;

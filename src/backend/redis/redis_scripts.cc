@@ -14,8 +14,7 @@ redis.replicate_commands()
 local P = KEYS[1]
 local K_READY, K_LEASED, K_DELAYED = P .. ':ready', P .. ':leased', P .. ':delayed'
 local K_PARKED, K_WAKE, K_STATS = P .. ':parked', P .. ':wake', P .. ':stats'
-local K_SEQ, K_TOKEN, K_ATTEMPT = P .. ':seq', P .. ':token', P .. ':attempt'
-local K_SETTLED, K_DEAD = P .. ':settled', P .. ':dead'
+local K_SEQ, K_STATE, K_DEAD = P .. ':seq', P .. ':state', P .. ':dead'
 local function strand(a) return P .. ':s:' .. a end
 local function dead_key(id) return P .. ':d:' .. id end
 
@@ -25,65 +24,112 @@ local MAX_ATTEMPTS = tonumber(ARGV[3])
 local PARK = ARGV[4] == 'park'
 local t = redis.call('TIME')
 local NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
-
--- Set when this call filed a retry delay: blocked claimers must then recompute their wait.
-local REWAIT = false
+-- ADDED counts accounts this call added to the ready set, POPPED those it took out; REWAIT is
+-- set when it filed a retry delay. wake_if_needed() uses them.
+local ADDED, POPPED, REWAIT = 0, 0, false
 
 local function num(x) return string.format('%.0f', x) end
 local function head_id(rec) return tonumber(string.match(rec, '^(%d+)')) end
 local function count(field, n) redis.call('HINCRBY', K_STATS, field, n) end
 
--- The ready-set score of account a (lowest is served first), nil if its strand is empty.
-local function score(a)
-  local rec = redis.call('LINDEX', strand(a), 0)
-  if not rec then return nil end
+-- The state of an account, one hash field: {token of the latest grant, grants of the head so
+-- far, leased event id (0: none), lease deadline, end of the retry delay (0: none), parked
+-- (0/1), the latest settlement "token:id:disposition"}.
+local function load(a)
+  local v = redis.call('HGET', K_STATE, a)
+  if not v then return {0, 0, 0, 0, 0, 0, '-'} end
+  local tk, at, id, dl, du, pk, st =
+    string.match(v, '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d) (%S+)$')
+  return {tonumber(tk), tonumber(at), tonumber(id), tonumber(dl), tonumber(du), tonumber(pk), st}
+end
+local function save(a, s)
+  redis.call('HSET', K_STATE, a, num(s[1]) .. ' ' .. num(s[2]) .. ' ' .. num(s[3]) .. ' ' ..
+             num(s[4]) .. ' ' .. num(s[5]) .. ' ' .. num(s[6]) .. ' ' .. s[7])
+end
+
+-- The ready-set score of a strand with head `rec` and `len` events (lowest is served first).
+local function score(rec, len)
   local id = head_id(rec)
   if POLICY == 'oldest' then return id end
-  return -redis.call('LLEN', strand(a)) * 4294967296 + id % 4294967296
+  return -len * 4294967296 + id % 4294967296
+end
+local function strand_len(a)
+  if POLICY == 'oldest' then return 0 end
+  return redis.call('LLEN', strand(a))
 end
 
--- Puts account a where it belongs: ready (or re-scored) if it has events and is not leased,
--- delayed or parked.
-local function resume(a)
-  if redis.call('ZSCORE', K_LEASED, a) or redis.call('ZSCORE', K_DELAYED, a) then return end
-  if redis.call('SISMEMBER', K_PARKED, a) == 1 then return end
-  local s = score(a)
-  if s then redis.call('ZADD', K_READY, s, a) end
+-- Puts account a (state s) in the ready set, or re-scores it there, if it has events and is
+-- not leased, delayed or parked.
+local function resume(a, s)
+  if s[3] ~= 0 or s[5] ~= 0 or s[6] ~= 0 then return end
+  local rec = redis.call('LINDEX', strand(a), 0)
+  if not rec then return end
+  ADDED = ADDED + redis.call('ZADD', K_READY, score(rec, strand_len(a)), a)
 end
 
+-- Removes the head of a's strand; returns it and the new head (false if none).
 local function pop_head(a)
   local rec = redis.call('LPOP', strand(a))
-  count('pending', -1)
-  if redis.call('LLEN', strand(a)) == 0 then count('accounts', -1) end
-  return rec
+  local new_head = redis.call('LINDEX', strand(a), 0)
+  if not new_head then count('accounts', -1) end
+  return rec, new_head
 end
 
-local function dead_letter(a, err)
-  local attempt = redis.call('HGET', K_ATTEMPT, a) or '0'
+-- Grants head `rec` of account a (state s, taken out of the ready set); the caller saves s.
+local function grant(a, s, rec)
+  s[1] = s[1] + 1
+  s[2] = s[2] + 1
+  s[3] = head_id(rec)
+  s[4] = NOW + TTL
+  redis.call('ZADD', K_LEASED, s[4], a)
+  return {a, rec, s[1], s[2]}
+end
+
+-- Grants up to `max` of the best ready accounts.
+local function grant_ready(max)
+  local leases = {}
+  local popped = redis.call('ZPOPMIN', K_READY, max)
+  for i = 1, #popped, 2 do
+    local a = popped[i]
+    POPPED = POPPED + 1
+    local rec = redis.call('LINDEX', strand(a), 0)
+    if rec then
+      local s = load(a)
+      leases[#leases + 1] = grant(a, s, rec)
+      save(a, s)
+    end
+  end
+  return leases
+end
+
+local function dead_letter(a, s, err)
   local rec = pop_head(a)
   local id = head_id(rec)
-  redis.call('HDEL', K_ATTEMPT, a)
-  redis.call('HSET', dead_key(id), 'account', a, 'attempt', attempt, 'error', err,
+  redis.call('HSET', dead_key(id), 'account', a, 'attempt', num(s[2]), 'error', err,
              'dead_us', num(NOW), 'event', rec)
   redis.call('ZADD', K_DEAD, redis.call('HINCRBY', K_STATS, 'dead_order', 1), id)
   count('dead_lettered', 1)
-  if PARK then redis.call('SADD', K_PARKED, a) end
-  resume(a)
+  s[2] = 0
+  if PARK then
+    s[6] = 1
+    redis.call('SADD', K_PARKED, a)
+  end
 end
 
--- The head of account a (neither leased nor delayed now) failed an attempt: dead letter at
--- max_attempts, else ready again after `delay` microseconds.
-local function fail(a, err, delay)
-  local attempt = tonumber(redis.call('HGET', K_ATTEMPT, a) or '0')
-  if attempt >= MAX_ATTEMPTS then
-    dead_letter(a, err)
+-- The head of account a (state s, no longer leased) failed an attempt: dead letter at
+-- max_attempts, else ready again after `delay` microseconds. The caller saves s.
+local function fail(a, s, err, delay)
+  if s[2] >= MAX_ATTEMPTS then
+    dead_letter(a, s, err)
+    resume(a, s)
     return 'dead'
   end
   if delay > 0 then
-    redis.call('ZADD', K_DELAYED, NOW + delay, a)
+    s[5] = NOW + delay
+    redis.call('ZADD', K_DELAYED, s[5], a)
     REWAIT = true
   else
-    resume(a)
+    resume(a, s)
   end
   return 'retry'
 end
@@ -95,41 +141,31 @@ local function process_due()
   for _, a in ipairs(expired) do
     redis.call('ZREM', K_LEASED, a)
     count('expired', 1)
-    fail(a, 'lease expired', 0)
+    local s = load(a)
+    s[3], s[4] = 0, 0
+    fail(a, s, 'lease expired', 0)
+    save(a, s)
   end
   local over = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', num(NOW), 'LIMIT', 0, 100)
   for _, a in ipairs(over) do
     redis.call('ZREM', K_DELAYED, a)
-    resume(a)
+    local s = load(a)
+    s[5] = 0
+    resume(a, s)
+    save(a, s)
   end
 end
 
--- Grants the head of ready account a (already removed from the ready set).
-local function grant(a)
-  local rec = redis.call('LINDEX', strand(a), 0)
-  local token = redis.call('HINCRBY', K_TOKEN, a, 1)
-  local attempt = redis.call('HINCRBY', K_ATTEMPT, a, 1)
-  redis.call('ZADD', K_LEASED, NOW + TTL, a)
-  return {a, rec, token, attempt}
+-- The wake list holds one element while the ready set is not empty: idle workers block on it
+-- with BLMOVE (which moves the element onto the same list, consuming nothing). Any call that
+-- grows the ready set sets it; only claim, finding the set empty, clears it. After a new
+-- retry delay it is set too, so that blocked workers claim once more, find nothing, and sleep
+-- again until the new, earlier delay ends.
+local function wake()
+  if redis.call('LLEN', K_WAKE) == 0 then redis.call('RPUSH', K_WAKE, '1') end
 end
-
-local function grant_ready(max)
-  local leases = {}
-  local popped = redis.call('ZPOPMIN', K_READY, max)
-  for i = 1, #popped, 2 do leases[#leases + 1] = grant(popped[i]) end
-  return leases
-end
-
--- The wake list holds one element exactly while the ready set is not empty: idle workers
--- block on it with BLMOVE (which moves the element onto the same list, consuming nothing).
--- After a new retry delay it holds one too, so that blocked workers claim once more, find
--- nothing, and sleep again until the new, earlier delay ends.
-local function signal()
-  if REWAIT or redis.call('ZCARD', K_READY) > 0 then
-    if redis.call('EXISTS', K_WAKE) == 0 then redis.call('RPUSH', K_WAKE, '1') end
-  else
-    redis.call('DEL', K_WAKE)
-  end
+local function wake_if_needed()
+  if REWAIT or ADDED > POPPED then wake() end
 end
 
 -- Microseconds until the next lease deadline passes or delay ends; -1 if there is none.
@@ -145,13 +181,9 @@ local function next_due()
   return best
 end
 
--- True if (a, token, id) is the live lease of account a.
-local function valid(a, token, id)
-  local deadline = redis.call('ZSCORE', K_LEASED, a)
-  if not deadline or tonumber(deadline) < NOW then return false end
-  if redis.call('HGET', K_TOKEN, a) ~= token then return false end
-  local rec = redis.call('LINDEX', strand(a), 0)
-  return rec ~= false and head_id(rec) == tonumber(id)
+-- True if state s holds the live lease (token, id).
+local function valid(s, token, id)
+  return s[3] == tonumber(id) and s[1] == tonumber(token) and s[4] >= NOW
 end
 )lua";
 
@@ -172,11 +204,10 @@ for i = 0, n - 1 do
   seqs[#seqs + 1] = seq
   touched[a] = true
 end
-count('pending', n)
 count('enqueued', n)
 count('accounts', new_accounts)
-for a in pairs(touched) do resume(a) end
-signal()
+for a in pairs(touched) do resume(a, load(a)) end
+wake_if_needed()
 return {last - n + 1, seqs}
 )lua";
 
@@ -185,64 +216,95 @@ return {last - n + 1, seqs}
 constexpr std::string_view kClaim = R"lua(
 process_due()
 local leases = grant_ready(tonumber(ARGV[5]))
-signal()
+if REWAIT or redis.call('ZCARD', K_READY) > 0 then wake() else redis.call('DEL', K_WAKE) end
 return {leases, next_due()}
 )lua";
 
-// ARGV[5..11]: account, token, id, 'ack'|'nack', error, retry delay (us), claim_next '1'|'0'.
-// Returns {disposition, next lease or {}}: disposition 'acked' | 'retry' | 'dead' | 'lost'.
-// A completion of the same lease applied before (a retry after a lost reply) returns its first
-// disposition again, with no next lease.
+// ARGV[5..12]: account, token, id, 'ack'|'nack', error, retry delay (us), claim_next '1'|'0',
+// repeat '1'|'0'. Returns {disposition, next lease or {}}: disposition 'acked' | 'retry' |
+// 'dead' | 'lost'. A repeat (the client sends it again because the reply to the first send was
+// lost) of a completion that was applied returns its first disposition, with no next lease. The hot
+// path (ack, claim_next) hands the account its own next event when it is still the best ready one,
+// without touching the ready set.
 constexpr std::string_view kComplete = R"lua(
-process_due()
 local a, token, id = ARGV[5], ARGV[6], ARGV[7]
-if not valid(a, token, id) then
-  signal()
-  local settled = redis.call('HGET', K_SETTLED, a)
+-- Expiries and delays are also found by claim and by every 4th completion: enough to keep
+-- them moving while every worker is busy.
+if tonumber(id) % 4 == 0 then process_due() end
+local s = load(a)
+if not valid(s, token, id) then
   local prefix = token .. ':' .. id .. ':'
-  if settled and string.sub(settled, 1, #prefix) == prefix then
-    return {string.sub(settled, #prefix + 1), {}}
+  if ARGV[12] == '1' and string.sub(s[7], 1, #prefix) == prefix then
+    return {string.sub(s[7], #prefix + 1), {}}
   end
   return {'lost', {}}
 end
-redis.call('ZREM', K_LEASED, a)
-local disposition
+s[3], s[4] = 0, 0
+local disposition, new_head
 if ARGV[8] == 'ack' then
-  pop_head(a)
-  redis.call('HDEL', K_ATTEMPT, a)
+  local _
+  _, new_head = pop_head(a)
+  s[2] = 0
   count('acked', 1)
-  resume(a)
   disposition = 'acked'
 else
   count('nacked', 1)
-  disposition = fail(a, ARGV[9], tonumber(ARGV[10]))
+  disposition = fail(a, s, ARGV[9], tonumber(ARGV[10]))
 end
-redis.call('HSET', K_SETTLED, a, token .. ':' .. id .. ':' .. disposition)
+s[7] = token .. ':' .. id .. ':' .. disposition
 local next = {}
-if ARGV[11] == '1' then
-  local leases = grant_ready(1)
-  if leases[1] then next = leases[1] end
+local claim_next = ARGV[11] == '1'
+if new_head then
+  local mine = score(new_head, strand_len(a))
+  local top = claim_next and redis.call('ZRANGE', K_READY, 0, 0, 'WITHSCORES') or {}
+  if claim_next and (not top[2] or mine <= tonumber(top[2])) then
+    next = grant(a, s, new_head)  -- its ZADD moves the lease's deadline: no ZREM needed
+    save(a, s)
+    return {disposition, next}
+  end
+  ADDED = ADDED + redis.call('ZADD', K_READY, mine, a)
 end
-signal()
+redis.call('ZREM', K_LEASED, a)
+if claim_next then
+  local popped = redis.call('ZPOPMIN', K_READY, 1)
+  if popped[1] then
+    POPPED = POPPED + 1
+    local b = popped[1]
+    local sb = s
+    if b ~= a then sb = load(b) end
+    local rec = redis.call('LINDEX', strand(b), 0)
+    if rec then
+      next = grant(b, sb, rec)
+      if b ~= a then save(b, sb) end
+    end
+  end
+end
+save(a, s)
+wake_if_needed()
 return {disposition, next}
 )lua";
 
 // ARGV[5..7]: account, token, id. Returns the new TTL in microseconds, or -1 if the lease is
 // no longer valid.
 constexpr std::string_view kExtend = R"lua(
-process_due()
-signal()
-if not valid(ARGV[5], ARGV[6], ARGV[7]) then return -1 end
-redis.call('ZADD', K_LEASED, 'XX', NOW + TTL, ARGV[5])
+local s = load(ARGV[5])
+if not valid(s, ARGV[6], ARGV[7]) then return -1 end
+s[4] = NOW + TTL
+redis.call('ZADD', K_LEASED, s[4], ARGV[5])
+save(ARGV[5], s)
 return TTL
 )lua";
 
-// Returns {field, value, ...}: the counters plus the gauges read from the indexes.
+// Returns {field, value, ...}: the totals plus the gauges read from the indexes.
 constexpr std::string_view kStats = R"lua(
 process_due()
-signal()
+wake_if_needed()
 local out = redis.call('HGETALL', K_STATS)
-local function add(k, v) out[#out + 1] = k; out[#out + 1] = tostring(v) end
+local totals = {}
+for i = 1, #out, 2 do totals[out[i]] = tonumber(out[i + 1]) end
+local function add(k, v) out[#out + 1] = k; out[#out + 1] = num(v) end
+add('pending', (totals.enqueued or 0) + (totals.replayed or 0) - (totals.acked or 0) -
+    (totals.dead_lettered or 0))
 add('ready', redis.call('ZCARD', K_READY))
 add('leased', redis.call('ZCARD', K_LEASED))
 add('delayed', redis.call('ZCARD', K_DELAYED))
@@ -254,7 +316,7 @@ return out
 // ARGV[5]: limit. Returns {{attempt, error, dead_us, record, account}...}, oldest first.
 constexpr std::string_view kListDead = R"lua(
 process_due()
-signal()
+wake_if_needed()
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', K_DEAD, 0, tonumber(ARGV[5]) - 1)) do
   out[#out + 1] = redis.call('HMGET', dead_key(id), 'attempt', 'error', 'dead_us', 'event', 'account')
@@ -271,37 +333,38 @@ process_due()
 local at_tail = ARGV[5] == '1'
 local first, last, step = 6, #ARGV, 1
 if not at_tail then first, last, step = #ARGV, 6, -1 end
-local moved, touched = 0, {}
+local moved, states = 0, {}
 for i = first, last, step do
   local id = ARGV[i]
   local h = redis.call('HMGET', dead_key(id), 'account', 'event')
   if h[1] then
-    local a, rec, s = h[1], h[2], strand(h[1])
+    local a, rec, key = h[1], h[2], strand(h[1])
+    local s = states[a] or load(a)
+    states[a] = s
     redis.call('DEL', dead_key(id))
     redis.call('ZREM', K_DEAD, id)
-    local len = redis.call('LLEN', s)
+    local len = redis.call('LLEN', key)
     if len == 0 then count('accounts', 1) end
     if at_tail then
-      redis.call('RPUSH', s, rec)
+      redis.call('RPUSH', key, rec)
+    elseif len > 0 and (s[3] ~= 0 or s[5] ~= 0 or s[2] > 0) then
+      local head = redis.call('LPOP', key)
+      redis.call('LPUSH', key, rec)
+      redis.call('LPUSH', key, head)
     else
-      local busy = redis.call('ZSCORE', K_LEASED, a) or redis.call('ZSCORE', K_DELAYED, a) or
-                   redis.call('HEXISTS', K_ATTEMPT, a) == 1
-      if busy and len > 0 then
-        local head = redis.call('LPOP', s)
-        redis.call('LPUSH', s, rec)
-        redis.call('LPUSH', s, head)
-      else
-        redis.call('LPUSH', s, rec)
-      end
+      redis.call('LPUSH', key, rec)
     end
-    count('pending', 1)
-    redis.call('SREM', K_PARKED, a)
-    touched[a] = true
+    count('replayed', 1)
     moved = moved + 1
   end
 end
-for a in pairs(touched) do resume(a) end
-signal()
+for a, s in pairs(states) do
+  s[6] = 0
+  redis.call('SREM', K_PARKED, a)
+  resume(a, s)
+  save(a, s)
+end
+wake_if_needed()
 return moved
 )lua";
 
@@ -321,13 +384,18 @@ for _, id in ipairs(ids) do
   if a then
     redis.call('DEL', dead_key(id))
     redis.call('ZREM', K_DEAD, id)
-    redis.call('SREM', K_PARKED, a)
     touched[a] = true
     n = n + 1
   end
 end
-for a in pairs(touched) do resume(a) end
-signal()
+for a in pairs(touched) do
+  local s = load(a)
+  s[6] = 0
+  redis.call('SREM', K_PARKED, a)
+  resume(a, s)
+  save(a, s)
+end
+wake_if_needed()
 return n
 )lua";
 

@@ -17,12 +17,12 @@ namespace strandq {
 // failed is dropped and the call, if repeating it is safe, goes round again after a backoff.
 // Repeating is safe for every script but enqueue: claims only grant (a lost grant expires and
 // is delivered again), completions record "token:id:disposition" per account so that a
-// completion applied before is answered with its first disposition, extensions and reads
-// change nothing new. Blocking: when the claim script grants nothing, Claim blocks in BLMOVE
-// on the wake list (see the prelude's signal()) for at most the caller's wait, the time until
-// the next lease deadline or retry delay (the claim script returns it) and one lease TTL,
-// then claims again. A new retry delay wakes blocked claimers so they sleep until it ends; a
-// lease granted while they sleep is noticed within one TTL of its expiry at worst.
+// repeated completion (marked as such) that was applied before is answered with its first
+// disposition, extensions and reads change nothing new. Blocking: when the claim script grants
+// nothing, Claim blocks in BLMOVE on the wake list (see the prelude's signal()) for at most the
+// caller's wait, the time until the next lease deadline or retry delay (the claim script returns
+// it) and one lease TTL, then claims again. A new retry delay wakes blocked claimers so they sleep
+// until it ends; a lease granted while they sleep is noticed within one TTL of its expiry at worst.
 // Interrupt wakes those BLMOVEs with CLIENT UNBLOCK from another connection.
 // Deadlines come from the server's clock; a Lease's deadline_ns is translated to this host's
 // monotonic clock (the time of the request plus the TTL), which errs on the early side.
@@ -209,8 +209,8 @@ Result<CompleteResult> RedisStore::Complete(const Lease& lease, const Outcome& o
   const int64_t requested_ns = SystemClock()->MonotonicNs();
   auto reply = Run(RedisScript::kComplete,
                    {lease.event.account, token, id, outcome.acked() ? "ack" : "nack", outcome.error,
-                    delay, claim_next && !interrupted ? "1" : "0"},
-                   Retry::kAlways);
+                    delay, claim_next && !interrupted ? "1" : "0", "0"},
+                   Retry::kAlways, /*repeat_flag=*/7);
   if (!reply.ok()) return reply.status();
   const redisReply& r = **reply;
   if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[1]->type != REDIS_REPLY_ARRAY) {
@@ -372,8 +372,8 @@ void RedisStore::Release(Connection conn) {
   idle_.push_back(std::move(conn));
 }
 
-Result<RedisReply> RedisStore::Run(RedisScript script, const std::vector<std::string_view>& args,
-                                   Retry retry) {
+Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_view> args,
+                                   Retry retry, int repeat_flag) {
   const auto give_up = SteadyClock::now() + redis_options_.reconnect_for;
   milliseconds delay(50);
   for (;;) {
@@ -403,6 +403,8 @@ Result<RedisReply> RedisStore::Run(RedisScript script, const std::vector<std::st
           return Status::Unavailable(failure.message() +
                                      " (the call may or may not have taken effect)");
         }
+        // The call may have been applied and only its reply lost: say so when repeating it.
+        if (broken && repeat_flag >= 0) args[static_cast<size_t>(repeat_flag)] = "1";
       }
     } else {
       failure = conn.status();

@@ -72,9 +72,10 @@ class RedisStore final : public Store {
   Result<Connection> Acquire(bool* fresh = nullptr);
   void Release(Connection conn);
   // Runs `script` with `args` (after the common header) on a pooled connection; retries as
-  // `retry` allows. An error reply becomes Internal.
-  Result<RedisReply> Run(RedisScript script, const std::vector<std::string_view>& args,
-                         Retry retry);
+  // `retry` allows. When a send may have reached the server before its connection failed,
+  // the repeat sets args[repeat_flag] (if >= 0) to "1". An error reply becomes Internal.
+  Result<RedisReply> Run(RedisScript script, std::vector<std::string_view> args, Retry retry,
+                         int repeat_flag = -1);
   // EVALSHA on `conn`, loading the script first if the server does not know it.
   Result<RedisReply> Eval(RedisConnection& conn, RedisScript script,
                           const std::vector<std::string_view>& args);

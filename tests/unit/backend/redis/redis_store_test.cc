@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "backend/redis/redis_connection.h"
+#include "backend/redis/redis_scripts.h"
 #include "strandq/store.h"
 #include "testutil/engine_options.h"
 #include "testutil/redis_server.h"
@@ -214,7 +215,7 @@ TEST(RedisStoreTest, ALeaseThatExpiresAtMaxAttemptsIsDeadLettered) {
 TEST(RedisStoreTest, ACompletionRepeatedAfterALostReplyIsNotAppliedTwice) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.ok()) << redis.Error();
-  auto store = MustOpen(redis.Url());
+  auto store = MustOpen(redis.Url("once"));
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"a", "2"}}).ok());
   auto leases = store->Claim(1, milliseconds(0));
@@ -222,11 +223,22 @@ TEST(RedisStoreTest, ACompletionRepeatedAfterALostReplyIsNotAppliedTwice) {
   const Lease lease = (*leases)[0];
   auto first = store->Complete(lease, Outcome::Ack(), false);
   ASSERT_TRUE(first.ok());
-  // The same completion again (what a retry after a dropped connection sends): answered with
-  // the first disposition, and the second event is not removed.
-  auto repeat = store->Complete(lease, Outcome::Ack(), false);
-  ASSERT_TRUE(repeat.ok()) << repeat.status().ToString();
-  EXPECT_EQ(repeat->disposition, Disposition::kAcked);
+  // Completing a settled lease again is refused like any stale lease...
+  EXPECT_EQ(store->Complete(lease, Outcome::Ack(), false).status().code(),
+            Status::Code::kLeaseLost);
+  // ...but the repeat the store sends after losing the first reply (its last argument set) is
+  // answered with the first disposition. Neither removes the second event.
+  RedisUrl url;
+  url.port = redis.port();
+  auto conn = RedisConnection::Open(url, seconds(5));
+  ASSERT_TRUE(conn.ok());
+  const std::string token = std::to_string(lease.token), id = std::to_string(lease.event.id);
+  auto repeat =
+      (*conn)->Command({"EVAL", RedisScriptSource(RedisScript::kComplete), "1", "{once}", "longest",
+                        "10000000", "5", "skip", "a", token, id, "ack", "", "0", "0", "1"});
+  ASSERT_TRUE(repeat.ok());
+  ASSERT_EQ((*repeat)->type, REDIS_REPLY_ARRAY) << ReplyError(**repeat);
+  EXPECT_EQ(std::string((*repeat)->element[0]->str), "acked");
   auto stats = store->Stats();
   EXPECT_EQ(stats->acked, 1u);
   EXPECT_EQ(stats->pending, 1u);
