@@ -10,6 +10,7 @@
 #include "cli/progress_line.h"
 #include "cli/run_report.h"
 #include "cli/signal_watcher.h"
+#include "cli/worker_command.h"
 #include "strandq/duration.h"
 #include "strandq/event_log.h"
 #include "strandq/handler.h"
@@ -77,7 +78,7 @@ int RunCommand::Execute() {
   // The log is checked against the workload: a shared store must start out empty.
   if (auto stats = (*store)->Stats(); !stats.ok() || stats->enqueued > 0) {
     PrintError(stats.ok() ? Status::InvalidArgument(
-                                "the store " + engine_.store + " already holds " +
+                                "the store " + RedactedUrl(engine_.store) + " already holds " +
                                 std::to_string(stats->enqueued) +
                                 " events from before: run needs an empty one (pick another "
                                 "?prefix=, or use generate --to and worker for a shared queue)")
@@ -102,7 +103,7 @@ int RunCommand::Execute() {
                              : std::clamp<size_t>(accounts, 1, kMaxDefaultWorkers);
 
   RunFacts facts;
-  facts.store_url = engine_.store;
+  facts.store_url = RedactedUrl(engine_.store);  // the report must not show a password
   facts.policy = std::string(PolicyName(engine->policy));
   facts.handler = processing_.work;
   facts.workers = workers;

@@ -550,6 +550,16 @@ TEST_F(RedisE2eTest, ConnectionErrorsAreClear) {
   EXPECT_EQ(right.exit_code, 0) << right.err;
   EXPECT_TRUE(Contains(right.out, "***")) << right.out;
   EXPECT_FALSE(Contains(right.out, ":pw@")) << right.out;
+  // run shows its store in the report and in its refusal of a used namespace: without the
+  // password.
+  const std::string run_url = "redis://:pw@" + address + "?prefix=run";
+  for (int exit_code : {0, 2}) {
+    ProcessResult run =
+        Strandq({"run", "--store", run_url, "--events", "10", "--accounts", "2", "--work", "noop"});
+    EXPECT_EQ(run.exit_code, exit_code) << run.out << run.err;
+    EXPECT_TRUE(Contains(run.out + run.err, "redis://:***@" + address)) << run.out << run.err;
+    EXPECT_FALSE(Contains(run.out + run.err, ":pw@")) << run.out << run.err;
+  }
 }
 
 }  // namespace
