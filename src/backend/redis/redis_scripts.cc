@@ -28,23 +28,24 @@ local NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
 -- set when it filed a retry delay. wake_if_needed() uses them.
 local ADDED, POPPED, REWAIT = 0, 0, false
 
-local function num(x) return string.format('%.0f', x) end
-local function head_id(rec) return tonumber(string.match(rec, '^(%d+)')) end
+-- Numbers are kept in binary (the struct library's little-endian doubles): turning numbers
+-- into text costs more than the rest of a call. A strand record is
+-- struct('<ddd', id, seq, enqueued µs) followed by the payload.
+local function head_id(rec) return (struct.unpack('<d', rec)) end
 local function count(field, n) redis.call('HINCRBY', K_STATS, field, n) end
 
 -- The state of an account, one hash field: {token of the latest grant, grants of the head so
 -- far, leased event id (0: none), lease deadline, end of the retry delay (0: none), parked
--- (0/1), the latest settlement "token:id:disposition"}.
+-- (0/1), the latest settlement "token:id:disposition"}, stored as struct('<dddddd') followed
+-- by the settlement.
 local function load(a)
   local v = redis.call('HGET', K_STATE, a)
   if not v then return {0, 0, 0, 0, 0, 0, '-'} end
-  local tk, at, id, dl, du, pk, st =
-    string.match(v, '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d) (%S+)$')
-  return {tonumber(tk), tonumber(at), tonumber(id), tonumber(dl), tonumber(du), tonumber(pk), st}
+  local tk, at, id, dl, du, pk = struct.unpack('<dddddd', v)
+  return {tk, at, id, dl, du, pk, string.sub(v, 49)}
 end
 local function save(a, s)
-  redis.call('HSET', K_STATE, a, num(s[1]) .. ' ' .. num(s[2]) .. ' ' .. num(s[3]) .. ' ' ..
-             num(s[4]) .. ' ' .. num(s[5]) .. ' ' .. num(s[6]) .. ' ' .. s[7])
+  redis.call('HSET', K_STATE, a, struct.pack('<dddddd', s[1], s[2], s[3], s[4], s[5], s[6]) .. s[7])
 end
 
 -- The ready-set score of a strand with head `rec` and `len` events (lowest is served first).
@@ -104,9 +105,9 @@ end
 
 local function dead_letter(a, s, err)
   local rec = pop_head(a)
-  local id = head_id(rec)
-  redis.call('HSET', dead_key(id), 'account', a, 'attempt', num(s[2]), 'error', err,
-             'dead_us', num(NOW), 'event', rec)
+  local id = string.format('%.0f', head_id(rec))
+  redis.call('HSET', dead_key(id), 'account', a, 'attempt', string.format('%.0f', s[2]),
+             'error', err, 'dead_us', string.format('%.0f', NOW), 'event', rec)
   redis.call('ZADD', K_DEAD, redis.call('HINCRBY', K_STATS, 'dead_order', 1), id)
   count('dead_lettered', 1)
   s[2] = 0
@@ -137,7 +138,7 @@ end
 -- Expires leases whose deadline passed and ends delays that are over (a bounded number per
 -- call, so no script runs long; the rest are taken by the next calls).
 local function process_due()
-  local expired = redis.call('ZRANGEBYSCORE', K_LEASED, '-inf', '(' .. num(NOW), 'LIMIT', 0, 100)
+  local expired = redis.call('ZRANGEBYSCORE', K_LEASED, '-inf', NOW - 1, 'LIMIT', 0, 100)
   for _, a in ipairs(expired) do
     redis.call('ZREM', K_LEASED, a)
     count('expired', 1)
@@ -146,7 +147,7 @@ local function process_due()
     fail(a, s, 'lease expired', 0)
     save(a, s)
   end
-  local over = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', num(NOW), 'LIMIT', 0, 100)
+  local over = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', NOW, 'LIMIT', 0, 100)
   for _, a in ipairs(over) do
     redis.call('ZREM', K_DELAYED, a)
     local s = load(a)
@@ -193,13 +194,12 @@ process_due()
 local n = (#ARGV - 4) / 2
 local last = redis.call('HINCRBY', K_STATS, 'last_id', n)
 local id = last - n
-local enqueued = num(NOW) .. '000 '
 local seqs, touched, new_accounts = {}, {}, 0
 for i = 0, n - 1 do
   local a = ARGV[5 + 2 * i]
   id = id + 1
   local seq = redis.call('HINCRBY', K_SEQ, a, 1)
-  local len = redis.call('RPUSH', strand(a), num(id) .. ' ' .. num(seq) .. ' ' .. enqueued .. ARGV[6 + 2 * i])
+  local len = redis.call('RPUSH', strand(a), struct.pack('<ddd', id, seq, NOW) .. ARGV[6 + 2 * i])
   if len == 1 then new_accounts = new_accounts + 1 end
   seqs[#seqs + 1] = seq
   touched[a] = true
@@ -302,7 +302,7 @@ wake_if_needed()
 local out = redis.call('HGETALL', K_STATS)
 local totals = {}
 for i = 1, #out, 2 do totals[out[i]] = tonumber(out[i + 1]) end
-local function add(k, v) out[#out + 1] = k; out[#out + 1] = num(v) end
+local function add(k, v) out[#out + 1] = k; out[#out + 1] = string.format('%.0f', v) end
 add('pending', (totals.enqueued or 0) + (totals.replayed or 0) - (totals.acked or 0) -
     (totals.dead_lettered or 0))
 add('ready', redis.call('ZCARD', K_READY))

@@ -2,6 +2,7 @@
 #include "backend/redis/redis_store.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstdio>
 #include <string>
@@ -44,18 +45,29 @@ std::string_view Text(const redisReply& reply) {
   return std::string_view(reply.str, reply.len);
 }
 
-// A strand record "id seq enqueued_ns payload" into `event`.
+// A little-endian IEEE 754 double, as Lua's struct.pack('<d') writes it.
+double ReadDouble(std::string_view bytes) {
+  uint64_t bits = 0;
+  for (int i = 7; i >= 0; --i) bits = bits << 8 | static_cast<unsigned char>(bytes[i]);
+  return std::bit_cast<double>(bits);
+}
+
+// A strand record, struct.pack('<ddd', id, seq, enqueued µs) .. payload, into `event`.
 bool ParseRecord(std::string_view record, Event& event) {
-  std::string_view fields[3];
-  for (auto& field : fields) {
-    size_t space = record.find(' ');
-    if (space == std::string_view::npos) return false;
-    field = record.substr(0, space);
-    record.remove_prefix(space + 1);
+  constexpr size_t kHeader = 24;
+  if (record.size() < kHeader) return false;
+  const double id = ReadDouble(record.substr(0, 8));
+  const double seq = ReadDouble(record.substr(8, 8));
+  const double enqueued_us = ReadDouble(record.substr(16, 8));
+  if (!(id >= 1 && seq >= 1 && enqueued_us >= 0 && id < 0x1p53 && seq < 0x1p53 &&
+        enqueued_us < 0x1p53)) {
+    return false;
   }
-  event.payload = std::string(record);
-  return ParseNumber(fields[0], event.id) && ParseNumber(fields[1], event.seq) &&
-         ParseNumber(fields[2], event.enqueued_ns);
+  event.id = static_cast<uint64_t>(id);
+  event.seq = static_cast<uint64_t>(seq);
+  event.enqueued_ns = static_cast<int64_t>(enqueued_us) * 1000;
+  event.payload = std::string(record.substr(kHeader));
+  return true;
 }
 
 int64_t Micros(nanoseconds ns) { return std::max<int64_t>(0, (ns.count() + 999) / 1000); }
