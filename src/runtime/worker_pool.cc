@@ -283,6 +283,9 @@ struct WorkerPool::Impl {
     }
     const bool claim_next = !stopping.load();
     auto completed = store.Complete(lease, outcome, claim_next);
+    // The next lease is the slot's (and so the ticker's to extend) at once, not after the log.
+    const bool has_next = completed.ok() && completed->next;
+    if (has_next) Assign(slot, std::move(*completed->next));
 
     AttemptRecord::Outcome logged;
     std::string error;
@@ -323,10 +326,7 @@ struct WorkerPool::Impl {
       record.error = std::move(error);
       log->Write(record);
     }
-    if (completed.ok() && completed->next) {
-      Assign(slot, std::move(*completed->next));
-      return true;
-    }
+    if (has_next) return true;
     ReleaseSlot(index);
     return false;
   }
