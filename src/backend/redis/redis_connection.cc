@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "backend/redis/redis_connection.h"
 
+#include <poll.h>
 #include <sys/time.h>
 
 #include <charconv>
@@ -131,6 +132,15 @@ Result<RedisReply> RedisConnection::Command(const std::vector<std::string_view>&
                                (context_->err != 0 ? context_->errstr : "no reply"));
   }
   return RedisReply(static_cast<redisReply*>(reply));
+}
+
+bool RedisConnection::ClosedWhileIdle() {
+  if (broken_) return true;
+  pollfd pfd{};
+  pfd.fd = context_->fd;
+  pfd.events = POLLIN | POLLRDHUP;
+  if (poll(&pfd, 1, 0) != 0) broken_ = true;  // readable, hung up, or poll failed
+  return broken_;
 }
 
 void RedisConnection::SetReplyTimeout(std::chrono::milliseconds timeout) {

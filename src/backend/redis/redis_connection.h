@@ -50,6 +50,9 @@ class RedisConnection {
   void SetReplyTimeout(std::chrono::milliseconds timeout);
 
   bool broken() const { return broken_; }
+  // For an idle connection (no reply pending): true if the server has closed it or anything
+  // else arrived on it, i.e. it cannot be used. A poll(2) of the socket, no round trip.
+  bool ClosedWhileIdle();
   // This connection's CLIENT ID on the server (for CLIENT UNBLOCK).
   int64_t client_id() const { return client_id_; }
   const std::string& address() const { return address_; }

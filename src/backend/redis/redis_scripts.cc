@@ -77,12 +77,16 @@ local function pop_head(a)
 end
 
 -- Grants head `rec` of account a (state s, taken out of the ready set); the caller saves s.
-local function grant(a, s, rec)
+-- `leased` holds, for every leased account, a time no later than its deadline (the state has
+-- the deadline itself): a new lease files its deadline there; an account that goes on with its
+-- next event (`file` false), or an extension, leaves the earlier time, and process_due files
+-- the real deadline when it gets there.
+local function grant(a, s, rec, file)
   s[1] = s[1] + 1
   s[2] = s[2] + 1
   s[3] = head_id(rec)
   s[4] = NOW + TTL
-  redis.call('ZADD', K_LEASED, s[4], a)
+  if file then redis.call('ZADD', K_LEASED, s[4], a) end
   return {a, rec, s[1], s[2]}
 end
 
@@ -96,10 +100,11 @@ local function grant_ready(max)
     local rec = redis.call('LINDEX', strand(a), 0)
     if rec then
       local s = load(a)
-      leases[#leases + 1] = grant(a, s, rec)
+      leases[#leases + 1] = grant(a, s, rec, true)
       save(a, s)
     end
   end
+  if #leases > 0 then count('leased', #leases) end
   return leases
 end
 
@@ -136,16 +141,25 @@ local function fail(a, s, err, delay)
 end
 
 -- Expires leases whose deadline passed and ends delays that are over (a bounded number per
--- call, so no script runs long; the rest are taken by the next calls).
+-- call, so no script runs long; the rest are taken by the next calls). An entry of `leased`
+-- whose account is no longer leased is dropped; one whose lease was extended or renewed is
+-- filed again at the real deadline.
 local function process_due()
-  local expired = redis.call('ZRANGEBYSCORE', K_LEASED, '-inf', NOW - 1, 'LIMIT', 0, 100)
-  for _, a in ipairs(expired) do
-    redis.call('ZREM', K_LEASED, a)
-    count('expired', 1)
+  local due = redis.call('ZRANGEBYSCORE', K_LEASED, '-inf', NOW - 1, 'LIMIT', 0, 100)
+  for _, a in ipairs(due) do
     local s = load(a)
-    s[3], s[4] = 0, 0
-    fail(a, s, 'lease expired', 0)
-    save(a, s)
+    if s[3] == 0 then
+      redis.call('ZREM', K_LEASED, a)
+    elseif s[4] >= NOW then
+      redis.call('ZADD', K_LEASED, s[4], a)
+    else
+      redis.call('ZREM', K_LEASED, a)
+      count('expired', 1)
+      count('leased', -1)
+      s[3], s[4] = 0, 0
+      fail(a, s, 'lease expired', 0)
+      save(a, s)
+    end
   end
   local over = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', NOW, 'LIMIT', 0, 100)
   for _, a in ipairs(over) do
@@ -223,9 +237,7 @@ return {leases, next_due()}
 // ARGV[5..12]: account, token, id, 'ack'|'nack', error, retry delay (us), claim_next '1'|'0',
 // repeat '1'|'0'. Returns {disposition, next lease or {}}: disposition 'acked' | 'retry' |
 // 'dead' | 'lost'. A repeat (the client sends it again because the reply to the first send was
-// lost) of a completion that was applied returns its first disposition, with no next lease. The hot
-// path (ack, claim_next) hands the account its own next event when it is still the best ready one,
-// without touching the ready set.
+// lost) of a completion that was applied returns its first disposition, with no next lease.
 constexpr std::string_view kComplete = R"lua(
 local a, token, id = ARGV[5], ARGV[6], ARGV[7]
 -- Expiries and delays are also found by claim and by every 4th completion: enough to keep
@@ -253,32 +265,29 @@ else
 end
 s[7] = token .. ':' .. id .. ':' .. disposition
 local next = {}
-local claim_next = ARGV[11] == '1'
 if new_head then
-  local mine = score(new_head, strand_len(a))
-  local top = claim_next and redis.call('ZRANGE', K_READY, 0, 0, 'WITHSCORES') or {}
-  if claim_next and (not top[2] or mine <= tonumber(top[2])) then
-    next = grant(a, s, new_head)  -- its ZADD moves the lease's deadline: no ZREM needed
-    save(a, s)
-    return {disposition, next}
-  end
-  ADDED = ADDED + redis.call('ZADD', K_READY, mine, a)
+  ADDED = ADDED + redis.call('ZADD', K_READY, score(new_head, strand_len(a)), a)
 end
-redis.call('ZREM', K_LEASED, a)
-if claim_next then
+if ARGV[11] == '1' then
   local popped = redis.call('ZPOPMIN', K_READY, 1)
-  if popped[1] then
-    POPPED = POPPED + 1
-    local b = popped[1]
+  local b = popped[1]
+  if b then POPPED = POPPED + 1 end
+  if b == a and new_head then
+    -- The hot path: the account is still the best; it goes on with its next event. Its entry
+    -- in `leased` is early now, which process_due mends.
+    next = grant(a, s, new_head, false)
+  elseif b then
     local sb = s
     if b ~= a then sb = load(b) end
     local rec = redis.call('LINDEX', strand(b), 0)
     if rec then
-      next = grant(b, sb, rec)
+      next = grant(b, sb, rec, true)
       if b ~= a then save(b, sb) end
     end
   end
 end
+-- a's entry in `leased` stays until process_due drops it.
+if not next[1] then count('leased', -1) end
 save(a, s)
 wake_if_needed()
 return {disposition, next}
@@ -290,7 +299,6 @@ constexpr std::string_view kExtend = R"lua(
 local s = load(ARGV[5])
 if not valid(s, ARGV[6], ARGV[7]) then return -1 end
 s[4] = NOW + TTL
-redis.call('ZADD', K_LEASED, s[4], ARGV[5])
 save(ARGV[5], s)
 return TTL
 )lua";
@@ -306,7 +314,6 @@ local function add(k, v) out[#out + 1] = k; out[#out + 1] = string.format('%.0f'
 add('pending', (totals.enqueued or 0) + (totals.replayed or 0) - (totals.acked or 0) -
     (totals.dead_lettered or 0))
 add('ready', redis.call('ZCARD', K_READY))
-add('leased', redis.call('ZCARD', K_LEASED))
 add('delayed', redis.call('ZCARD', K_DELAYED))
 add('parked', redis.call('SCARD', K_PARKED))
 add('dead', redis.call('ZCARD', K_DEAD))

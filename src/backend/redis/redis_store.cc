@@ -392,11 +392,10 @@ Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_v
     Status failure;
     bool fresh = false;
     auto conn = Acquire(&fresh);
-    if (conn.ok() && !fresh && retry == Retry::kOnlyToConnect) {
-      // A pooled connection may have died while idle (a restarted server). Find out before
-      // sending a call that cannot be repeated.
-      auto pong = (*conn)->Command({"PING"});
-      if (!pong.ok()) conn = pong.status();
+    if (conn.ok() && !fresh && (*conn)->ClosedWhileIdle()) {
+      // A pooled connection that died while idle (a restarted server) is dropped before a call
+      // is sent on it: no round trip, and no doubt about a call that cannot be repeated.
+      continue;
     }
     if (conn.ok()) {
       auto reply = Eval(**conn, script, args);
