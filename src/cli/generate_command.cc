@@ -21,7 +21,13 @@ GenerateCommand::GenerateCommand(CLI::App& parent) {
 }
 
 int GenerateCommand::Execute() {
-  if (to_.rfind("redis://", 0) == 0 || to_.rfind("mem:", 0) == 0) return ToStore();
+  if (to_.rfind("redis://", 0) == 0) return ToStore();
+  if (to_ == "mem:" || to_ == "mem") {
+    PrintError(Status::InvalidArgument(
+        "--to mem: would vanish with this process: generate into a file or a shared store "
+        "(redis://...), or let strandq run generate its own workload"));
+    return kExitUsage;
+  }
   if (to_.rfind("http://", 0) == 0) {
     PrintError(Status::InvalidArgument("--to " + to_ + ": this build has no HTTP producer yet"));
     return kExitUsage;
