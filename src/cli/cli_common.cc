@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "cli/cli_common.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -41,6 +42,10 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
       ->check(CLI::NonNegativeNumber);
   app.add_option("--threads", threads, "I/O threads (default: one per core)")
       ->check(CLI::Range(size_t{0}, size_t{256}));
+  app.add_option("--store-threads", store_threads,
+                 "Threads for blocking store calls, 0 = on the I/O threads (default: 0 for "
+                 "mem:, else min(workers, 8))")
+      ->check(CLI::Range(size_t{0}, size_t{256}));
   app.add_option("--work", work, "Handler: sleep:DURATION, noop or exec:COMMAND")
       ->capture_default_str();
   app.add_option("--fail-rate", fail_rate, "Probability that an attempt is nacked")
@@ -56,6 +61,14 @@ Status ProcessingFlags::CheckWorkers(const CLI::App& app) const {
                                    std::to_string(kMaxWorkers));
   }
   return Status();
+}
+
+size_t ProcessingFlags::StoreThreads(const CLI::App& app, const std::string& store_url,
+                                     size_t slots) const {
+  constexpr size_t kMaxDefaultStoreThreads = 8;
+  if (app.count("--store-threads") > 0) return store_threads;
+  if (store_url == "mem:" || store_url == "mem") return 0;
+  return std::min(slots, kMaxDefaultStoreThreads);
 }
 
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {

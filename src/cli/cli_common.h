@@ -45,8 +45,9 @@ struct EngineFlags {
 // The flags of commands that process events in this process (run, worker, serve): slots,
 // I/O threads, the handler and the event log.
 struct ProcessingFlags {
-  size_t workers = 0;  // 0 = the command's default
-  size_t threads = 0;  // 0 = one per core
+  size_t workers = 0;        // 0 = the command's default
+  size_t threads = 0;        // 0 = one per core
+  size_t store_threads = 0;  // used only if --store-threads was given; see StoreThreads
   std::string work;
   double fail_rate = 0.0;
   std::string log_path;
@@ -55,6 +56,9 @@ struct ProcessingFlags {
   void Register(CLI::App& app, const std::string& default_work, const std::string& workers_help);
   // InvalidArgument if --workers was given as 0 or more than the bound.
   Status CheckWorkers(const CLI::App& app) const;
+  // The pool's store_threads: --store-threads if given; else 0 for the embedded store (mem:,
+  // whose calls are in-process and fast) and min(slots, 8) for a remote one.
+  size_t StoreThreads(const CLI::App& app, const std::string& store_url, size_t slots) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;
 };

@@ -30,6 +30,24 @@
 // loop yields to the I/O queue so that other slots get their turn. A slot holds its lease from
 // the grant on, so the ticker thread extends it even while the slot waits in the I/O queue.
 //
+// With store_threads > 0 (a remote store, where Complete is a network round trip), FinishSlot
+// never runs on an I/O thread: a finished handler's slot is posted to `store_io`, a second
+// io_context run by store_threads threads, which completes the lease (Store::Complete with
+// claim_next, counters, log line) and posts the slot's next run (RunSlot) back to `io`. The I/O
+// threads then only start handlers and fire their timers, never blocking on the store. A slot
+// is in one place at a time (the I/O queue, its handler, or the store queue), so it still has
+// at most one completion in flight, and a handler that completes inside Start goes to the store
+// threads too (no inline loop then). A slot queued for a store thread still holds its lease,
+// so the ticker extends it there as in the I/O queue. With store_threads = 0 FinishSlot runs
+// inline on the I/O thread, as fits the embedded store (an in-process call).
+//
+// Shutdown: Run waits for the claimer, then for every slot to be idle (busy = 0; a slot is
+// busy from its claim until ReleaseSlot, and every post to either loop is made for a busy
+// slot), stops the ticker, then stops and joins the store threads and the I/O threads. Posts
+// from foreign threads (a BlockingHandler's Completion) may still be returning from
+// asio::post after the slot they carried was released: foreign_posts counts them, and Run
+// waits for it to reach 0 before io and store_io may be destroyed.
+//
 // Per-slot lease state is guarded by the slot's mutex because the ticker thread (extending
 // leases) reads it. The Completion's early-or-late race is settled by an atomic state
 // word: if `done` runs while Start is still on the stack it only stores the outcome, and
@@ -101,6 +119,7 @@ struct WorkerPool::Impl {
   Clock* const clock = SystemClock();
 
   asio::io_context io;
+  asio::io_context store_io;  // runs FinishSlot when options.store_threads > 0
   std::mutex ticker_mu;
   std::condition_variable ticker_cv;
   bool ticker_stop = false;  // guarded by ticker_mu
@@ -183,7 +202,8 @@ struct WorkerPool::Impl {
   }
 
   // Runs the handler on the slot's lease, and on its following leases for as long as they
-  // complete inline (bounded), on this I/O thread.
+  // complete inline (bounded), on this I/O thread. With store threads, a handler that completed
+  // inline is finished there instead.
   void RunSlot(size_t index) {
     Slot& slot = slots[index];
     for (int run = 0;; ++run) {
@@ -193,7 +213,11 @@ struct WorkerPool::Impl {
       }
       std::optional<Outcome> outcome = StartHandler(slot, index);
       if (!outcome) return;  // the Completion will finish the slot
-      if (!FinishSlot(slot, index, std::move(*outcome))) return;
+      if (options.store_threads > 0) {
+        HandToStore(index, std::move(*outcome));
+        return;
+      }
+      if (!FinishSlot(slot, index, std::move(*outcome), clock->WallNs())) return;
     }
   }
 
@@ -254,8 +278,12 @@ struct WorkerPool::Impl {
                                             std::memory_order_acq_rel)) {
       return;  // called twice, or after Start threw: the attempt is settled already
     }
+    if (options.store_threads > 0) {
+      HandToStore(index, std::move(outcome));
+      return;
+    }
     auto finish = [this, index](Outcome outcome) {
-      if (FinishSlot(slots[index], index, std::move(outcome))) RunSlot(index);
+      if (FinishSlot(slots[index], index, std::move(outcome), clock->WallNs())) RunSlot(index);
     };
     // From a timer or socket callback we are on an I/O thread already: finish here, one hop
     // less. From a foreign thread (BlockingHandler), hand over to the I/O loop.
@@ -269,10 +297,29 @@ struct WorkerPool::Impl {
     }
   }
 
-  // Settles the slot's lease and logs the attempt. Returns true if the store granted the slot
-  // its next lease (assigned to it); otherwise the slot goes back to the free list.
-  bool FinishSlot(Slot& slot, size_t index, Outcome outcome) {
-    const int64_t end_ns = clock->WallNs();
+  // Hands the slot's completion to the store threads; they post its next run back to `io`.
+  // The attempt ended now, not when a store thread gets to it.
+  void HandToStore(size_t index, Outcome outcome) {
+    auto finish = [this, index, outcome = std::move(outcome), end_ns = clock->WallNs()]() mutable {
+      if (FinishSlot(slots[index], index, std::move(outcome), end_ns)) {
+        asio::post(io, [this, index] { RunSlot(index); });
+      }
+    };
+    // From an I/O thread (joined after the store threads) nothing can outlive the pool; from a
+    // foreign thread (BlockingHandler) Run must wait for the post to return.
+    if (io.get_executor().running_in_this_thread()) {
+      asio::post(store_io, std::move(finish));
+    } else {
+      foreign_posts.fetch_add(1);
+      asio::post(store_io, std::move(finish));
+      foreign_posts.fetch_sub(1);
+    }
+  }
+
+  // Settles the slot's lease and logs the attempt (ended at `end_ns`). Returns true if the store
+  // granted the slot its next lease (assigned to it); otherwise the slot goes back to the free
+  // list.
+  bool FinishSlot(Slot& slot, size_t index, Outcome outcome, int64_t end_ns) {
     Lease lease;
     int64_t start_ns;
     {
@@ -377,6 +424,7 @@ struct WorkerPool::Impl {
 
   Status Run() {
     auto guard = asio::make_work_guard(io);
+    auto store_guard = asio::make_work_guard(store_io);
     std::vector<std::thread> threads;
     for (size_t i = 0; i < options.threads; ++i) {
       threads.emplace_back([this] {
@@ -384,6 +432,10 @@ struct WorkerPool::Impl {
         prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
         io.run();
       });
+    }
+    std::vector<std::thread> store_threads;
+    for (size_t i = 0; i < options.store_threads; ++i) {
+      store_threads.emplace_back([this] { store_io.run(); });
     }
     std::thread ticker([this] { TickLoop(); });
     if (options.stop_when_drained) MaybeStopDrained();
@@ -404,6 +456,11 @@ struct WorkerPool::Impl {
     }
     ticker_cv.notify_all();
     ticker.join();
+    // Every slot is idle: neither loop has work left but returns from posts made for the
+    // slots' last steps. The store threads first (they post to io), then the I/O threads.
+    store_guard.reset();
+    store_io.stop();
+    for (auto& t : store_threads) t.join();
     guard.reset();
     io.stop();
     for (auto& t : threads) t.join();

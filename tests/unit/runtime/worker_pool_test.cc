@@ -27,6 +27,7 @@ std::vector<WorkloadEvent> Seed(size_t events, size_t accounts, uint64_t seed = 
 
 // Runs `events` through a pool to the end and returns the verifier's report.
 struct Harness {
+  explicit Harness(size_t store_threads = 0) { pool.store_threads = store_threads; }
   EngineOptions engine;
   PoolOptions pool;
   MemoryLogSink log;
@@ -47,8 +48,18 @@ struct Harness {
   }
 };
 
-TEST(WorkerPoolTest, ProcessesEverythingInOrderWithSleepHandler) {
-  Harness h;
+// Every test of this suite runs twice: store calls inline on the I/O threads (store_threads 0)
+// and on store threads of their own (2).
+class WorkerPoolTest : public ::testing::TestWithParam<size_t> {};
+
+INSTANTIATE_TEST_SUITE_P(StoreThreads, WorkerPoolTest, ::testing::Values(0, 2),
+                         [](const ::testing::TestParamInfo<size_t>& info) {
+                           return info.param == 0 ? std::string("Inline")
+                                                  : "StoreThreads" + std::to_string(info.param);
+                         });
+
+TEST_P(WorkerPoolTest, ProcessesEverythingInOrderWithSleepHandler) {
+  Harness h(GetParam());
   h.pool.workers = 16;
   h.pool.threads = 2;
   auto handler = *MakeHandler("sleep:1ms", {});
@@ -59,8 +70,8 @@ TEST(WorkerPoolTest, ProcessesEverythingInOrderWithSleepHandler) {
   EXPECT_EQ(report.attempts, events.size());
 }
 
-TEST(WorkerPoolTest, NoopHandlerCompletesInlineWithoutLosingAnything) {
-  Harness h;
+TEST_P(WorkerPoolTest, NoopHandlerCompletesInlineWithoutLosingAnything) {
+  Harness h(GetParam());
   h.pool.workers = 8;
   h.pool.threads = 2;
   auto handler = *MakeHandler("noop", {});
@@ -70,8 +81,8 @@ TEST(WorkerPoolTest, NoopHandlerCompletesInlineWithoutLosingAnything) {
   EXPECT_EQ(report.acked, events.size());
 }
 
-TEST(WorkerPoolTest, MoreSlotsThanAccounts) {
-  Harness h;
+TEST_P(WorkerPoolTest, MoreSlotsThanAccounts) {
+  Harness h(GetParam());
   h.pool.workers = 1000;
   h.pool.threads = 2;
   auto handler = *MakeHandler("sleep:1ms", {});
@@ -81,8 +92,8 @@ TEST(WorkerPoolTest, MoreSlotsThanAccounts) {
   EXPECT_EQ(report.acked, events.size());
 }
 
-TEST(WorkerPoolTest, RetriesNacksUntilAckedOrDead) {
-  Harness h;
+TEST_P(WorkerPoolTest, RetriesNacksUntilAckedOrDead) {
+  Harness h(GetParam());
   h.engine.max_attempts = 3;
   h.engine.retry_backoff = 1ms;
   h.engine.retry_backoff_max = 4ms;
@@ -122,8 +133,8 @@ class SlowBlockingHandler : public BlockingHandler {
   std::chrono::milliseconds d_;
 };
 
-TEST(WorkerPoolTest, BlockingHandlerAndExceptionsAsNacks) {
-  Harness h;
+TEST_P(WorkerPoolTest, BlockingHandlerAndExceptionsAsNacks) {
+  Harness h(GetParam());
   h.engine.max_attempts = 2;
   h.engine.retry_backoff = 1ms;
   h.pool.workers = 8;
@@ -147,8 +158,8 @@ TEST(WorkerPoolTest, BlockingHandlerAndExceptionsAsNacks) {
   }
 }
 
-TEST(WorkerPoolTest, HeartbeatKeepsLongHandlersLeased) {
-  Harness h;
+TEST_P(WorkerPoolTest, HeartbeatKeepsLongHandlersLeased) {
+  Harness h(GetParam());
   h.engine.lease_ttl = 150ms;  // extended every 50ms; the handler runs for 3+ TTLs
   h.pool.workers = 4;
   h.pool.threads = 2;
@@ -161,10 +172,10 @@ TEST(WorkerPoolTest, HeartbeatKeepsLongHandlersLeased) {
   EXPECT_EQ(store->Stats()->expired, 0u);
 }
 
-// A store whose Extend always reports the lease lost, as if the worker had stalled.
-class NoExtendStore : public Store {
+// Forwards every call to an inner store; tests override what they change.
+class ForwardingStore : public Store {
  public:
-  explicit NoExtendStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  explicit ForwardingStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> b) override {
     return inner_->Enqueue(b);
   }
@@ -174,7 +185,7 @@ class NoExtendStore : public Store {
   Result<CompleteResult> Complete(const Lease& l, const Outcome& o, bool next) override {
     return inner_->Complete(l, o, next);
   }
-  Status Extend(Lease&) override { return Status::LeaseLost("test: heartbeat dropped"); }
+  Status Extend(Lease& l) override { return inner_->Extend(l); }
   Result<StoreStats> Stats() override { return inner_->Stats(); }
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override {
     return inner_->ListDead(limit);
@@ -191,6 +202,23 @@ class NoExtendStore : public Store {
   std::unique_ptr<Store> inner_;
 };
 
+// A store whose Extend always reports the lease lost, as if the worker had stalled.
+class NoExtendStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Status Extend(Lease&) override { return Status::LeaseLost("test: heartbeat dropped"); }
+};
+
+// A remote store's round trip: Complete takes a while.
+class SlowCompleteStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, bool next) override {
+    std::this_thread::sleep_for(1ms);
+    return ForwardingStore::Complete(l, o, next);
+  }
+};
+
 // Slow on the first attempt only, so the redelivery can finish within the TTL.
 class SlowFirstAttempt : public Handler {
  public:
@@ -201,8 +229,8 @@ class SlowFirstAttempt : public Handler {
   }
 };
 
-TEST(WorkerPoolTest, LostLeaseIsLoggedLostAndRedelivered) {
-  Harness h;
+TEST_P(WorkerPoolTest, LostLeaseIsLoggedLostAndRedelivered) {
+  Harness h(GetParam());
   h.engine.lease_ttl = 40ms;
   h.pool.workers = 4;
   h.pool.threads = 2;
@@ -224,7 +252,21 @@ TEST(WorkerPoolTest, LostLeaseIsLoggedLostAndRedelivered) {
   }
 }
 
-TEST(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
+// After a Stop part-way through `events` (acked only): at least `min_done` and not all were
+// processed, nothing is left leased, the rest is pending, and the log is in order.
+void ExpectStoppedPartWay(Store& store, MemoryLogSink& log, size_t events, size_t min_done) {
+  auto records = log.Records();
+  EXPECT_GE(records.size(), min_done);
+  EXPECT_LT(records.size(), events);
+  for (const auto& r : records) EXPECT_EQ(r.outcome, AttemptRecord::Outcome::kAck);
+  auto stats = *store.Stats();
+  EXPECT_EQ(stats.leased, 0u) << "an in-flight event was abandoned";
+  EXPECT_EQ(stats.pending + records.size(), events);
+  VerifyReport report = Verify(records, {});
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+}
+
+TEST_P(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   EngineOptions engine;
   auto store = NewMemoryStore(engine);
   auto events = Seed(500, 50);
@@ -234,6 +276,7 @@ TEST(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   PoolOptions po;
   po.workers = 10;
   po.threads = 2;
+  po.store_threads = GetParam();
   WorkerPool pool(*store, *handler, &log, po);
   std::thread stopper([&] {
     std::this_thread::sleep_for(50ms);
@@ -241,15 +284,7 @@ TEST(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   });
   EXPECT_TRUE(pool.Run().ok());
   stopper.join();
-  auto records = log.Records();
-  EXPECT_GT(records.size(), 0u);
-  EXPECT_LT(records.size(), events.size());
-  for (const auto& r : records) EXPECT_EQ(r.outcome, AttemptRecord::Outcome::kAck);
-  auto stats = *store->Stats();
-  EXPECT_EQ(stats.leased, 0u) << "an in-flight event was abandoned";
-  EXPECT_EQ(stats.pending + records.size(), events.size());
-  VerifyReport report = Verify(records, {});
-  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+  ExpectStoppedPartWay(*store, log, events.size(), 1);
 }
 
 // Breaks the Completion contract: calls `done` twice, or schedules it and then throws.
@@ -265,8 +300,8 @@ class MisbehavingHandler : public Handler {
   }
 };
 
-TEST(WorkerPoolTest, ExtraCompletionsAreIgnored) {
-  Harness h;
+TEST_P(WorkerPoolTest, ExtraCompletionsAreIgnored) {
+  Harness h(GetParam());
   h.engine.max_attempts = 1;
   h.pool.workers = 6;
   h.pool.threads = 2;
@@ -303,7 +338,7 @@ class SlowHandoverStore : public NoExtendStore {
   std::atomic<bool> granted{false};
 };
 
-TEST(WorkerPoolTest, StopDuringAHandoverStillFinishesTheLease) {
+TEST_P(WorkerPoolTest, StopDuringAHandoverStillFinishesTheLease) {
   EngineOptions engine;
   SlowHandoverStore store(NewMemoryStore(engine));
   ASSERT_TRUE(store.Enqueue(std::vector<NewEvent>{{"a", ""}}).ok());
@@ -311,6 +346,7 @@ TEST(WorkerPoolTest, StopDuringAHandoverStillFinishesTheLease) {
   MemoryLogSink log;
   PoolOptions po;
   po.workers = 2;
+  po.store_threads = GetParam();
   WorkerPool pool(store, *handler, &log, po);
   std::thread stopper([&] {
     while (!store.granted.load()) std::this_thread::sleep_for(1ms);
@@ -337,8 +373,8 @@ class BlockTheLoopOnceHandler : public Handler {
   std::atomic<bool> blocked_{false};
 };
 
-TEST(WorkerPoolTest, LeasesWaitingForTheLoopAreExtended) {
-  Harness h;
+TEST_P(WorkerPoolTest, LeasesWaitingForTheLoopAreExtended) {
+  Harness h(GetParam());
   h.engine.lease_ttl = 60ms;
   h.engine.max_attempts = 1;
   h.pool.workers = 10;
@@ -352,11 +388,12 @@ TEST(WorkerPoolTest, LeasesWaitingForTheLoopAreExtended) {
   EXPECT_EQ(report.acked, events.size());
 }
 
-TEST(WorkerPoolTest, DrainedEmptyStoreReturnsAtOnce) {
+TEST_P(WorkerPoolTest, DrainedEmptyStoreReturnsAtOnce) {
   auto store = NewMemoryStore({});
   auto handler = *MakeHandler("noop", {});
   PoolOptions po;
   po.workers = 3;
+  po.store_threads = GetParam();
   po.stop_when_drained = true;
   WorkerPool pool(*store, *handler, nullptr, po);
   const auto start = std::chrono::steady_clock::now();
@@ -365,8 +402,8 @@ TEST(WorkerPoolTest, DrainedEmptyStoreReturnsAtOnce) {
   EXPECT_EQ(pool.Progress().acked, 0u);
 }
 
-TEST(WorkerPoolTest, WorkerIdNamesTheSlot) {
-  Harness h;
+TEST_P(WorkerPoolTest, WorkerIdNamesTheSlot) {
+  Harness h(GetParam());
   h.pool.workers = 2;
   h.pool.worker_id = "hostx:42";
   auto handler = *MakeHandler("noop", {});
@@ -375,6 +412,117 @@ TEST(WorkerPoolTest, WorkerIdNamesTheSlot) {
   for (const auto& r : h.log.Records()) {
     EXPECT_TRUE(r.worker == "hostx:42:0" || r.worker == "hostx:42:1") << r.worker;
   }
+}
+
+TEST_P(WorkerPoolTest, SlowCompleteKeepsOrderAndLosesNothing) {
+  Harness h(GetParam());
+  h.pool.workers = 20;
+  h.pool.threads = 1;
+  SlowCompleteStore store(NewMemoryStore(h.engine));
+  auto handler = *MakeHandler("sleep:1ms", {});
+  auto events = Seed(400, 30);
+  VerifyReport report = h.RunAll(*handler, events, &store);
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+  EXPECT_EQ(report.acked, events.size());
+  EXPECT_EQ(report.attempts, events.size());
+}
+
+TEST_P(WorkerPoolTest, StopWhileCompletionsAreInTheStoreFinishesThem) {
+  EngineOptions engine;
+  SlowCompleteStore store(NewMemoryStore(engine));
+  auto events = Seed(2'000, 100);
+  ASSERT_TRUE(EnqueueWorkload(store, events).ok());
+  auto handler = *MakeHandler("noop", {});
+  MemoryLogSink log;
+  PoolOptions po;
+  po.workers = 16;
+  po.threads = 2;
+  po.store_threads = GetParam();
+  WorkerPool pool(store, *handler, &log, po);
+  std::thread stopper([&] {
+    while (pool.Progress().acked < 20) std::this_thread::sleep_for(1ms);
+    pool.Stop();  // slots are waiting in Complete, or queued for it
+  });
+  EXPECT_TRUE(pool.Run().ok());
+  stopper.join();
+  EXPECT_EQ(pool.Progress().in_flight, 0u);
+  ExpectStoppedPartWay(store, log, events.size(), 20);
+}
+
+// Account "a" completes at once; "b"'s first event runs until a's Complete has begun, and its
+// second event can only start after b1's Complete granted it.
+class WaitForCompletingHandler : public Handler {
+ public:
+  explicit WaitForCompletingHandler(std::atomic<bool>& a_completing)
+      : a_completing_(a_completing) {}
+  void Start(const Event& event, boost::asio::io_context& io, Completion done) override {
+    if (event.account != "b") {
+      done(Outcome::Ack());
+      return;
+    }
+    if (event.seq == 2) {
+      b2_started.store(true);
+      done(Outcome::Ack());
+      return;
+    }
+    Poll(std::make_shared<boost::asio::steady_timer>(io), std::move(done));
+  }
+  std::atomic<bool> b2_started{false};
+
+ private:
+  void Poll(std::shared_ptr<boost::asio::steady_timer> timer, Completion done) {
+    if (a_completing_.load()) {
+      done(Outcome::Ack());
+      return;
+    }
+    timer->expires_after(1ms);
+    timer->async_wait([this, timer, done = std::move(done)](const boost::system::error_code&) {
+      Poll(timer, done);
+    });
+  }
+  std::atomic<bool>& a_completing_;
+};
+
+// Complete of account "a" blocks until b's second event has started (or a hang guard expires).
+class BlockingCompleteStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, bool next) override {
+    if (l.event.account == "a" && handler != nullptr) {
+      a_completing.store(true);
+      const auto give_up = std::chrono::steady_clock::now() + 20s;  // a hang guard only
+      while (!handler->b2_started.load() && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(1ms);
+      }
+      b2_started_during_complete.store(handler->b2_started.load());
+    }
+    return ForwardingStore::Complete(l, o, next);
+  }
+  std::atomic<bool> a_completing{false};
+  std::atomic<bool> b2_started_during_complete{false};
+  WaitForCompletingHandler* handler = nullptr;
+};
+
+TEST(WorkerPoolStoreThreadsTest, ABlockedCompleteDoesNotHoldBackOtherSlots) {
+  EngineOptions engine;
+  BlockingCompleteStore store(NewMemoryStore(engine));
+  WaitForCompletingHandler handler(store.a_completing);
+  store.handler = &handler;
+  ASSERT_TRUE(store.Enqueue(std::vector<NewEvent>{{"b", ""}, {"b", ""}, {"a", ""}}).ok());
+  MemoryLogSink log;
+  PoolOptions po;
+  po.workers = 2;
+  po.threads = 1;  // one I/O thread: a Complete blocking it would stop b's timer and start
+  po.store_threads = 2;
+  po.stop_when_drained = true;
+  WorkerPool pool(store, handler, &log, po);
+  EXPECT_TRUE(pool.Run().ok());
+  EXPECT_TRUE(store.b2_started_during_complete.load())
+      << "b's next event did not start while a's Complete was blocked";
+  auto records = log.Records();
+  EXPECT_EQ(records.size(), 3u);
+  VerifyReport report = Verify(records, {});
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
 }
 
 }  // namespace
