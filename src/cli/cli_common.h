@@ -53,8 +53,8 @@ struct ProcessingFlags {
 
   // `default_work` is the --work default; `workers_help` describes --workers' default.
   void Register(CLI::App& app, const std::string& default_work, const std::string& workers_help);
-  // InvalidArgument if --workers was given as 0 or more than the bound.
-  Status CheckWorkers(const CLI::App& app) const;
+  // InvalidArgument if --workers was given as 0 (unless `allow_zero`) or more than the bound.
+  Status CheckWorkers(const CLI::App& app, bool allow_zero = false) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;
 };
