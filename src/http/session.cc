@@ -74,10 +74,14 @@ void Session::OnHeader(beast::error_code ec, size_t) {
   waiting_ = false;
   if (ec) {
     CountError(ec);
+    // The parser checks Content-Length against the body limit as soon as it has the head.
+    if (ec == beast_http::error::body_limit) return SendBodyTooLarge();
     if (ec == beast_http::error::header_limit) {
       return Send(ErrorResponse(431, "request header too large", 11), true);
     }
-    if (ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
+    // The client went away (maybe mid-request), timed out, or we are draining: no answer.
+    if (ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message ||
+        ec == asio::error::connection_reset || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || !stream_.socket().is_open()) {
       return Close();
     }
@@ -90,14 +94,6 @@ void Session::OnHeader(beast::error_code ec, size_t) {
     return Send(context_.handler.Refuse(*refusal, head.version()), HasBody(*parser_));
   }
   route_ = std::get<Route>(decision);
-  const auto length = parser_->content_length();
-  if (length && *length > context_.options.max_body_bytes) {
-    return Send(ErrorResponse(413,
-                              "body of " + std::to_string(*length) + " bytes exceeds --max-body " +
-                                  std::to_string(context_.options.max_body_bytes),
-                              head.version()),
-                true);
-  }
   if (!HasBody(*parser_)) return Send(context_.handler.Handle(route_, parser_->get()), false);
   if (beast::iequals(head[beast_http::field::expect], "100-continue")) {
     continue_ = {beast_http::status::continue_, head.version()};
@@ -121,18 +117,21 @@ void Session::ReadBody() {
 }
 
 void Session::OnBody(beast::error_code ec, size_t) {
-  if (ec == beast_http::error::body_limit) {
-    return Send(ErrorResponse(413,
-                              "body exceeds --max-body " +
-                                  std::to_string(context_.options.max_body_bytes) + " bytes",
-                              parser_->get().version()),
-                true);
-  }
+  if (ec == beast_http::error::body_limit) return SendBodyTooLarge();
   if (ec) {
     CountError(ec);
     return Close();
   }
   Send(context_.handler.Handle(route_, parser_->get()), false);
+}
+
+void Session::SendBodyTooLarge() {
+  // The rest of the body stays unread: the connection cannot carry another request.
+  Send(ErrorResponse(413,
+                     "the body exceeds the limit of " +
+                         std::to_string(context_.options.max_body_bytes) + " bytes (--max-body)",
+                     11),
+       true);
 }
 
 void Session::Send(Response response, bool close) {

@@ -53,6 +53,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(boost::beast::error_code ec, size_t bytes);
   void ReadBody();
   void OnBody(boost::beast::error_code ec, size_t bytes);
+  void SendBodyTooLarge();
   void Send(Response response, bool close);
   void OnWrite(bool close, boost::beast::error_code ec, size_t bytes);
   void Close();
