@@ -161,7 +161,15 @@ void Session::Close() {
   if (closing_) return;
   closing_ = true;
   beast::error_code ignored;
+  // Closing with unread input makes the kernel reset the connection, and a reset can destroy
+  // the last response before the client reads it: linger only then.
+  const bool unread = (parser_ && parser_->got_some() && !parser_->is_done()) ||
+                      buffer_.size() > 0 || stream_.socket().available(ignored) > 0;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  if (!unread) {
+    stream_.socket().close(ignored);
+    return;
+  }
   stream_.expires_after(std::min<std::chrono::nanoseconds>(context_.options.timeout, kMaxLinger));
   Linger();
 }

@@ -30,9 +30,10 @@ struct SessionContext {
 // use, closing the connection when one was announced), answer "100 Continue" when asked,
 // read the body (at most max_body_bytes), handle, write, and read the next request from the
 // same buffer, so pipelined requests are answered in order. Every read and write has its own
-// deadline (options.timeout); a slow or idle client is closed when it passes. Closing is
-// graceful: shut down the sending side, then discard what the client still sends for a moment
-// so that it reads the last response instead of a reset.
+// deadline (options.timeout); a slow or idle client is closed when it passes. A connection
+// closed with input still unread (a refused body, pipelined requests during a drain) shuts
+// down its sending side and discards what the client still sends for a moment, so that the
+// client reads the last response instead of a reset.
 //
 // Drain() asks the session to stop: an idle connection (no byte of a next request yet) is
 // closed at once; one in the middle of a request answers it with "Connection: close".

@@ -10,13 +10,18 @@ namespace {
 
 TEST(PrometheusTextTest, CountersAndGaugesWithLabels) {
   std::vector<MetricFamily> families;
-  families.push_back({"strandq_events_accepted_total", "Events accepted", MetricFamily::Type::kCounter,
-                      {{{}, 42}}, {}});
-  families.push_back({"strandq_http_requests_total", "By code", MetricFamily::Type::kCounter,
+  families.push_back({"strandq_events_accepted_total",
+                      "Events accepted",
+                      MetricFamily::Type::kCounter,
+                      {{{}, 42}},
+                      {}});
+  families.push_back({"strandq_http_requests_total",
+                      "By code",
+                      MetricFamily::Type::kCounter,
                       {{{{"code", "202"}}, 7}, {{{"code", "400"}, {"path", "a\"b\\c\nd"}}, 1}},
                       {}});
-  families.push_back({"strandq_ratio", "A \\ help\nline", MetricFamily::Type::kGauge,
-                      {{{}, 0.25}}, {}});
+  families.push_back(
+      {"strandq_ratio", "A \\ help\nline", MetricFamily::Type::kGauge, {{{}, 0.25}}, {}});
   EXPECT_EQ(RenderPrometheus(families),
             "# HELP strandq_events_accepted_total Events accepted\n"
             "# TYPE strandq_events_accepted_total counter\n"

@@ -39,9 +39,8 @@ TEST(RouterTest, RoutesAndRefusalsInOrder) {
   };
   for (const Case& c : cases) {
     auto decision = RouteRequest({c.method, c.target, c.authorization, c.content_type}, token);
-    const std::string what = std::string(boost::beast::http::to_string(c.method)) + " " +
-                             c.target + " auth='" + c.authorization + "' type='" +
-                             c.content_type + "'";
+    const std::string what = std::string(boost::beast::http::to_string(c.method)) + " " + c.target +
+                             " auth='" + c.authorization + "' type='" + c.content_type + "'";
     if (c.status == 0) {
       EXPECT_TRUE(std::holds_alternative<Route>(decision)) << what;
     } else {
