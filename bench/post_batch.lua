@@ -7,13 +7,9 @@ for i = 1, batch do
 end
 local body = table.concat(lines, "\n") .. "\n"
 
+local req = wrk.format("POST", "/v1/events", {["Content-Type"] = "application/x-ndjson"}, body)
+
 request = function()
-  return wrk.format("POST", "/v1/events", {["Content-Type"] = "application/x-ndjson"}, body)
+  return req
 end
 
-response = function(status, headers, body)
-  if status ~= 202 then
-    io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
-    wrk.thread:stop()
-  end
-end
