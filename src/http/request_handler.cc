@@ -88,9 +88,8 @@ Response RequestHandler::Handle(const Route& route, const Request& request) cons
     case Endpoint::kPostEvents:
       return PostEvents(route.format, request);
     case Endpoint::kStats:
-      return Stats(request.version());
     case Endpoint::kMetrics:
-      return Metrics(request.version());
+      return StatusPage(route.endpoint, request.version());
     case Endpoint::kHealthz:
       return MakeResponse(200, "application/json", "{\"status\":\"ok\"}", request.version());
   }
@@ -113,24 +112,19 @@ Response RequestHandler::PostEvents(BodyFormat format, const Request& request) c
   return MakeResponse(202, "application/json", ReceiptsJson(*receipts), request.version());
 }
 
-Response RequestHandler::Stats(unsigned version) const {
+Response RequestHandler::StatusPage(Endpoint endpoint, unsigned version) const {
   auto stats = store_.Stats();
-  if (!stats.ok())
+  if (!stats.ok()) {
     return ErrorResponse(HttpStatusFor(stats.status()), stats.status().message(), version);
+  }
   std::optional<PoolProgress> workers;
   if (options_.worker_progress) workers = options_.worker_progress();
+  if (endpoint == Endpoint::kMetrics) {
+    return MakeResponse(200, "text/plain; version=0.0.4; charset=utf-8",
+                        RenderPrometheus(MetricFamilies(*stats, metrics_, workers)), version);
+  }
   return MakeResponse(200, "application/json", StatsJson(*stats, metrics_.Counters(), workers),
                       version);
-}
-
-Response RequestHandler::Metrics(unsigned version) const {
-  auto stats = store_.Stats();
-  if (!stats.ok())
-    return ErrorResponse(HttpStatusFor(stats.status()), stats.status().message(), version);
-  std::optional<PoolProgress> workers;
-  if (options_.worker_progress) workers = options_.worker_progress();
-  return MakeResponse(200, "text/plain; version=0.0.4; charset=utf-8",
-                      RenderPrometheus(MetricFamilies(*stats, metrics_, workers)), version);
 }
 
 }  // namespace strandq::http

@@ -38,8 +38,8 @@ class RequestHandler {
 
  private:
   Response PostEvents(BodyFormat format, const Request& request) const;
-  Response Stats(unsigned version) const;
-  Response Metrics(unsigned version) const;
+  // GET /v1/stats or /metrics.
+  Response StatusPage(Endpoint endpoint, unsigned version) const;
 
   Store& store_;
   const HttpServerOptions& options_;

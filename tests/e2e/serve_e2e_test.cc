@@ -279,6 +279,23 @@ std::set<uint64_t> PostUntilRefused(const Server& server, int clients) {
   return accepted;
 }
 
+struct Stopped {
+  ProcessResult process;
+  std::set<uint64_t> accepted;  // ids answered 202
+};
+
+// SIGTERMs the server while `clients` connections keep posting, once `min_enqueued` are in.
+Stopped StopWhilePosting(Server& server, int clients, uint64_t min_enqueued) {
+  Stopped stopped;
+  std::thread producers([&] { stopped.accepted = PostUntilRefused(server, clients); });
+  while (Stats(server)["store"]["enqueued"] < min_enqueued) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stopped.process = server.Stop();
+  producers.join();
+  return stopped;
+}
+
 uint64_t ReportedPending(const std::string& out) {
   const size_t at = out.find("pending:");
   return at == std::string::npos ? UINT64_MAX : std::stoull(out.substr(at + 8));
@@ -288,14 +305,7 @@ TEST_F(ServeE2eTest, SigtermDrainLosesNothingThatWasAnswered202) {
   const std::string log = dir_.File("drain.jsonl");
   Server server({"--workers", "4", "--work", "sleep:2ms", "--log", log});
   ASSERT_TRUE(server.up());
-  std::set<uint64_t> accepted;
-  std::thread producers([&] { accepted = PostUntilRefused(server, 4); });
-  // Let some events in, then stop while the producers are still posting.
-  while (Stats(server)["store"]["enqueued"] < 200) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ProcessResult r = server.Stop();
-  producers.join();
+  auto [r, accepted] = StopWhilePosting(server, 4, 200);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   auto records = ReadEventLog(log);
   ASSERT_TRUE(records.ok()) << records.status().ToString();
@@ -314,13 +324,7 @@ TEST_F(ServeE2eTest, SigtermDrainLosesNothingThatWasAnswered202) {
 TEST_F(ServeE2eTest, IngestOnlyDrainReportsEveryAcceptedEventPending) {
   Server server({"--workers", "0"});
   ASSERT_TRUE(server.up());
-  std::set<uint64_t> accepted;
-  std::thread producers([&] { accepted = PostUntilRefused(server, 3); });
-  while (Stats(server)["store"]["enqueued"] < 100) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ProcessResult r = server.Stop();
-  producers.join();
+  auto [r, accepted] = StopWhilePosting(server, 3, 100);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(ReportedPending(r.out), accepted.size()) << r.out;
   EXPECT_TRUE(Contains(r.out, "accepted:     " + std::to_string(accepted.size()) + " events"))
