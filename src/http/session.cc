@@ -111,6 +111,17 @@ void Session::OnHeader(beast::error_code ec, size_t) {
 }
 
 void Session::ReadBody() {
+  // Small bodies usually arrive with their head: parse them from the buffer at once instead
+  // of starting a read that would only find them there (one post through the I/O loop less).
+  if (buffer_.size() > 0) {
+    beast::error_code ec;
+    parser_->eager(true);
+    const size_t used = parser_->put(buffer_.data(), ec);
+    if (ec != beast_http::error::need_more) {
+      buffer_.consume(used);
+      if (ec || parser_->is_done()) return OnBody(ec, used);
+    }
+  }
   stream_.expires_after(context_.options.timeout);
   beast_http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&Session::OnBody, shared_from_this()));
