@@ -65,6 +65,11 @@ Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {
   return strandq::MakeHandler(work, options);
 }
 
+Result<std::unique_ptr<LogSink>> ProcessingFlags::OpenLineLog() const {
+  if (log_path.empty()) return std::unique_ptr<LogSink>();
+  return OpenJsonlLog(log_path, /*write_each_line=*/true);
+}
+
 void EngineFlags::Register(CLI::App& app) {
   app.add_option("--store", store,
                  "Store URL: mem: (embedded) or redis://[user:pass@]host:port[/db][?prefix=NAME]")

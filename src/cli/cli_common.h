@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "strandq/event_log.h"
 #include "strandq/handler.h"
 #include "strandq/options.h"
 #include "strandq/result.h"
@@ -57,6 +58,9 @@ struct ProcessingFlags {
   Status CheckWorkers(const CLI::App& app, bool allow_zero = false) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;
+  // The --log file written line by line (a killed process loses no line it wrote), or null
+  // without --log. Unavailable if it cannot be created.
+  Result<std::unique_ptr<LogSink>> OpenLineLog() const;
 };
 
 // The seed-workload flags, and --input for commands that can read a CSV instead.

@@ -136,15 +136,10 @@ int ServeCommand::Execute() {
     PrintError(store.status());
     return ExitCodeFor(store.status());
   }
-  std::unique_ptr<LogSink> log;
-  if (!processing_.log_path.empty()) {
-    // Line by line, as a worker process writes it: a crash loses no finished attempt.
-    auto opened = OpenJsonlLog(processing_.log_path, /*write_each_line=*/true);
-    if (!opened.ok()) {
-      PrintError(opened.status());
-      return kExitUsage;
-    }
-    log = std::move(*opened);
+  auto log = processing_.OpenLineLog();
+  if (!log.ok()) {
+    PrintError(log.status());
+    return kExitUsage;
   }
 
   std::optional<WorkerPool> pool;  // created once the server exists (its tee needs it)
@@ -162,7 +157,7 @@ int ServeCommand::Execute() {
     PrintError(server.status());
     return ExitCodeFor(server.status());
   }
-  MetricsTee tee(**server, log.get());
+  MetricsTee tee(**server, log->get());
   if (workers > 0) {
     PoolOptions pool_options;
     pool_options.workers = workers;
