@@ -53,11 +53,12 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
   app.add_option("--log", log_path, "Write the event log (JSON Lines) to this file");
 }
 
-Status ProcessingFlags::CheckWorkers(const CLI::App& app) const {
+Status ProcessingFlags::CheckWorkers(const CLI::App& app, bool allow_zero) const {
   // Slots are cheap (a struct each) but not free: a bound that catches typos.
   constexpr size_t kMaxWorkers = 1'000'000;
-  if (app.count("--workers") > 0 && (workers == 0 || workers > kMaxWorkers)) {
-    return Status::InvalidArgument("--workers must be at least 1 and at most " +
+  if (app.count("--workers") > 0 && ((workers == 0 && !allow_zero) || workers > kMaxWorkers)) {
+    return Status::InvalidArgument("--workers must be at least " +
+                                   std::string(allow_zero ? "0" : "1") + " and at most " +
                                    std::to_string(kMaxWorkers));
   }
   return Status();
@@ -75,6 +76,11 @@ Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {
   HandlerOptions options;
   options.fail_rate = fail_rate;
   return strandq::MakeHandler(work, options);
+}
+
+Result<std::unique_ptr<LogSink>> ProcessingFlags::OpenLineLog() const {
+  if (log_path.empty()) return std::unique_ptr<LogSink>();
+  return OpenJsonlLog(log_path, /*write_each_line=*/true);
 }
 
 void EngineFlags::Register(CLI::App& app) {

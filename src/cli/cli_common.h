@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "strandq/event_log.h"
 #include "strandq/handler.h"
 #include "strandq/options.h"
 #include "strandq/result.h"
@@ -54,13 +55,16 @@ struct ProcessingFlags {
 
   // `default_work` is the --work default; `workers_help` describes --workers' default.
   void Register(CLI::App& app, const std::string& default_work, const std::string& workers_help);
-  // InvalidArgument if --workers was given as 0 or more than the bound.
-  Status CheckWorkers(const CLI::App& app) const;
+  // InvalidArgument if --workers was given as 0 (unless `allow_zero`) or more than the bound.
+  Status CheckWorkers(const CLI::App& app, bool allow_zero = false) const;
   // The pool's store_threads: --store-threads if given; else 0 for the embedded store (mem:,
   // whose calls are in-process and fast) and min(slots, 8) for a remote one.
   size_t StoreThreads(const CLI::App& app, const std::string& store_url, size_t slots) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;
+  // The --log file written line by line (a killed process loses no line it wrote), or null
+  // without --log. Unavailable if it cannot be created.
+  Result<std::unique_ptr<LogSink>> OpenLineLog() const;
 };
 
 // The seed-workload flags, and --input for commands that can read a CSV instead.

@@ -3,14 +3,16 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "cli/cli_common.h"
 
 namespace strandq::cli {
 
-// `strandq generate --to FILE.csv|redis://...`: the producer. Writes the seed workload (or
-// --input) to a CSV file ("-" for stdout), or enqueues it into a store in batches, each
-// accepted whole or not at all, in workload order.
+// `strandq generate --to FILE.csv|redis://...|http://HOST:PORT`: the producer. Writes the seed
+// workload (or --input) to a CSV file ("-" for stdout), enqueues it into a store in batches,
+// each accepted whole or not at all, in workload order, or posts it to `strandq serve` over
+// --concurrency connections in --batch-size requests, each account's events in order.
 class GenerateCommand {
  public:
   explicit GenerateCommand(CLI::App& parent);
@@ -18,13 +20,16 @@ class GenerateCommand {
   int Execute();
 
  private:
-  CLI::App* app_;
   int ToStore();
+  int Post(const std::vector<WorkloadEvent>& events);
 
+  CLI::App* app_;
   WorkloadFlags workload_;
   std::string to_;
   std::string policy_ = "longest";
-  size_t batch_size_ = 1000;
+  size_t batch_size_ = 1000;  // stores; HTTP's default is kHttpBatchSize
+  size_t concurrency_ = 4;
+  std::string token_;
 };
 
 }  // namespace strandq::cli

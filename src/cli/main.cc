@@ -11,6 +11,7 @@
 #include "cli/dlq_command.h"
 #include "cli/generate_command.h"
 #include "cli/run_command.h"
+#include "cli/serve_command.h"
 #include "cli/stats_command.h"
 #include "cli/verify_command.h"
 #include "cli/worker_command.h"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   strandq::cli::WorkerCommand worker(app);
   strandq::cli::StatsCommand stats(app);
   strandq::cli::DlqCommand dlq(app);
+  strandq::cli::ServeCommand serve(app);
 
   if (argc > 1 && argv[1][0] != '-' && !IsSubcommand(app, argv[1])) {
     std::fprintf(stderr, "strandq: error: unknown command '%s' (see strandq --help)\n", argv[1]);
@@ -61,5 +63,6 @@ int main(int argc, char** argv) {
   if (worker.selected()) return worker.Execute();
   if (stats.selected()) return stats.Execute();
   if (dlq.selected()) return dlq.Execute();
+  if (serve.selected()) return serve.Execute();
   return strandq::cli::kExitUsage;
 }

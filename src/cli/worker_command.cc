@@ -56,14 +56,10 @@ int WorkerCommand::Execute() {
     PrintError(handler.status());
     return kExitUsage;
   }
-  std::unique_ptr<LogSink> log;
-  if (!processing_.log_path.empty()) {
-    auto opened = OpenJsonlLog(processing_.log_path, /*write_each_line=*/true);
-    if (!opened.ok()) {
-      PrintError(opened.status());
-      return kExitUsage;
-    }
-    log = std::move(*opened);
+  auto log = processing_.OpenLineLog();
+  if (!log.ok()) {
+    PrintError(log.status());
+    return kExitUsage;
   }
   auto store = OpenStore(engine_.store, *engine);
   if (!store.ok()) {
@@ -83,7 +79,7 @@ int WorkerCommand::Execute() {
                RedactedUrl(engine_.store).c_str(), processing_.work.c_str());
 
   const auto started = std::chrono::steady_clock::now();
-  WorkerPool pool(**store, **handler, log.get(), options);
+  WorkerPool pool(**store, **handler, log->get(), options);
   Status ran;
   {
     SignalWatcher signals([&pool] { pool.Stop(); });

@@ -1,0 +1,214 @@
+// Copyright 2026 The strandq Authors.
+#include "cli/serve_command.h"
+
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "cli/signal_watcher.h"
+#include "cli/worker_command.h"
+#include "strandq/duration.h"
+#include "strandq/http_server.h"
+#include "strandq/store.h"
+#include "strandq/worker_pool.h"
+
+namespace strandq::cli {
+namespace {
+
+// Slots when --workers is not given: enough for many accounts at once on timers.
+constexpr size_t kDefaultServeWorkers = 1000;
+
+// Feeds the server's latency histogram with every attempt the workers log, then passes the
+// attempt on to the event log (if any). Thread-safe as its parts are.
+class MetricsTee final : public LogSink {
+ public:
+  MetricsTee(HttpServer& server, LogSink* next) : server_(server), next_(next) {}
+  void Write(const AttemptRecord& record) override {
+    server_.RecordAttempt(record);
+    if (next_ != nullptr) next_->Write(record);
+  }
+  Status Flush() override { return next_ != nullptr ? next_->Flush() : Status(); }
+
+ private:
+  HttpServer& server_;
+  LogSink* next_;
+};
+
+// Set by a signal or by workers that stopped on their own; waited for by Execute.
+class StopLatch {
+ public:
+  void Set() {
+    std::lock_guard lock(mu_);
+    set_ = true;
+    cv_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return set_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool set_ = false;  // guarded by mu_
+};
+
+std::string FormatServeReport(const std::string& address, const HttpServerCounters& c,
+                              const Result<StoreStats>& stats, bool mem_store,
+                              const std::string& log_path) {
+  std::string out;
+  auto line = [&](std::string_view name, const std::string& value) {
+    out += fmt::format("{:<14}{}\n", fmt::format("{}:", name), value);
+  };
+  out += "strandq serve\n";
+  line("address", address);
+  line("accepted", fmt::format("{} events in {} requests", c.events_accepted, c.batches_accepted));
+  line("requests", fmt::format("{} answered, {} refused with 4xx/5xx", c.requests, c.rejected));
+  line("connections", fmt::format("{} accepted, {} refused over the limit, {} timed out",
+                                  c.connections_accepted, c.connections_refused, c.timeouts));
+  if (stats.ok()) {
+    line("processed", fmt::format("{} acked, {} dead letters", stats->acked, stats->dead));
+    line("pending", fmt::format("{} events{}", stats->pending,
+                                stats->pending > 0 && mem_store
+                                    ? " (not processed; the mem: store ends with this process)"
+                                    : ""));
+  } else {
+    line("store", stats.status().ToString());
+  }
+  if (!log_path.empty()) line("log", log_path);
+  return out;
+}
+
+}  // namespace
+
+ServeCommand::ServeCommand(CLI::App& parent) {
+  app_ =
+      parent.add_subcommand("serve", "HTTP ingest API, with built-in workers unless --workers 0");
+  app_->add_option("--bind", bind_, "Listen on HOST:PORT or [IPV6]:PORT (port 0: any free one)")
+      ->capture_default_str();
+  app_->add_option("--token", token_,
+                   "Require 'Authorization: Bearer TOKEN' on every request but GET /healthz")
+      ->envname("STRANDQ_TOKEN");
+  app_->add_option("--max-body", max_body_, "Largest request body in bytes (413 beyond)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 32))
+      ->capture_default_str();
+  app_->add_option("--max-connections", max_connections_,
+                   "Open connections at most; more are answered 503 and closed")
+      ->check(CLI::Range(size_t{1}, size_t{1'000'000}))
+      ->capture_default_str();
+  app_->add_option("--timeout", timeout_,
+                   "Close a connection whose request, response or idle wait takes longer")
+      ->capture_default_str();
+  app_->add_option("--http-threads", http_threads_, "Server threads (default: one per core)")
+      ->check(CLI::Range(size_t{0}, size_t{256}));
+  processing_.Register(*app_, "sleep:1s", "default: 1000; 0 = ingest only");
+  engine_.Register(*app_);
+}
+
+int ServeCommand::Execute() {
+  if (Status s = processing_.CheckWorkers(*app_, /*allow_zero=*/true); !s.ok()) {
+    PrintError(s);
+    return kExitUsage;
+  }
+  const size_t workers = app_->count("--workers") > 0 ? processing_.workers : kDefaultServeWorkers;
+  auto engine = engine_.Resolve();
+  if (!engine.ok()) {
+    PrintError(engine.status());
+    return kExitUsage;
+  }
+  auto timeout = ParseDuration(timeout_);
+  if (!timeout.ok() || *timeout <= std::chrono::nanoseconds(0)) {
+    PrintError(
+        Status::InvalidArgument("--timeout must be a positive duration, not '" + timeout_ + "'"));
+    return kExitUsage;
+  }
+  auto handler = processing_.MakeHandler();
+  if (!handler.ok()) {
+    PrintError(handler.status());
+    return kExitUsage;
+  }
+  auto store = OpenStore(engine_.store, *engine);
+  if (!store.ok()) {
+    PrintError(store.status());
+    return ExitCodeFor(store.status());
+  }
+  auto log = processing_.OpenLineLog();
+  if (!log.ok()) {
+    PrintError(log.status());
+    return kExitUsage;
+  }
+
+  std::optional<WorkerPool> pool;  // created once the server exists (its tee needs it)
+  HttpServerOptions options;
+  options.bind = bind_;
+  options.token = token_;
+  options.max_body_bytes = max_body_;
+  options.max_payload_bytes = engine->max_payload_bytes;
+  options.max_connections = max_connections_;
+  options.timeout = *timeout;
+  options.threads = http_threads_;
+  if (workers > 0) options.worker_progress = [&pool] { return pool->Progress(); };
+  auto server = HttpServer::Start(**store, options);
+  if (!server.ok()) {
+    PrintError(server.status());
+    return ExitCodeFor(server.status());
+  }
+  MetricsTee tee(**server, log->get());
+  if (workers > 0) {
+    PoolOptions pool_options;
+    pool_options.workers = workers;
+    pool_options.threads = processing_.threads;
+    pool_options.lease_ttl = engine->lease_ttl;
+    pool_options.store_threads = processing_.StoreThreads(*app_, engine_.store, workers);
+    pool.emplace(**store, **handler, &tee, pool_options);
+  }
+
+  std::printf("listening on %s\n", (*server)->address().c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "strandq: serving %s on http://%s with %zu workers (%s); SIGTERM drains\n",
+               RedactedUrl(engine_.store).c_str(), (*server)->address().c_str(), workers,
+               workers > 0 ? processing_.work.c_str() : "ingest only");
+
+  StopLatch stop;
+  Status ran;
+  std::thread pool_thread;
+  if (pool) {
+    pool_thread = std::thread([&] {
+      ran = pool->Run();
+      stop.Set();  // the workers stopped on their own only on a store error
+    });
+  }
+  {
+    SignalWatcher signals([&stop] { stop.Set(); });
+    stop.Wait();
+    (*server)->Drain();  // no new events; every request in progress is answered
+    if (pool) {
+      pool->Stop();  // events in flight finish; nothing more is claimed
+      pool_thread.join();
+      pool.reset();  // before the log it writes to
+    }
+  }
+  Status flushed = tee.Flush();
+  const HttpServerCounters counters = (*server)->Counters();
+  auto stats = (*store)->Stats();
+  std::fputs(FormatServeReport((*server)->address(), counters, stats,
+                               engine_.store.rfind("mem", 0) == 0, processing_.log_path)
+                 .c_str(),
+             stdout);
+  std::fflush(stdout);
+  if (!ran.ok()) {
+    PrintError(ran.Prefixed("workers"));
+    return kExitFailed;
+  }
+  if (!flushed.ok()) {
+    PrintError(flushed.Prefixed("flushing the log"));
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace strandq::cli

@@ -1,0 +1,33 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli/cli_common.h"
+
+namespace strandq::cli {
+
+// `strandq serve`: the HTTP ingest API over a store, with built-in workers unless
+// --workers 0. Prints "listening on HOST:PORT" as its first line on stdout. SIGINT or SIGTERM
+// drains: stop accepting, answer requests in progress, let events in flight finish, flush the
+// log, print a report and exit 0.
+class ServeCommand {
+ public:
+  explicit ServeCommand(CLI::App& parent);
+  bool selected() const { return app_->parsed(); }
+  int Execute();
+
+ private:
+  CLI::App* app_;
+  EngineFlags engine_;
+  ProcessingFlags processing_;
+  std::string bind_ = "127.0.0.1:8080";
+  std::string token_;
+  size_t max_body_ = 16 << 20;
+  size_t max_connections_ = 1024;
+  std::string timeout_ = "30s";
+  size_t http_threads_ = 0;
+};
+
+}  // namespace strandq::cli

@@ -1,0 +1,130 @@
+// Copyright 2026 The strandq Authors.
+#include "http/request_handler.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "http/event_body.h"
+#include "http/status_pages.h"
+
+namespace strandq::http {
+namespace {
+
+namespace beast_http = boost::beast::http;
+
+Response MakeResponse(unsigned status, std::string_view content_type, std::string body,
+                      unsigned version) {
+  Response res{static_cast<beast_http::status>(status), version};
+  res.set(beast_http::field::server, "strandq");
+  res.set(beast_http::field::content_type,
+          boost::beast::string_view(content_type.data(), content_type.size()));
+  res.body() = std::move(body);
+  return res;
+}
+
+// [{"id":1,"seq":1},...] written directly: the hot path of every POST.
+std::string ReceiptsJson(const std::vector<EnqueueReceipt>& receipts) {
+  std::string out;
+  out.reserve(2 + receipts.size() * 28);
+  out += '[';
+  char digits[24];
+  for (size_t i = 0; i < receipts.size(); ++i) {
+    out += i == 0 ? "{\"id\":" : ",{\"id\":";
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, receipts[i].id).ptr);
+    out += ",\"seq\":";
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, receipts[i].seq).ptr);
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
+}  // namespace
+
+Response ErrorResponse(unsigned status, std::string_view message, unsigned version) {
+  nlohmann::json body = {{"error", message}};
+  return MakeResponse(status, "application/json",
+                      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), version);
+}
+
+unsigned HttpStatusFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kTooLarge:
+      return 413;
+    case Status::Code::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+RequestHandler::RequestHandler(Store& store, const HttpServerOptions& options,
+                               ServerMetrics& metrics)
+    : store_(store), options_(options), metrics_(metrics) {}
+
+std::variant<Route, Refusal> RequestHandler::Decide(const Request& head) const {
+  RequestHead h;
+  h.method = head.method();
+  h.target = std::string_view(head.target().data(), head.target().size());
+  const auto auth = head[beast_http::field::authorization];
+  h.authorization = std::string_view(auth.data(), auth.size());
+  const auto type = head[beast_http::field::content_type];
+  h.content_type = std::string_view(type.data(), type.size());
+  return RouteRequest(h, options_.token);
+}
+
+Response RequestHandler::Refuse(const Refusal& refusal, unsigned version) const {
+  Response res = ErrorResponse(refusal.status, refusal.message, version);
+  if (!refusal.allow.empty()) res.set(beast_http::field::allow, refusal.allow);
+  if (refusal.status == 401) res.set(beast_http::field::www_authenticate, "Bearer");
+  return res;
+}
+
+Response RequestHandler::Handle(const Route& route, const Request& request) const {
+  switch (route.endpoint) {
+    case Endpoint::kPostEvents:
+      return PostEvents(route.format, request);
+    case Endpoint::kStats:
+    case Endpoint::kMetrics:
+      return StatusPage(route.endpoint, request.version());
+    case Endpoint::kHealthz:
+      return MakeResponse(200, "application/json", "{\"status\":\"ok\"}", request.version());
+  }
+  return ErrorResponse(500, "unrouted request", request.version());
+}
+
+Response RequestHandler::PostEvents(BodyFormat format, const Request& request) const {
+  auto events = ParseEventBody(request.body(), format, options_.max_payload_bytes);
+  if (!events.ok()) {
+    return ErrorResponse(HttpStatusFor(events.status()), events.status().message(),
+                         request.version());
+  }
+  auto receipts = store_.Enqueue(*events);
+  if (!receipts.ok()) {
+    return ErrorResponse(HttpStatusFor(receipts.status()), receipts.status().message(),
+                         request.version());
+  }
+  metrics_.events_accepted.fetch_add(receipts->size(), std::memory_order_relaxed);
+  metrics_.batches_accepted.fetch_add(1, std::memory_order_relaxed);
+  return MakeResponse(202, "application/json", ReceiptsJson(*receipts), request.version());
+}
+
+Response RequestHandler::StatusPage(Endpoint endpoint, unsigned version) const {
+  auto stats = store_.Stats();
+  if (!stats.ok()) {
+    return ErrorResponse(HttpStatusFor(stats.status()), stats.status().message(), version);
+  }
+  std::optional<PoolProgress> workers;
+  if (options_.worker_progress) workers = options_.worker_progress();
+  if (endpoint == Endpoint::kMetrics) {
+    return MakeResponse(200, "text/plain; version=0.0.4; charset=utf-8",
+                        RenderPrometheus(MetricFamilies(*stats, metrics_, workers)), version);
+  }
+  return MakeResponse(200, "application/json", StatsJson(*stats, metrics_.Counters(), workers),
+                      version);
+}
+
+}  // namespace strandq::http

@@ -1,0 +1,49 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <string_view>
+
+#include "http/router.h"
+#include "http/server_metrics.h"
+#include "strandq/http_server.h"
+#include "strandq/store.h"
+
+namespace strandq::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// A JSON error response: {"error":"<message>"} with `status`.
+Response ErrorResponse(unsigned status, std::string_view message, unsigned version);
+
+// The HTTP status for a Status error: InvalidArgument 400, TooLarge 413, Unavailable 503,
+// anything else 500.
+unsigned HttpStatusFor(const Status& status);
+
+// Answers routed requests. Shared by every connection of a server: thread-safe, holds no
+// per-request state. POST /v1/events parses and checks the whole batch first, then calls
+// Store::Enqueue once (atomic), and answers 202 with the receipts only after it succeeded.
+class RequestHandler {
+ public:
+  // All must outlive the handler.
+  RequestHandler(Store& store, const HttpServerOptions& options, ServerMetrics& metrics);
+
+  // The routing decision for a request head (see RouteRequest).
+  std::variant<Route, Refusal> Decide(const Request& head) const;
+  Response Refuse(const Refusal& refusal, unsigned version) const;
+  // `request` has its body.
+  Response Handle(const Route& route, const Request& request) const;
+
+ private:
+  Response PostEvents(BodyFormat format, const Request& request) const;
+  // GET /v1/stats or /metrics.
+  Response StatusPage(Endpoint endpoint, unsigned version) const;
+
+  Store& store_;
+  const HttpServerOptions& options_;
+  ServerMetrics& metrics_;
+};
+
+}  // namespace strandq::http

@@ -1,0 +1,78 @@
+// Copyright 2026 The strandq Authors.
+#include "http/router.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace strandq::http {
+namespace {
+
+namespace beast_http = boost::beast::http;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Compares in time independent of where the strings differ, so the token cannot be guessed
+// byte by byte from response times.
+bool SecretEquals(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+bool Authorized(std::string_view header, std::string_view token) {
+  header = Trim(header);
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() < kScheme.size() || !EqualsIgnoreCase(header.substr(0, 7), kScheme)) {
+    return false;
+  }
+  return SecretEquals(Trim(header.substr(kScheme.size())), token);
+}
+
+}  // namespace
+
+std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_view token) {
+  std::string_view path = head.target.substr(0, head.target.find('?'));
+  const bool get = head.method == beast_http::verb::get;
+
+  if (path == "/healthz") {
+    if (!get) return Refusal{405, "GET /healthz takes no other method", "GET"};
+    return Route{Endpoint::kHealthz};
+  }
+  if (!token.empty() && !Authorized(head.authorization, token)) {
+    return Refusal{401, "missing or wrong bearer token", ""};
+  }
+  if (path == "/v1/stats" || path == "/metrics") {
+    if (!get) return Refusal{405, std::string(path) + " takes GET", "GET"};
+    return Route{path == "/metrics" ? Endpoint::kMetrics : Endpoint::kStats};
+  }
+  if (path != "/v1/events") return Refusal{404, "no such path: " + std::string(path), ""};
+  if (head.method != beast_http::verb::post) {
+    return Refusal{405, "/v1/events takes POST", "POST"};
+  }
+  const std::string_view media = Trim(head.content_type.substr(0, head.content_type.find(';')));
+  if (media.empty() || EqualsIgnoreCase(media, "application/json")) {
+    return Route{Endpoint::kPostEvents, BodyFormat::kJson};
+  }
+  if (EqualsIgnoreCase(media, "application/x-ndjson")) {
+    return Route{Endpoint::kPostEvents, BodyFormat::kNdjson};
+  }
+  return Refusal{415,
+                 "Content-Type must be application/json or application/x-ndjson, not '" +
+                     std::string(media) + "'",
+                 ""};
+}
+
+}  // namespace strandq::http

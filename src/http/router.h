@@ -1,0 +1,44 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+#include <ostream>  // boost/utility/string_view.hpp (Boost 1.74) needs it first
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "http/event_body.h"
+
+namespace strandq::http {
+
+enum class Endpoint { kPostEvents, kStats, kMetrics, kHealthz };
+
+struct Route {
+  Endpoint endpoint;
+  BodyFormat format = BodyFormat::kJson;  // for kPostEvents
+};
+
+// A request refused on its head alone.
+struct Refusal {
+  unsigned status = 400;  // 401, 404, 405 or 415
+  std::string message;
+  std::string allow;  // the Allow header of a 405
+};
+
+// What the router needs of a request head.
+struct RequestHead {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string_view target;         // path and optional query
+  std::string_view authorization;  // the Authorization header, or empty
+  std::string_view content_type;   // the Content-Type header, or empty
+};
+
+// Decides from the head alone where a request goes, or why it is refused, in this order:
+// 401 if `token` is set and the request does not carry "Bearer <token>" (GET /healthz is
+// exempt so that probes need no secret), 404 for an unknown path, 405 for a method the path
+// does not take (with Allow), 415 for a POST /v1/events whose Content-Type is not
+// application/json or application/x-ndjson (parameters such as charset are ignored; no
+// Content-Type means JSON). The query string is ignored. Pure.
+std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_view token);
+
+}  // namespace strandq::http

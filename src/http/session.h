@@ -1,0 +1,76 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <memory>
+#include <optional>
+
+#include "http/request_handler.h"
+#include "http/server_metrics.h"
+
+namespace strandq::http {
+
+class SessionRegistry;
+
+// What every session of a server shares. Outlives the sessions.
+struct SessionContext {
+  const HttpServerOptions& options;
+  const RequestHandler& handler;
+  ServerMetrics& metrics;
+  SessionRegistry& registry;
+};
+
+// DESIGN
+// One HTTP/1.1 connection. Everything it does runs on its socket's strand, one request at a
+// time: read the head, route it (a refusal is answered without reading a body it would not
+// use, closing the connection when one was announced), answer "100 Continue" when asked,
+// read the body (at most max_body_bytes), handle, write, and read the next request from the
+// same buffer, so pipelined requests are answered in order. Every read and write has its own
+// deadline (options.timeout); a slow or idle client is closed when it passes. A connection
+// closed with input still unread (a refused body, pipelined requests during a drain) shuts
+// down its sending side and discards what the client still sends for a moment, so that the
+// client reads the last response instead of a reset.
+//
+// Drain() asks the session to stop: an idle connection (no byte of a next request yet) is
+// closed at once; one in the middle of a request answers it with "Connection: close".
+// Lifetime: owned by the shared_ptrs its pending operations hold; gone when the last ends.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket&& socket, SessionContext& context);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void Start();
+  void Drain();       // thread-safe
+  void ForceClose();  // thread-safe: closes the socket now, whatever is in progress
+
+ private:
+  void ReadHeader();
+  void OnHeader(boost::beast::error_code ec, size_t bytes);
+  void ReadBody();
+  void OnBody(boost::beast::error_code ec, size_t bytes);
+  void SendBodyTooLarge();
+  void Send(Response response, bool close);
+  void OnWrite(bool close, boost::beast::error_code ec, size_t bytes);
+  void Close();
+  void Linger();
+  void CountError(const boost::beast::error_code& ec);
+
+  boost::beast::tcp_stream stream_;
+  SessionContext& context_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Route route_{Endpoint::kHealthz};
+  Response response_;  // alive while it is written
+  boost::beast::http::response<boost::beast::http::empty_body> continue_;
+  bool waiting_ = false;   // reading the head of a next request
+  bool draining_ = false;  // answer the current request, then close
+  bool closing_ = false;
+};
+
+}  // namespace strandq::http

@@ -1,0 +1,386 @@
+// Copyright 2026 The strandq Authors.
+// End to end: the real `strandq serve` on a free loopback port, driven over HTTP and by
+// `strandq generate --to http://...`, then `strandq verify` on its log.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "http/client_connection.h"
+#include "strandq/event.h"
+#include "strandq/event_log.h"
+#include "testutil/redis_server.h"
+#include "testutil/subprocess.h"
+#include "testutil/temp_dir.h"
+
+namespace strandq {
+namespace {
+
+using boost::beast::http::verb;
+using http::ClientConnection;
+using testing::ProcessResult;
+using testing::RedisServer;
+using testing::RunProcess;
+using testing::Subprocess;
+using testing::TempDir;
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// A `strandq serve` child bound to a port of the system's choosing.
+class Server {
+ public:
+  explicit Server(std::vector<std::string> args, std::string bind = "127.0.0.1:0") {
+    args.insert(args.begin(), {STRANDQ_BINARY, "serve", "--bind", bind});
+    process_ = std::make_unique<Subprocess>(args);
+    for (int i = 0; i < 2000 && address_.empty(); ++i) {
+      const std::string out = process_->OutputSoFar();
+      const size_t at = out.find("listening on ");
+      const size_t eol = out.find('\n', at);
+      if (at != std::string::npos && eol != std::string::npos) {
+        address_ = out.substr(at + 13, eol - at - 13);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+  bool up() const { return !address_.empty(); }
+  const std::string& address() const { return address_; }
+  std::string url() const { return "http://" + address_; }
+  uint16_t port() const {
+    return static_cast<uint16_t>(std::stoi(address_.substr(address_.rfind(':') + 1)));
+  }
+  std::string host() const {
+    const std::string h = address_.substr(0, address_.rfind(':'));
+    return h.front() == '[' ? h.substr(1, h.size() - 2) : h;
+  }
+
+  std::unique_ptr<ClientConnection> Connect() const {
+    auto conn = ClientConnection::Connect(host(), port(), std::chrono::seconds(10));
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    return conn.ok() ? std::move(*conn) : nullptr;
+  }
+
+  // SIGTERM, then the exit status and output.
+  ProcessResult Stop() {
+    process_->Signal(SIGTERM);
+    return process_->Wait(std::chrono::seconds(60));
+  }
+
+ private:
+  std::unique_ptr<Subprocess> process_;
+  std::string address_;
+};
+
+http::ClientResponse Call(ClientConnection& conn, verb method, const std::string& target,
+                          std::string body = "", const std::string& type = "",
+                          const ClientConnection::Headers& headers = {}) {
+  auto res = conn.Request(method, target, std::move(body), type, headers);
+  EXPECT_TRUE(res.ok()) << res.status().ToString();
+  return res.ok() ? *res : http::ClientResponse{};
+}
+
+nlohmann::json Stats(const Server& server, const ClientConnection::Headers& headers = {}) {
+  auto conn = server.Connect();
+  auto res = Call(*conn, verb::get, "/v1/stats", "", "", headers);
+  EXPECT_EQ(res.status, 200u) << res.body;
+  return nlohmann::json::parse(res.body);
+}
+
+ProcessResult Strandq(std::vector<std::string> args) {
+  args.insert(args.begin(), STRANDQ_BINARY);
+  return RunProcess(args, std::chrono::seconds(120));
+}
+
+class ServeE2eTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+};
+
+TEST_F(ServeE2eTest, SingleArrayAndNdjsonIngest) {
+  Server server({"--workers", "0"});
+  ASSERT_TRUE(server.up());
+  auto conn = server.Connect();
+  auto one = Call(*conn, verb::post, "/v1/events", R"({"account":"a1","payload":"hello"})",
+                  "application/json");
+  EXPECT_EQ(one.status, 202u);
+  EXPECT_EQ(one.body, R"([{"id":1,"seq":1}])");
+  auto array = Call(*conn, verb::post, "/v1/events",
+                    R"([{"account":"a1","payload":{"n":2}},{"account":"b","payload":3}])",
+                    "application/json");
+  EXPECT_EQ(array.status, 202u);
+  EXPECT_EQ(array.body, R"([{"id":2,"seq":2},{"id":3,"seq":1}])");
+  auto ndjson =
+      Call(*conn, verb::post, "/v1/events",
+           "{\"account\":\"b\"}\n{\"account\":\"a1\",\"payload\":\"x\"}\n", "application/x-ndjson");
+  EXPECT_EQ(ndjson.status, 202u);
+  EXPECT_EQ(ndjson.body, R"([{"id":4,"seq":2},{"id":5,"seq":3}])");
+  EXPECT_TRUE(ndjson.keep_alive);
+  auto health = Call(*conn, verb::get, "/healthz");
+  EXPECT_EQ(health.status, 200u);
+
+  auto stats = Stats(server);
+  EXPECT_EQ(stats["store"]["enqueued"], 5);
+  EXPECT_EQ(stats["store"]["pending"], 5);
+  EXPECT_EQ(stats["server"]["events_accepted"], 5);
+  ProcessResult r = server.Stop();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "accepted:     5 events in 3 requests")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "pending:      5 events")) << r.out;
+}
+
+struct BadRequest {
+  verb method;
+  std::string target, type, body;
+  unsigned status;
+  std::string error;  // a piece of {"error":"..."}
+};
+
+TEST_F(ServeE2eTest, BadRequestsGetTheirCodesAndStoreNothing) {
+  Server server({"--workers", "0", "--max-body", "2000000"});
+  ASSERT_TRUE(server.up());
+  const std::string json = "application/json", ndjson = "application/x-ndjson";
+  const std::string big_payload(kDefaultMaxPayloadBytes + 1, 'p');
+  const std::vector<BadRequest> cases = {
+      {verb::post, "/v1/events", json, "{\"account\":", 400, "malformed JSON"},
+      {verb::post, "/v1/events", json, R"({"payload":"x"})", 400, "missing \\\"account\\\""},
+      {verb::post, "/v1/events", json, R"({"account":"no spaces"})", 400, "event 0"},
+      {verb::post, "/v1/events", json, R"({"account":""})", 400, "event 0"},
+      {verb::post, "/v1/events", json,
+       std::string(R"({"account":")") + std::string(129, 'a') + "\"}", 400, "event 0"},
+      {verb::post, "/v1/events", json, R"([{"account":"ok"},{"account":"ok"},{"account":"b@d!"}])",
+       400, "event 2"},
+      {verb::post, "/v1/events", ndjson, "{\"account\":\"ok\"}\nnot json\n", 400, "event 1"},
+      {verb::post, "/v1/events", json, "[]", 400, "no events"},
+      {verb::post, "/v1/events", json, R"({"account":"ok","payload":")" + big_payload + "\"}", 413,
+       "payload of"},
+      {verb::post, "/v1/events", json, std::string(2'000'001, ' '), 413, "--max-body"},
+      {verb::post, "/v1/events", "text/plain", R"({"account":"ok"})", 415, "Content-Type"},
+      {verb::get, "/v1/events", "", "", 405, "POST"},
+      {verb::delete_, "/v1/stats", "", "", 405, "GET"},
+      {verb::get, "/v2/events", "", "", 404, "/v2/events"},
+      {verb::post, "/", json, R"({"account":"ok"})", 404, "no such path"},
+  };
+  for (const BadRequest& c : cases) {
+    auto conn = server.Connect();
+    auto res = Call(*conn, c.method, c.target, c.body, c.type);
+    const std::string what = c.target + " " + c.body.substr(0, 60);
+    EXPECT_EQ(res.status, c.status) << what << " -> " << res.body;
+    EXPECT_TRUE(Contains(res.content_type, "application/json")) << what;
+    EXPECT_TRUE(Contains(res.body, "{\"error\":\"")) << what << " -> " << res.body;
+    EXPECT_TRUE(Contains(res.body, c.error)) << what << " -> " << res.body;
+  }
+  auto stats = Stats(server);
+  EXPECT_EQ(stats["store"]["enqueued"], 0) << stats.dump();
+  EXPECT_EQ(stats["server"]["rejected"], cases.size()) << stats.dump();
+  ProcessResult r = server.Stop();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "accepted:     0 events")) << r.out;
+}
+
+TEST_F(ServeE2eTest, TokenGuardsEverythingButHealthz) {
+  Server server({"--workers", "0", "--token", "s3cret"});
+  ASSERT_TRUE(server.up());
+  auto conn = server.Connect();
+  EXPECT_EQ(Call(*conn, verb::get, "/healthz").status, 200u);
+  EXPECT_EQ(Call(*conn, verb::get, "/v1/stats").status, 401u);
+  EXPECT_EQ(Call(*conn, verb::get, "/metrics").status, 401u);
+  EXPECT_EQ(Call(*conn, verb::post, "/v1/events", R"({"account":"a"})", "application/json",
+                 {{"Authorization", "Bearer wrong"}})
+                .status,
+            401u);
+  conn = server.Connect();  // a refused request's unread body closes its connection
+  const ClientConnection::Headers auth = {{"Authorization", "Bearer s3cret"}};
+  EXPECT_EQ(
+      Call(*conn, verb::post, "/v1/events", R"({"account":"a"})", "application/json", auth).status,
+      202u);
+  EXPECT_EQ(Call(*conn, verb::get, "/metrics", "", "", auth).status, 200u);
+  EXPECT_EQ(Stats(server, auth)["store"]["enqueued"], 1);
+  // The load generator carries the token too.
+  ProcessResult gen = Strandq(
+      {"generate", "--to", server.url(), "--events", "50", "--accounts", "5", "--token", "s3cret"});
+  EXPECT_EQ(gen.exit_code, 0) << gen.err;
+  ProcessResult refused =
+      Strandq({"generate", "--to", server.url(), "--events", "50", "--accounts", "5"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(Contains(refused.err, "401")) << refused.err;
+  EXPECT_EQ(server.Stop().exit_code, 0);
+}
+
+TEST_F(ServeE2eTest, ConcurrentProducersKeepEveryAccountInOrder) {
+  const std::string csv = dir_.File("w.csv"), log = dir_.File("serve.jsonl");
+  ASSERT_EQ(Strandq({"generate", "--to", csv, "--events", "3000", "--accounts", "120", "--seed",
+                     "5", "--payload-bytes", "8"})
+                .exit_code,
+            0);
+  Server server({"--workers", "30", "--work", "sleep:1ms", "--log", log});
+  ASSERT_TRUE(server.up());
+  // Eight connections, batches of 1 (single-event POSTs) and of 40 (NDJSON), at once.
+  ProcessResult singles = Strandq({"generate", "--to", server.url(), "--input", csv,
+                                   "--concurrency", "8", "--batch-size", "1"});
+  ASSERT_EQ(singles.exit_code, 0) << singles.err;
+  EXPECT_TRUE(Contains(singles.out, "accepted: 3000 events")) << singles.out;
+  // Wait until the workers are done, then drain.
+  for (int i = 0; i < 3000; ++i) {
+    auto stats = Stats(server);
+    if (stats["store"]["pending"] == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ProcessResult r = server.Stop();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "processed:    3000 acked")) << r.out;
+  // The seqs the server gave are the workload's own: verify the log against the input.
+  ProcessResult verify = Strandq({"verify", log, "--input", csv});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_TRUE(Contains(verify.out, "verification: OK")) << verify.out;
+
+  // Batched, on a fresh server.
+  const std::string log2 = dir_.File("serve2.jsonl");
+  Server batched({"--workers", "30", "--work", "noop", "--log", log2});
+  ASSERT_TRUE(batched.up());
+  ProcessResult posted = Strandq({"generate", "--to", batched.url(), "--input", csv,
+                                  "--concurrency", "6", "--batch-size", "40"});
+  ASSERT_EQ(posted.exit_code, 0) << posted.err;
+  for (int i = 0; i < 3000 && Stats(batched)["store"]["pending"] != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(batched.Stop().exit_code, 0);
+  verify = Strandq({"verify", log2, "--input", csv});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+}
+
+// Posts single events on several connections until the server goes away; returns the ids
+// answered 202.
+std::set<uint64_t> PostUntilRefused(const Server& server, int clients) {
+  std::mutex mu;
+  std::set<uint64_t> accepted;
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      auto conn = ClientConnection::Connect(server.host(), server.port(), std::chrono::seconds(5));
+      for (int i = 0; conn.ok() && i < 100000; ++i) {
+        auto res = (*conn)->Request(
+            verb::post, "/v1/events",
+            R"({"account":"c)" + std::to_string(c) + R"(","payload":")" + std::to_string(i) + "\"}",
+            "application/json");
+        if (!res.ok() || res->status != 202) break;
+        const uint64_t id = nlohmann::json::parse(res->body)[0]["id"];
+        std::lock_guard lock(mu);
+        accepted.insert(id);
+        if (!res->keep_alive) break;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return accepted;
+}
+
+struct Stopped {
+  ProcessResult process;
+  std::set<uint64_t> accepted;  // ids answered 202
+};
+
+// SIGTERMs the server while `clients` connections keep posting, once `min_enqueued` are in.
+Stopped StopWhilePosting(Server& server, int clients, uint64_t min_enqueued) {
+  Stopped stopped;
+  std::thread producers([&] { stopped.accepted = PostUntilRefused(server, clients); });
+  while (Stats(server)["store"]["enqueued"] < min_enqueued) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stopped.process = server.Stop();
+  producers.join();
+  return stopped;
+}
+
+uint64_t ReportedPending(const std::string& out) {
+  const size_t at = out.find("pending:");
+  return at == std::string::npos ? UINT64_MAX : std::stoull(out.substr(at + 8));
+}
+
+TEST_F(ServeE2eTest, SigtermDrainLosesNothingThatWasAnswered202) {
+  const std::string log = dir_.File("drain.jsonl");
+  Server server({"--workers", "4", "--work", "sleep:2ms", "--log", log});
+  ASSERT_TRUE(server.up());
+  auto [r, accepted] = StopWhilePosting(server, 4, 200);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto records = ReadEventLog(log);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  std::set<uint64_t> acked;
+  for (const AttemptRecord& rec : *records) {
+    EXPECT_EQ(rec.outcome, AttemptRecord::Outcome::kAck);
+    EXPECT_TRUE(accepted.count(rec.id)) << "processed an event nobody was told of: " << rec.id;
+    acked.insert(rec.id);
+  }
+  EXPECT_GE(accepted.size(), 200u);
+  // Every 202 is either acked in the log or reported pending at exit.
+  EXPECT_EQ(accepted.size() - acked.size(), ReportedPending(r.out)) << r.out;
+  EXPECT_EQ(Strandq({"verify", log}).exit_code, 0);
+}
+
+TEST_F(ServeE2eTest, IngestOnlyDrainReportsEveryAcceptedEventPending) {
+  Server server({"--workers", "0"});
+  ASSERT_TRUE(server.up());
+  auto [r, accepted] = StopWhilePosting(server, 3, 100);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(ReportedPending(r.out), accepted.size()) << r.out;
+  EXPECT_TRUE(Contains(r.out, "accepted:     " + std::to_string(accepted.size()) + " events"))
+      << r.out;
+}
+
+// Over a shared store, what a server accepted outlives it: a drained ingest-only server leaves
+// its events in Redis, and a worker process takes them from there in order.
+TEST_F(ServeE2eTest, IngestIntoRedisThenAWorkerProcessesIt) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.Error();
+  const std::string url = redis.Url("serve"), csv = dir_.File("w.csv"),
+                    log = dir_.File("worker.jsonl");
+  ASSERT_EQ(Strandq({"generate", "--to", csv, "--events", "600", "--accounts", "40"}).exit_code, 0);
+  Server server({"--workers", "0", "--store", url});
+  ASSERT_TRUE(server.up());
+  ProcessResult posted = Strandq({"generate", "--to", server.url(), "--input", csv, "--concurrency",
+                                  "4", "--batch-size", "25"});
+  ASSERT_EQ(posted.exit_code, 0) << posted.err;
+  ProcessResult r = server.Stop();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "pending:      600 events\n")) << r.out;
+
+  ProcessResult worker = Strandq({"worker", "--store", url, "--workers", "8", "--work", "noop",
+                                  "--log", log, "--exit-when-drained"});
+  ASSERT_EQ(worker.exit_code, 0) << worker.err;
+  ProcessResult verify = Strandq({"verify", log, "--input", csv});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+}
+
+TEST_F(ServeE2eTest, Ipv6Loopback) {
+  Server server({"--workers", "0"}, "[::1]:0");
+  if (!server.up()) GTEST_SKIP() << "no IPv6 loopback here";
+  EXPECT_EQ(server.address().substr(0, 6), "[::1]:");
+  auto conn = server.Connect();
+  EXPECT_EQ(Call(*conn, verb::get, "/healthz").status, 200u);
+  EXPECT_EQ(server.Stop().exit_code, 0);
+}
+
+TEST_F(ServeE2eTest, BadFlagsAndUnreachableServers) {
+  ProcessResult bind = Strandq({"serve", "--bind", "nowhere"});
+  EXPECT_EQ(bind.exit_code, 2);
+  EXPECT_TRUE(Contains(bind.err, "strandq: error: address 'nowhere'")) << bind.err;
+  ProcessResult redis = Strandq({"serve", "--store", "redis://127.0.0.1:1"});
+  EXPECT_EQ(redis.exit_code, 1);
+  EXPECT_TRUE(Contains(redis.err, "127.0.0.1:1")) << redis.err;
+  ProcessResult timeout = Strandq({"serve", "--timeout", "0s"});
+  EXPECT_EQ(timeout.exit_code, 2);
+  ProcessResult down = Strandq({"generate", "--to", "http://127.0.0.1:1", "--events", "5"});
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_TRUE(Contains(down.err, "127.0.0.1:1")) << down.err;
+  ProcessResult url = Strandq({"generate", "--to", "http://", "--events", "5"});
+  EXPECT_EQ(url.exit_code, 2) << url.err;
+}
+
+}  // namespace
+}  // namespace strandq
