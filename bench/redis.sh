@@ -33,7 +33,7 @@ echo "Reproduce: \`$build/bench/redis_latency_bench --samples 3000 --repeat 5 --
 echo
 "$build/bench/redis_latency_bench" --samples 3000 --repeat 5 --claimers 1,4
 echo
-echo "An event's path is sequential: the producer's \`Enqueue\` (a PING, then the enqueue script),"
+echo "An event's path is sequential: the producer's \`Enqueue\` (the enqueue script),"
 echo "the wake-up of every claimer blocked in BLMOVE on the namespace's wake list, then a claim"
 echo "script per woken claimer (only one of them gets the lease). EVALSHA and BLMOVE per event are"
 echo "counted by the server (\`INFO commandstats\`)."
@@ -76,10 +76,7 @@ echo "script far slower than a trivial EVALSHA (\`server µs per EVALSHA\` in th
 echo "against the ceiling's), so the no-op throughput is bound by the server's one core"
 echo "(\`server-bound events/s\` = 1e6 / µs per EVALSHA), not by the workers or the network."
 echo "Above, \"running the scripts\" minus \"inside redis.call\" is the Lua code itself (the shared"
-echo "prelude's closures run on every call, struct packing, tables). The biggest single command is"
-echo "ZADD of a lease into \`{P}:leased\`: with at most 128 leases in flight that sorted set is a"
-echo "listpack, and each insert walks it, parsing scores from text and printing the new one."
-echo "In the efficiency runs a worker's attempts last longer than the same sleep embedded: its pool"
-echo "calls \`Store::Complete\` on the I/O thread that also fires the other slots' timers, so every"
-echo "Redis round trip delays them; each slot also waits one complete-and-claim round trip"
-echo "between two events."
+echo "prelude's closures and key names re-created on every call, struct packing, tables); the"
+echo "commands themselves are a fifth. In the efficiency runs each slot waits one"
+echo "complete-and-claim round trip between two events (the worker's store calls run on their own"
+echo "threads, \`--store-threads\`, so they no longer delay other slots' timers)."
