@@ -17,4 +17,11 @@ function(strandq_test path)
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${ARG_LABELS}"
     DISCOVERY_TIMEOUT 60)
+  # `concurrency_tests` builds just these, for the ThreadSanitizer run.
+  if("concurrency" IN_LIST ARG_LABELS)
+    if(NOT TARGET concurrency_tests)
+      add_custom_target(concurrency_tests)
+    endif()
+    add_dependencies(concurrency_tests ${name})
+  endif()
 endfunction()
