@@ -127,6 +127,12 @@ Result<EngineOptions> EngineFlags::Resolve() const {
   return options;
 }
 
+Result<std::unique_ptr<Store>> EngineFlags::Open() const {
+  auto options = Resolve();
+  if (!options.ok()) return options.status();
+  return OpenStore(store, *options);
+}
+
 void WorkloadFlags::Register(CLI::App& app, bool with_input) {
   app.add_option("--events", events, "Events to generate")
       ->check(CLI::NonNegativeNumber)

@@ -12,6 +12,7 @@
 #include "strandq/options.h"
 #include "strandq/result.h"
 #include "strandq/status.h"
+#include "strandq/store.h"
 #include "strandq/workload.h"
 
 namespace strandq::cli {
@@ -41,6 +42,8 @@ struct EngineFlags {
   void Register(CLI::App& app);
   // InvalidArgument naming the flag when a value does not parse.
   Result<EngineOptions> Resolve() const;
+  // Resolve(), then OpenStore(store, options): for commands that only need the store.
+  Result<std::unique_ptr<Store>> Open() const;
 };
 
 // The flags of commands that process events in this process (run, worker, serve): slots,

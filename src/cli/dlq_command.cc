@@ -37,12 +37,7 @@ int DlqCommand::Execute() {
     PrintError(Status::InvalidArgument("name the dead events: --id ID (repeatable) or --all"));
     return kExitUsage;
   }
-  auto engine = engine_.Resolve();
-  if (!engine.ok()) {
-    PrintError(engine.status());
-    return kExitUsage;
-  }
-  auto store = OpenStore(engine_.store, *engine);
+  auto store = engine_.Open();
   if (!store.ok()) {
     PrintError(store.status());
     return ExitCodeFor(store.status());

@@ -19,12 +19,7 @@ StatsCommand::StatsCommand(CLI::App& parent) {
 }
 
 int StatsCommand::Execute() {
-  auto engine = engine_.Resolve();
-  if (!engine.ok()) {
-    PrintError(engine.status());
-    return kExitUsage;
-  }
-  auto store = OpenStore(engine_.store, *engine);
+  auto store = engine_.Open();
   if (!store.ok()) {
     PrintError(store.status());
     return ExitCodeFor(store.status());
