@@ -49,6 +49,12 @@ struct CompleteResult {
   std::optional<Lease> next;  // the next lease, when claim_next was asked and one was ready
 };
 
+// One lease to settle with its outcome, for Store::CompleteMany.
+struct Settlement {
+  Lease lease;
+  Outcome outcome;
+};
+
 // A dead-lettered event with the reason it died.
 struct DeadLetter {
   Event event;          // attempt = the number of attempts it had
@@ -107,6 +113,13 @@ class Store {
   // the same step (possibly the same account). kLeaseLost if the lease is no longer valid.
   virtual Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                           bool claim_next) = 0;
+
+  // Settles each lease as Complete(lease, outcome, claim_next) would, one after another, and
+  // returns their results in the same order. A store with round trips does it in one (the
+  // Redis store: one script call), which is what a busy worker pool uses it for. The default
+  // calls Complete for each.
+  virtual std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                           bool claim_next);
 
   // Moves the lease's deadline to now + lease_ttl and stores it in `lease`. kLeaseLost if the
   // lease is no longer valid.

@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <cassert>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -31,9 +32,12 @@
 // the grant on, so the ticker thread extends it even while the slot waits in the I/O queue.
 //
 // With store_threads > 0 (a remote store, where Complete is a network round trip), FinishSlot
-// never runs on an I/O thread: a finished handler's slot is posted to `store_io`, a second
-// io_context run by store_threads threads, which completes the lease (Store::Complete with
-// claim_next, counters, log line) and posts the slot's next run (RunSlot) back to `io`. The I/O
+// never runs on an I/O thread: a finished handler's slot goes into the store queue and a post
+// to `store_io`, a second io_context run by store_threads threads. A store thread takes every
+// completion queued at that moment (up to kMaxBatch) and settles them in one
+// Store::CompleteMany with claim_next (one round trip for all of them: under load completions
+// gather while the store threads are busy, so a busy pool makes fewer, larger calls), books
+// each (counters, log line) and posts each slot's next run (RunSlot) back to `io`. The I/O
 // threads then only start handlers and fire their timers, never blocking on the store. A slot
 // is in one place at a time (the I/O queue, its handler, or the store queue), so it still has
 // at most one completion in flight, and a handler that completes inside Start goes to the store
@@ -59,6 +63,8 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr int kMaxInlineRuns = 64;
+// The most completions a store thread settles in one Store::CompleteMany.
+constexpr size_t kMaxBatch = 64;
 
 // A slot's attempt state is one word, (attempt generation << 3) | phase, so that a Completion
 // called twice, or after its Start threw, can never settle a later attempt of the slot.
@@ -119,7 +125,15 @@ struct WorkerPool::Impl {
   Clock* const clock = SystemClock();
 
   asio::io_context io;
-  asio::io_context store_io;  // runs FinishSlot when options.store_threads > 0
+  asio::io_context store_io;  // runs CompleteQueued when options.store_threads > 0
+  // A finished attempt waiting for a store thread.
+  struct QueuedCompletion {
+    size_t index;
+    Outcome outcome;
+    int64_t end_ns;
+  };
+  std::mutex store_queue_mu;
+  std::deque<QueuedCompletion> store_queue;  // guarded by store_queue_mu
   std::mutex ticker_mu;
   std::condition_variable ticker_cv;
   bool ticker_stop = false;  // guarded by ticker_mu
@@ -300,36 +314,74 @@ struct WorkerPool::Impl {
   // Hands the slot's completion to the store threads; they post its next run back to `io`.
   // The attempt ended now, not when a store thread gets to it.
   void HandToStore(size_t index, Outcome outcome) {
-    auto finish = [this, index, outcome = std::move(outcome), end_ns = clock->WallNs()]() mutable {
-      if (FinishSlot(slots[index], index, std::move(outcome), end_ns)) {
-        asio::post(io, [this, index] { RunSlot(index); });
-      }
-    };
+    {
+      std::lock_guard lock(store_queue_mu);
+      store_queue.push_back({index, std::move(outcome), clock->WallNs()});
+    }
     // From an I/O thread (joined after the store threads) nothing can outlive the pool; from a
     // foreign thread (BlockingHandler) Run must wait for the post to return.
     if (io.get_executor().running_in_this_thread()) {
-      asio::post(store_io, std::move(finish));
+      asio::post(store_io, [this] { CompleteQueued(); });
     } else {
       foreign_posts.fetch_add(1);
-      asio::post(store_io, std::move(finish));
+      asio::post(store_io, [this] { CompleteQueued(); });
       foreign_posts.fetch_sub(1);
     }
+  }
+
+  // A store thread: settles every completion queued now (up to kMaxBatch) in one
+  // Store::CompleteMany. There is one post per queued completion, so a post may find the
+  // queue emptied by an earlier one; while the store threads are all busy, completions gather
+  // and the next free thread takes them together (one round trip for many).
+  void CompleteQueued() {
+    std::vector<QueuedCompletion> batch;
+    {
+      std::lock_guard lock(store_queue_mu);
+      const size_t n = std::min(store_queue.size(), kMaxBatch);
+      if (n == 0) return;
+      batch.assign(std::make_move_iterator(store_queue.begin()),
+                   std::make_move_iterator(store_queue.begin() + static_cast<ptrdiff_t>(n)));
+      store_queue.erase(store_queue.begin(), store_queue.begin() + static_cast<ptrdiff_t>(n));
+    }
+    std::vector<Settlement> settlements(batch.size());
+    std::vector<int64_t> starts(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      settlements[i].lease = TakeLease(slots[batch[i].index], starts[i]);
+      settlements[i].outcome = std::move(batch[i].outcome);
+    }
+    auto results = store.CompleteMany(settlements, !stopping.load());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const size_t index = batch[i].index;
+      if (Settle(slots[index], index, std::move(settlements[i]), starts[i], batch[i].end_ns,
+                 std::move(results[i]))) {
+        asio::post(io, [this, index] { RunSlot(index); });
+      }
+    }
+  }
+
+  // Takes the slot's lease out of it (the ticker no longer extends it) and its start time.
+  Lease TakeLease(Slot& slot, int64_t& start_ns) {
+    std::lock_guard lock(slot.mu);
+    Lease lease = std::move(slot.lease);
+    start_ns = slot.start_ns;
+    slot.lease.token = 0;  // not in flight: the ticker skips it
+    return lease;
   }
 
   // Settles the slot's lease and logs the attempt (ended at `end_ns`). Returns true if the store
   // granted the slot its next lease (assigned to it); otherwise the slot goes back to the free
   // list.
   bool FinishSlot(Slot& slot, size_t index, Outcome outcome, int64_t end_ns) {
-    Lease lease;
     int64_t start_ns;
-    {
-      std::lock_guard lock(slot.mu);
-      lease = std::move(slot.lease);
-      start_ns = slot.start_ns;
-      slot.lease.token = 0;  // not in flight: the ticker skips it
-    }
-    const bool claim_next = !stopping.load();
-    auto completed = store.Complete(lease, outcome, claim_next);
+    Settlement settled{TakeLease(slot, start_ns), std::move(outcome)};
+    auto completed = store.Complete(settled.lease, settled.outcome, !stopping.load());
+    return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed));
+  }
+
+  // Books what the store made of a settlement (`completed`): the slot's next lease, the
+  // counters, the log line. Returns true if the slot has a next lease; otherwise releases it.
+  bool Settle(Slot& slot, size_t index, Settlement settled, int64_t start_ns, int64_t end_ns,
+              Result<CompleteResult> completed) {
     // The next lease is the slot's (and so the ticker's to extend) at once, not after the log.
     const bool has_next = completed.ok() && completed->next;
     if (has_next) Assign(slot, std::move(*completed->next));
@@ -338,7 +390,7 @@ struct WorkerPool::Impl {
     std::string error;
     if (completed.ok()) {
       logged = RecordOutcome(completed->disposition);
-      if (!outcome.acked()) error = outcome.error;
+      if (!settled.outcome.acked()) error = std::move(settled.outcome.error);
     } else {
       logged = AttemptRecord::Outcome::kLost;
       error = completed.status().ToString();
@@ -360,6 +412,7 @@ struct WorkerPool::Impl {
         break;
     }
     if (log != nullptr) {
+      Lease& lease = settled.lease;
       AttemptRecord record;
       record.id = lease.event.id;
       record.account = std::move(lease.event.account);

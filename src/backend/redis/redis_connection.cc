@@ -95,6 +95,7 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::Open(const RedisUrl& u
     return fail("version " + (version == 0 ? std::string("unknown") : VersionText(version)) +
                 " is too old: strandq needs Redis 6.2 or later");
   }
+  conn->server_version_ = version;
   if (url.db != 0) {
     const std::string db = std::to_string(url.db);
     auto reply = conn->Command({"SELECT", db});

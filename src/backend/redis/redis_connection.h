@@ -55,6 +55,8 @@ class RedisConnection {
   bool ClosedWhileIdle();
   // This connection's CLIENT ID on the server (for CLIENT UNBLOCK).
   int64_t client_id() const { return client_id_; }
+  // The server's version as ParseRedisVersion gives it (60200 for 6.2.0).
+  int server_version() const { return server_version_; }
   const std::string& address() const { return address_; }
 
  private:
@@ -63,6 +65,7 @@ class RedisConnection {
   redisContext* context_;
   std::string address_;
   int64_t client_id_ = 0;
+  int server_version_ = 0;
   bool broken_ = false;
   std::chrono::milliseconds reply_timeout_{0};
 };

@@ -1,58 +1,137 @@
 // Copyright 2026 The strandq Authors.
 #include "backend/redis/redis_scripts.h"
 
+#include <array>
+#include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace strandq {
 namespace {
 
-// Shared by every script: key names, the server clock and the state transitions of a strand.
-// Times are microseconds of the server's TIME; numbers stay below 2^53 so Lua's doubles are
-// exact, and string.format('%.0f') prints them without exponents.
-constexpr std::string_view kPrelude = R"lua(
-redis.replicate_commands()
-local P = KEYS[1]
-local K_READY, K_LEASED, K_DELAYED = P .. ':ready', P .. ':leased', P .. ':delayed'
-local K_PARKED, K_WAKE, K_STATS = P .. ':parked', P .. ':wake', P .. ':stats'
-local K_SEQ, K_STATE, K_DEAD = P .. ':seq', P .. ':state', P .. ':dead'
+// DESIGN
+// All steps share one Lua chunk: per-call state declared at the top, helpers that use it as
+// upvalues, then one function per step. The chunk runs in two ways:
+//  - as a Redis 7 function library (FUNCTION LOAD): the chunk runs once, when the library
+//    loads, so the helpers are created once; each FCALL only runs begin() and its step. Lua
+//    keeps the library's locals between calls (a library is one Lua state's closure).
+//  - as EVALSHA scripts (Redis 6.2, which has no functions): each script is the chunk with
+//    one step and the line that runs it, so every call creates the helpers again (~20
+//    closures, measured at ~1,300 instructions each: the reason functions are preferred).
+// Calls are atomic either way, so the per-call upvalues are never seen by two calls at once.
+
+// Per-call state and the helpers. Times are microseconds of the server's TIME; numbers stay
+// below 2^53 so Lua's doubles are exact.
+constexpr std::string_view kCommon = R"lua(
+local P, K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD
+local ARGS, POLICY, TTL, MAX_ATTEMPTS, PARK, NOW
+-- ADDED counts accounts this call added to the ready set, POPPED those it took out; REWAIT is
+-- set when it filed a retry delay: finish() sets the wake flag by them. Every server command
+-- costs about as much as all the Lua around it, so a call writes what it changed once, at the
+-- end (flush()): COUNTS, the increments of the stats hash; STATES, the states it read or
+-- wrote, by account, and DIRTY, the accounts whose state it changed; FILED, score/member pairs
+-- for `leased`.
+local ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED
+-- Key names by namespace, built once per namespace (string concatenation is not cheap).
+local key_names = {}
+
+-- Sets the per-call state from the call's keys and arguments (the header of every step).
+local function begin(keys, args)
+  P = keys[1]
+  local k = key_names[P]
+  if not k then
+    k = {P .. ':ready', P .. ':leased', P .. ':delayed', P .. ':parked', P .. ':wake',
+         P .. ':stats', P .. ':seq', P .. ':state', P .. ':dead'}
+    key_names[P] = k
+  end
+  K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD = unpack(k)
+  ARGS = args
+  POLICY = args[1]
+  TTL = tonumber(args[2])
+  MAX_ATTEMPTS = tonumber(args[3])
+  PARK = args[4] == 'park'
+  local t = redis.call('TIME')
+  NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED = 0, 0, false, {}, {}, {}, {}
+end
+
 local function strand(a) return P .. ':s:' .. a end
 local function dead_key(id) return P .. ':d:' .. id end
-
-local POLICY = ARGV[1]
-local TTL = tonumber(ARGV[2])
-local MAX_ATTEMPTS = tonumber(ARGV[3])
-local PARK = ARGV[4] == 'park'
-local t = redis.call('TIME')
-local NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
--- ADDED counts accounts this call added to the ready set, POPPED those it took out; REWAIT is
--- set when it filed a retry delay. wake_if_needed() uses them.
-local ADDED, POPPED, REWAIT = 0, 0, false
 
 -- Numbers are kept in binary (the struct library's little-endian doubles): turning numbers
 -- into text costs more than the rest of a call. A strand record is
 -- struct('<ddd', id, seq, enqueued µs) followed by the payload.
 local function head_id(rec) return (struct.unpack('<d', rec)) end
-local function count(field, n) redis.call('HINCRBY', K_STATS, field, n) end
+-- An integral number as text for a command. redis.call turns a number argument into text with
+-- printf('%.17g'), the costliest part of a call (measured: ~7,000 instructions for a score);
+-- '%d' is exact below 2^63 and a fraction of that.
+local function int(n) return string.format('%d', n) end
+local function count(field, n) COUNTS[field] = (COUNTS[field] or 0) + n end
+-- redis.call(cmd, key, items...) in chunks of 1000 items (unpack() has a limit; an even size
+-- keeps pairs together). Returns the replies, one per chunk.
+local function call_chunked(cmd, key, items)
+  local replies = {}
+  for i = 1, #items, 1000 do
+    replies[#replies + 1] = redis.call(cmd, key, unpack(items, i, math.min(i + 999, #items)))
+  end
+  return replies
+end
 
 -- The state of an account, one hash field: {token of the latest grant, grants of the head so
 -- far, leased event id (0: none), lease deadline, end of the retry delay (0: none), parked
 -- (0/1), the latest settlement "token:id:disposition"}, stored as struct('<dddddd') followed
--- by the settlement.
-local function load(a)
-  local v = redis.call('HGET', K_STATE, a)
+-- by the settlement. load() returns the call's own copy (read once per call); the caller
+-- changes it and says so with save().
+local function decode(v)
   if not v then return {0, 0, 0, 0, 0, 0, '-'} end
   local tk, at, id, dl, du, pk = struct.unpack('<dddddd', v)
   return {tk, at, id, dl, du, pk, string.sub(v, 49)}
 end
+local function load(a)
+  local s = STATES[a]
+  if not s then
+    s = decode(redis.call('HGET', K_STATE, a))
+    STATES[a] = s
+  end
+  return s
+end
+-- Reads the states of `accounts` with one command.
+local function load_many(accounts)
+  local need = {}
+  for _, a in ipairs(accounts) do
+    if not STATES[a] then need[#need + 1] = a end
+  end
+  for c, values in ipairs(call_chunked('HMGET', K_STATE, need)) do
+    for i, v in ipairs(values) do STATES[need[(c - 1) * 1000 + i]] = decode(v) end
+  end
+end
 local function save(a, s)
-  redis.call('HSET', K_STATE, a, struct.pack('<dddddd', s[1], s[2], s[3], s[4], s[5], s[6]) .. s[7])
+  STATES[a] = s
+  DIRTY[a] = true
 end
 
--- The ready-set score of a strand with head `rec` and `len` events (lowest is served first).
+-- Writes the call's changes: states (one HSET), `leased` entries (one ZADD), stats.
+local function flush()
+  local args = {}
+  for a in pairs(DIRTY) do
+    local s = STATES[a]
+    args[#args + 1] = a
+    args[#args + 1] = struct.pack('<dddddd', s[1], s[2], s[3], s[4], s[5], s[6]) .. s[7]
+  end
+  call_chunked('HSET', K_STATE, args)
+  call_chunked('ZADD', K_LEASED, FILED)
+  for field, n in pairs(COUNTS) do
+    if n ~= 0 then redis.call('HINCRBY', K_STATS, field, int(n)) end
+  end
+  COUNTS, DIRTY, FILED = {}, {}, {}
+end
+
+-- The ready-set score, as text, of a strand with head `rec` and `len` events (lowest is
+-- served first). Scores are integers and unique (the head id is part of them).
 local function score(rec, len)
   local id = head_id(rec)
-  if POLICY == 'oldest' then return id end
-  return -len * 4294967296 + id % 4294967296
+  if POLICY == 'oldest' then return int(id) end
+  return int(-len * 4294967296 + id % 4294967296)
 end
 local function strand_len(a)
   if POLICY == 'oldest' then return 0 end
@@ -63,7 +142,7 @@ end
 -- not leased, delayed or parked.
 local function resume(a, s)
   if s[3] ~= 0 or s[5] ~= 0 or s[6] ~= 0 then return end
-  local rec = redis.call('LINDEX', strand(a), 0)
+  local rec = redis.call('LINDEX', strand(a), '0')
   if not rec then return end
   ADDED = ADDED + redis.call('ZADD', K_READY, score(rec, strand_len(a)), a)
 end
@@ -71,40 +150,55 @@ end
 -- Removes the head of a's strand; returns it and the new head (false if none).
 local function pop_head(a)
   local rec = redis.call('LPOP', strand(a))
-  local new_head = redis.call('LINDEX', strand(a), 0)
+  local new_head = redis.call('LINDEX', strand(a), '0')
   if not new_head then count('accounts', -1) end
   return rec, new_head
 end
 
--- Grants head `rec` of account a (state s, taken out of the ready set); the caller saves s.
+-- Grants head `rec` of account a (state s, taken out of the ready set) and saves s.
 -- `leased` holds, for every leased account, a time no later than its deadline (the state has
--- the deadline itself): a new lease files its deadline there; an account that goes on with its
--- next event (`file` false), or an extension, leaves the earlier time, and process_due files
--- the real deadline when it gets there.
+-- the deadline itself): a new lease files its deadline there; an account whose entry is known
+-- to be there (it goes on with its next event: `file` false), or an extension, leaves the
+-- earlier time, and process_due files the real deadline when it gets there. process_due runs
+-- before any grant of a call, so it never misses a filing that flush() has not written yet.
 local function grant(a, s, rec, file)
   s[1] = s[1] + 1
   s[2] = s[2] + 1
   s[3] = head_id(rec)
   s[4] = NOW + TTL
-  if file then redis.call('ZADD', K_LEASED, s[4], a) end
+  if file then
+    FILED[#FILED + 1] = int(s[4])
+    FILED[#FILED + 1] = a
+  end
+  save(a, s)
   return {a, rec, s[1], s[2]}
+end
+
+-- Takes the (up to) k best accounts out of the ready set, best first. ZPOPMIN would reply
+-- with their scores, each turned into text by the server: for more than one, ZRANGE and
+-- ZREMRANGEBYRANK cost less.
+local function pop_best(k)
+  local best = {}
+  if k == 1 then
+    best[1] = redis.call('ZPOPMIN', K_READY, '1')[1]
+  elseif k > 1 then
+    best = redis.call('ZRANGE', K_READY, '0', int(k - 1))
+    if #best > 0 then redis.call('ZREMRANGEBYRANK', K_READY, '0', int(#best - 1)) end
+  end
+  POPPED = POPPED + #best
+  return best
 end
 
 -- Grants up to `max` of the best ready accounts.
 local function grant_ready(max)
   local leases = {}
-  local popped = redis.call('ZPOPMIN', K_READY, max)
-  for i = 1, #popped, 2 do
-    local a = popped[i]
-    POPPED = POPPED + 1
-    local rec = redis.call('LINDEX', strand(a), 0)
-    if rec then
-      local s = load(a)
-      leases[#leases + 1] = grant(a, s, rec, true)
-      save(a, s)
-    end
+  local popped = pop_best(max)
+  load_many(popped)
+  for _, a in ipairs(popped) do
+    local rec = redis.call('LINDEX', strand(a), '0')
+    if rec then leases[#leases + 1] = grant(a, load(a), rec, true) end
   end
-  if #leases > 0 then count('leased', #leases) end
+  count('leased', #leases)
   return leases
 end
 
@@ -113,7 +207,7 @@ local function dead_letter(a, s, err)
   local id = string.format('%.0f', head_id(rec))
   redis.call('HSET', dead_key(id), 'account', a, 'attempt', string.format('%.0f', s[2]),
              'error', err, 'dead_us', string.format('%.0f', NOW), 'event', rec)
-  redis.call('ZADD', K_DEAD, redis.call('HINCRBY', K_STATS, 'dead_order', 1), id)
+  redis.call('ZADD', K_DEAD, redis.call('HINCRBY', K_STATS, 'dead_order', '1'), id)
   count('dead_lettered', 1)
   s[2] = 0
   if PARK then
@@ -132,7 +226,7 @@ local function fail(a, s, err, delay)
   end
   if delay > 0 then
     s[5] = NOW + delay
-    redis.call('ZADD', K_DELAYED, s[5], a)
+    redis.call('ZADD', K_DELAYED, int(s[5]), a)
     REWAIT = true
   else
     resume(a, s)
@@ -145,13 +239,13 @@ end
 -- whose account is no longer leased is dropped; one whose lease was extended or renewed is
 -- filed again at the real deadline.
 local function process_due()
-  local due = redis.call('ZRANGEBYSCORE', K_LEASED, '-inf', NOW - 1, 'LIMIT', 0, 100)
+  local due = redis.call('ZRANGEBYSCORE', K_LEASED, '-inf', int(NOW - 1), 'LIMIT', '0', '100')
   for _, a in ipairs(due) do
     local s = load(a)
     if s[3] == 0 then
       redis.call('ZREM', K_LEASED, a)
     elseif s[4] >= NOW then
-      redis.call('ZADD', K_LEASED, s[4], a)
+      redis.call('ZADD', K_LEASED, int(s[4]), a)
     else
       redis.call('ZREM', K_LEASED, a)
       count('expired', 1)
@@ -161,7 +255,7 @@ local function process_due()
       save(a, s)
     end
   end
-  local over = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', NOW, 'LIMIT', 0, 100)
+  local over = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', int(NOW), 'LIMIT', '0', '100')
   for _, a in ipairs(over) do
     redis.call('ZREM', K_DELAYED, a)
     local s = load(a)
@@ -179,16 +273,18 @@ end
 local function wake()
   if redis.call('LLEN', K_WAKE) == 0 then redis.call('RPUSH', K_WAKE, '1') end
 end
-local function wake_if_needed()
+-- The end of every step that changes state: its writes, then the wake flag.
+local function finish()
+  flush()
   if REWAIT or ADDED > POPPED then wake() end
 end
 
 -- Microseconds until the next lease deadline passes or delay ends; -1 if there is none.
 local function next_due()
   local best = -1
-  local l = redis.call('ZRANGE', K_LEASED, 0, 0, 'WITHSCORES')
+  local l = redis.call('ZRANGE', K_LEASED, '0', '0', 'WITHSCORES')
   if l[2] then best = math.max(0, tonumber(l[2]) + 1 - NOW) end
-  local d = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
+  local d = redis.call('ZRANGE', K_DELAYED, '0', '0', 'WITHSCORES')
   if d[2] then
     local v = math.max(0, tonumber(d[2]) - NOW)
     if best < 0 or v < best then best = v end
@@ -202,18 +298,26 @@ local function valid(s, token, id)
 end
 )lua";
 
-// ARGV[5..]: account, payload pairs. Returns {first id, {seq...}}.
+// One step: its name (for messages and function names) and the body of `local function
+// <lua>()`, which reads its own arguments from ARGS[5] on.
+struct Step {
+  std::string_view name;
+  std::string_view lua;  // the Lua function's name
+  std::string_view body;
+};
+
+// ARGS[5..]: account, payload pairs. Returns {first id, {seq...}}.
 constexpr std::string_view kEnqueue = R"lua(
 process_due()
-local n = (#ARGV - 4) / 2
-local last = redis.call('HINCRBY', K_STATS, 'last_id', n)
+local n = (#ARGS - 4) / 2
+local last = redis.call('HINCRBY', K_STATS, 'last_id', int(n))
 local id = last - n
 local seqs, touched, new_accounts = {}, {}, 0
 for i = 0, n - 1 do
-  local a = ARGV[5 + 2 * i]
+  local a = ARGS[5 + 2 * i]
   id = id + 1
-  local seq = redis.call('HINCRBY', K_SEQ, a, 1)
-  local len = redis.call('RPUSH', strand(a), struct.pack('<ddd', id, seq, NOW) .. ARGV[6 + 2 * i])
+  local seq = redis.call('HINCRBY', K_SEQ, a, '1')
+  local len = redis.call('RPUSH', strand(a), struct.pack('<ddd', id, seq, NOW) .. ARGS[6 + 2 * i])
   if len == 1 then new_accounts = new_accounts + 1 end
   seqs[#seqs + 1] = seq
   touched[a] = true
@@ -221,92 +325,111 @@ end
 count('enqueued', n)
 count('accounts', new_accounts)
 for a in pairs(touched) do resume(a, load(a)) end
-wake_if_needed()
+finish()
 return {last - n + 1, seqs}
 )lua";
 
-// ARGV[5]: max. Returns {{lease...}, microseconds until the next timer (-1: none)}; a lease is
+// ARGS[5]: max. Returns {{lease...}, microseconds until the next timer (-1: none)}; a lease is
 // {account, record, token, attempt}.
 constexpr std::string_view kClaim = R"lua(
 process_due()
-local leases = grant_ready(tonumber(ARGV[5]))
+local leases = grant_ready(tonumber(ARGS[5]))
+flush()
 if REWAIT or redis.call('ZCARD', K_READY) > 0 then wake() else redis.call('DEL', K_WAKE) end
 return {leases, next_due()}
 )lua";
 
-// ARGV[5..12]: account, token, id, 'ack'|'nack', error, retry delay (us), claim_next '1'|'0',
-// repeat '1'|'0'. Returns {disposition, next lease or {}}: disposition 'acked' | 'retry' |
-// 'dead' | 'lost'. A repeat (the client sends it again because the reply to the first send was
-// lost) of a completion that was applied returns its first disposition, with no next lease.
+// ARGS[5]: claim_next '1'|'0'; ARGS[6]: repeat '1'|'0' (the client sends the call again
+// because the reply to the first send was lost); ARGS[7..]: six per lease: account, token, id,
+// 'ack'|'nack', error, retry delay (us). Settles the leases in order, each as if alone, and
+// with claim_next grants a next lease for each that was settled. Returns one {disposition,
+// next lease or {}} per lease: disposition 'acked' | 'retry' | 'dead' | 'lost'. In a repeat,
+// a lease that was settled returns its first disposition, with no next lease.
 constexpr std::string_view kComplete = R"lua(
-local a, token, id = ARGV[5], ARGV[6], ARGV[7]
--- Expiries and delays are also found by claim and by every 4th completion: enough to keep
--- them moving while every worker is busy.
-if tonumber(id) % 4 == 0 then process_due() end
-local s = load(a)
-if not valid(s, token, id) then
-  local prefix = token .. ':' .. id .. ':'
-  if ARGV[12] == '1' and string.sub(s[7], 1, #prefix) == prefix then
-    return {string.sub(s[7], #prefix + 1), {}}
+local claim_next, repeated = ARGS[5] == '1', ARGS[6] == '1'
+local n = (#ARGS - 6) / 6
+-- Expiries and delays are also found by claim, and by completions of 4 or more leases or of
+-- every 4th id: enough to keep them moving while every worker is busy.
+if n >= 4 or tonumber(ARGS[9]) % 4 == 0 then process_due() end
+local accounts = {}
+for i = 0, n - 1 do accounts[i + 1] = ARGS[7 + 6 * i] end
+load_many(accounts)
+-- First every settlement. `readied`: score/member pairs of acked accounts that go on (put
+-- back in the ready set together); `heads`: their new heads; `settled`: out indexes of the
+-- leases settled now (each may get a next lease).
+local out, readied, heads, settled = {}, {}, {}, {}
+for i = 1, n do
+  local o = 7 + 6 * (i - 1)
+  local a, token, id = ARGS[o], ARGS[o + 1], ARGS[o + 2]
+  local s = load(a)
+  if not valid(s, token, id) then
+    local prefix = token .. ':' .. id .. ':'
+    if repeated and string.sub(s[7], 1, #prefix) == prefix then
+      out[i] = {string.sub(s[7], #prefix + 1), {}}
+    else
+      out[i] = {'lost', {}}
+    end
+  else
+    s[3], s[4] = 0, 0
+    local disposition
+    if ARGS[o + 3] == 'ack' then
+      local _, new_head = pop_head(a)
+      s[2] = 0
+      count('acked', 1)
+      disposition = 'acked'
+      if new_head then
+        heads[a] = new_head
+        readied[#readied + 1] = score(new_head, strand_len(a))
+        readied[#readied + 1] = a
+      end
+    else
+      count('nacked', 1)
+      disposition = fail(a, s, ARGS[o + 4], tonumber(ARGS[o + 5]))
+    end
+    s[7] = token .. ':' .. id .. ':' .. disposition
+    save(a, s)
+    out[i] = {disposition, {}}
+    settled[#settled + 1] = i
   end
-  return {'lost', {}}
 end
-s[3], s[4] = 0, 0
-local disposition, new_head
-if ARGV[8] == 'ack' then
-  local _
-  _, new_head = pop_head(a)
-  s[2] = 0
-  count('acked', 1)
-  disposition = 'acked'
-else
-  count('nacked', 1)
-  disposition = fail(a, s, ARGV[9], tonumber(ARGV[10]))
-end
-s[7] = token .. ':' .. id .. ':' .. disposition
-local next = {}
-if new_head then
-  ADDED = ADDED + redis.call('ZADD', K_READY, score(new_head, strand_len(a)), a)
-end
-if ARGV[11] == '1' then
-  local popped = redis.call('ZPOPMIN', K_READY, 1)
-  local b = popped[1]
-  if b then POPPED = POPPED + 1 end
-  if b == a and new_head then
-    -- The hot path: the account is still the best; it goes on with its next event. Its entry
-    -- in `leased` is early now, which process_due mends.
-    next = grant(a, s, new_head, false)
-  elseif b then
-    local sb = s
-    if b ~= a then sb = load(b) end
-    local rec = redis.call('LINDEX', strand(b), 0)
+if #readied > 0 then ADDED = ADDED + redis.call('ZADD', K_READY, unpack(readied)) end  -- <= 128
+-- Then, with claim_next, the best ready accounts (the settled ones included) are granted, one
+-- per settled lease. An account settled here that goes on has its state and new head at hand
+-- and its entry in `leased` (early now, which process_due mends): the hot path.
+local granted = 0
+if claim_next then
+  local best = pop_best(#settled)
+  load_many(best)
+  for _, b in ipairs(best) do
+    local rec = heads[b] or redis.call('LINDEX', strand(b), '0')
     if rec then
-      next = grant(b, sb, rec, true)
-      if b ~= a then save(b, sb) end
+      granted = granted + 1
+      out[settled[granted]][2] = grant(b, load(b), rec, not heads[b])
     end
   end
 end
--- a's entry in `leased` stays until process_due drops it.
-if not next[1] then count('leased', -1) end
-save(a, s)
-wake_if_needed()
-return {disposition, next}
+-- The settled leases that got no next lease end; their entries in `leased` stay until
+-- process_due drops them.
+count('leased', granted - #settled)
+finish()
+return out
 )lua";
 
-// ARGV[5..7]: account, token, id. Returns the new TTL in microseconds, or -1 if the lease is
+// ARGS[5..7]: account, token, id. Returns the new TTL in microseconds, or -1 if the lease is
 // no longer valid.
 constexpr std::string_view kExtend = R"lua(
-local s = load(ARGV[5])
-if not valid(s, ARGV[6], ARGV[7]) then return -1 end
+local s = load(ARGS[5])
+if not valid(s, ARGS[6], ARGS[7]) then return -1 end
 s[4] = NOW + TTL
-save(ARGV[5], s)
+save(ARGS[5], s)
+flush()
 return TTL
 )lua";
 
 // Returns {field, value, ...}: the totals plus the gauges read from the indexes.
 constexpr std::string_view kStats = R"lua(
 process_due()
-wake_if_needed()
+finish()
 local out = redis.call('HGETALL', K_STATS)
 local totals = {}
 for i = 1, #out, 2 do totals[out[i]] = tonumber(out[i + 1]) end
@@ -320,29 +443,29 @@ add('dead', redis.call('ZCARD', K_DEAD))
 return out
 )lua";
 
-// ARGV[5]: limit. Returns {{attempt, error, dead_us, record, account}...}, oldest first.
+// ARGS[5]: limit. Returns {{attempt, error, dead_us, record, account}...}, oldest first.
 constexpr std::string_view kListDead = R"lua(
 process_due()
-wake_if_needed()
+finish()
 local out = {}
-for _, id in ipairs(redis.call('ZRANGE', K_DEAD, 0, tonumber(ARGV[5]) - 1)) do
+for _, id in ipairs(redis.call('ZRANGE', K_DEAD, '0', int(tonumber(ARGS[5]) - 1))) do
   out[#out + 1] = redis.call('HMGET', dead_key(id), 'attempt', 'error', 'dead_us', 'event', 'account')
 end
 return out
 )lua";
 
-// ARGV[5]: '1' to put the events at the tail of their accounts, '0' at the head; ARGV[6..]:
+// ARGS[5]: '1' to put the events at the tail of their accounts, '0' at the head; ARGS[6..]:
 // dead event ids in ascending order. A head in progress (leased, delayed or attempted) stays
 // the head and replayed events go right behind it. Unparks their accounts. Returns how many
 // moved.
 constexpr std::string_view kReplayDead = R"lua(
 process_due()
-local at_tail = ARGV[5] == '1'
-local first, last, step = 6, #ARGV, 1
-if not at_tail then first, last, step = #ARGV, 6, -1 end
+local at_tail = ARGS[5] == '1'
+local first, last, step = 6, #ARGS, 1
+if not at_tail then first, last, step = #ARGS, 6, -1 end
 local moved, states = 0, {}
 for i = first, last, step do
-  local id = ARGV[i]
+  local id = ARGS[i]
   local h = redis.call('HMGET', dead_key(id), 'account', 'event')
   if h[1] then
     local a, rec, key = h[1], h[2], strand(h[1])
@@ -371,19 +494,19 @@ for a, s in pairs(states) do
   resume(a, s)
   save(a, s)
 end
-wake_if_needed()
+finish()
 return moved
 )lua";
 
-// ARGV[5..]: dead event ids; none = every dead event. Unparks their accounts. Returns how many
+// ARGS[5..]: dead event ids; none = every dead event. Unparks their accounts. Returns how many
 // were deleted.
 constexpr std::string_view kPurgeDead = R"lua(
 process_due()
 local ids = {}
-if #ARGV < 5 then
-  ids = redis.call('ZRANGE', K_DEAD, 0, -1)
+if #ARGS < 5 then
+  ids = redis.call('ZRANGE', K_DEAD, '0', '-1')
 else
-  for i = 5, #ARGV do ids[#ids + 1] = ARGV[i] end
+  for i = 5, #ARGS do ids[#ids + 1] = ARGS[i] end
 end
 local n, touched = 0, {}
 for _, id in ipairs(ids) do
@@ -402,42 +525,81 @@ for a in pairs(touched) do
   resume(a, s)
   save(a, s)
 end
-wake_if_needed()
+finish()
 return n
 )lua";
 
-struct ScriptInfo {
-  std::string_view name;
-  std::string source;
+// In RedisScript order.
+constexpr std::array<Step, kRedisScriptCount> kSteps = {{
+    {"enqueue", "enqueue", kEnqueue},
+    {"claim", "claim", kClaim},
+    {"complete", "complete", kComplete},
+    {"extend", "extend", kExtend},
+    {"stats", "stats", kStats},
+    {"list-dead", "list_dead", kListDead},
+    {"replay-dead", "replay_dead", kReplayDead},
+    {"purge-dead", "purge_dead", kPurgeDead},
+}};
+
+std::string StepFunction(const Step& step) {
+  return "local function " + std::string(step.lua) + "()" + std::string(step.body) + "end\n";
+}
+
+// FNV-1a, 64 bits: a name for this exact code, so that servers shared by clients of several
+// strandq versions keep one library per version instead of replacing each other's.
+uint64_t Fingerprint(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+struct Sources {
+  std::array<std::string, kRedisScriptCount> scripts;    // EVAL sources
+  std::array<std::string, kRedisScriptCount> functions;  // FCALL names
+  std::string library;                                   // FUNCTION LOAD source
 };
 
-const std::array<ScriptInfo, kRedisScriptCount>& Scripts() {
-  static const auto* scripts = [] {
-    auto with_prelude = [](std::string_view body) {
-      return std::string(kPrelude) + std::string(body);
-    };
-    return new std::array<ScriptInfo, kRedisScriptCount>{{
-        {"enqueue", with_prelude(kEnqueue)},
-        {"claim", with_prelude(kClaim)},
-        {"complete", with_prelude(kComplete)},
-        {"extend", with_prelude(kExtend)},
-        {"stats", with_prelude(kStats)},
-        {"list-dead", with_prelude(kListDead)},
-        {"replay-dead", with_prelude(kReplayDead)},
-        {"purge-dead", with_prelude(kPurgeDead)},
-    }};
+const Sources& AllSources() {
+  static const auto* sources = [] {
+    auto* s = new Sources;
+    std::string steps;
+    for (const Step& step : kSteps) steps += StepFunction(step);
+    const std::string code = std::string(kCommon) + steps;
+    char name[32];
+    std::snprintf(name, sizeof(name), "strandq_%016llx",
+                  static_cast<unsigned long long>(Fingerprint(code)));
+    s->library = "#!lua name=" + std::string(name) + "\n" + code;
+    for (size_t i = 0; i < kSteps.size(); ++i) {
+      const Step& step = kSteps[i];
+      s->functions[i] = std::string(name) + "_" + std::string(step.lua);
+      s->library += "redis.register_function('" + s->functions[i] +
+                    "', function(keys, args) begin(keys, args) return " + std::string(step.lua) +
+                    "() end)\n";
+      s->scripts[i] = "redis.replicate_commands()\n" + std::string(kCommon) + StepFunction(step) +
+                      "begin(KEYS, ARGV)\nreturn " + std::string(step.lua) + "()\n";
+    }
+    return s;
   }();
-  return *scripts;
+  return *sources;
 }
 
 }  // namespace
 
 std::string_view RedisScriptSource(RedisScript script) {
-  return Scripts()[static_cast<size_t>(script)].source;
+  return AllSources().scripts[static_cast<size_t>(script)];
 }
 
 std::string_view RedisScriptName(RedisScript script) {
-  return Scripts()[static_cast<size_t>(script)].name;
+  return kSteps[static_cast<size_t>(script)].name;
 }
+
+std::string_view RedisFunctionName(RedisScript script) {
+  return AllSources().functions[static_cast<size_t>(script)];
+}
+
+std::string_view RedisLibrarySource() { return AllSources().library; }
 
 }  // namespace strandq

@@ -6,7 +6,7 @@
 
 namespace strandq {
 
-// The store's protocol: one Lua script per step, each run atomically by the server
+// The store's protocol: one Lua step per operation, each run atomically by the server
 // (docs/redis-protocol.md describes the keys and every script). Every script takes
 // KEYS[1] = "{prefix}" (the namespace's hash tag) and the same ARGV header:
 //   ARGV[1] policy ("longest" | "oldest"), ARGV[2] lease TTL in microseconds,
@@ -24,8 +24,20 @@ enum class RedisScript {
 };
 inline constexpr size_t kRedisScriptCount = 8;
 
-// The full source of a script (the shared prelude followed by its body).
+// Each step runs in one of two ways, with the same arguments and replies:
+//  - Redis 7+: as a function of one library (FUNCTION LOAD RedisLibrarySource() once, then
+//    FCALL RedisFunctionName(step)), whose shared helpers are created once, at load;
+//  - Redis 6.2: as a script (SCRIPT LOAD RedisScriptSource(step), then EVALSHA), which
+//    creates them again on every call.
+// The library's name, and so its functions' names, include a fingerprint of the code:
+// clients of different strandq versions sharing a server never replace each other's library.
+
+// The full source of a step's script (the shared helpers followed by the step).
 std::string_view RedisScriptSource(RedisScript script);
+// The library of every step, for FUNCTION LOAD.
+std::string_view RedisLibrarySource();
+// The step's function in that library ("strandq_<fingerprint>_complete").
+std::string_view RedisFunctionName(RedisScript script);
 // A short name for messages ("complete").
 std::string_view RedisScriptName(RedisScript script);
 

@@ -108,15 +108,10 @@ Result<std::unique_ptr<RedisStore>> RedisStore::Open(const RedisUrl& url,
         std::string(Text(**got)) + "'; this process asked for '" + std::string(policy) +
         "' (pass --policy " + std::string(Text(**got)) + ", or use another ?prefix=)");
   }
-  for (size_t i = 0; i < kRedisScriptCount; ++i) {
-    const auto script = static_cast<RedisScript>(i);
-    auto loaded = (*conn)->Command({"SCRIPT", "LOAD", RedisScriptSource(script)});
-    if (!loaded.ok()) return loaded.status();
-    if (std::string_view e = ReplyError(**loaded); !e.empty()) {
-      return Status::Internal("Redis at " + url.Address() + " refused the " +
-                              std::string(RedisScriptName(script)) + " script: " + std::string(e));
-    }
-    store->shas_[i] = std::string(Text(**loaded));
+  store->functions_ = redis_options.functions && (*conn)->server_version() >= 70000;
+  for (size_t i = 0; i < (store->functions_ ? 1 : kRedisScriptCount); ++i) {
+    Status loaded = store->Load(**conn, static_cast<RedisScript>(i));
+    if (!loaded.ok()) return loaded;
   }
   store->Release(std::move(*conn));
   return store;
@@ -210,25 +205,54 @@ Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait) {
 
 Result<CompleteResult> RedisStore::Complete(const Lease& lease, const Outcome& outcome,
                                             bool claim_next) {
+  const Settlement settlement{lease, outcome};
+  return std::move(CompleteMany({&settlement, 1}, claim_next)[0]);
+}
+
+std::vector<Result<CompleteResult>> RedisStore::CompleteMany(
+    std::span<const Settlement> settlements, bool claim_next) {
+  std::vector<Result<CompleteResult>> results;
+  if (settlements.empty()) return results;
   bool interrupted;
   {
     std::lock_guard lock(mu_);
     interrupted = interrupted_;
   }
-  const std::string token = std::to_string(lease.token);
-  const std::string id = std::to_string(lease.event.id);
-  const std::string delay = outcome.acked() ? "0" : std::to_string(Micros(RetryDelay(lease)));
+  // Token, id and delay of each settlement as text; args points into them.
+  std::vector<std::string> numbers;
+  numbers.reserve(settlements.size() * 3);
+  std::vector<std::string_view> args = {claim_next && !interrupted ? "1" : "0", "0"};
+  args.reserve(2 + settlements.size() * 6);
+  for (const Settlement& s : settlements) {
+    const bool ack = s.outcome.acked();
+    const std::string& token = numbers.emplace_back(std::to_string(s.lease.token));
+    const std::string& id = numbers.emplace_back(std::to_string(s.lease.event.id));
+    const std::string& delay =
+        numbers.emplace_back(ack ? "0" : std::to_string(Micros(RetryDelay(s.lease))));
+    args.insert(args.end(),
+                {s.lease.event.account, token, id, ack ? "ack" : "nack", s.outcome.error, delay});
+  }
   const int64_t requested_ns = SystemClock()->MonotonicNs();
-  auto reply = Run(RedisScript::kComplete,
-                   {lease.event.account, token, id, outcome.acked() ? "ack" : "nack", outcome.error,
-                    delay, claim_next && !interrupted ? "1" : "0", "0"},
-                   Retry::kAlways, /*repeat_flag=*/7);
-  if (!reply.ok()) return reply.status();
+  auto reply = Run(RedisScript::kComplete, std::move(args), Retry::kAlways, /*repeat_flag=*/1);
+  if (!reply.ok()) return std::vector<Result<CompleteResult>>(settlements.size(), reply.status());
   const redisReply& r = **reply;
-  if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[1]->type != REDIS_REPLY_ARRAY) {
+  if (r.type != REDIS_REPLY_ARRAY || r.elements != settlements.size()) {
+    return std::vector<Result<CompleteResult>>(settlements.size(), Malformed("complete"));
+  }
+  results.reserve(settlements.size());
+  for (size_t i = 0; i < settlements.size(); ++i) {
+    results.push_back(ParseCompletion(*r.element[i], settlements[i].lease, requested_ns));
+  }
+  return results;
+}
+
+Result<CompleteResult> RedisStore::ParseCompletion(const redisReply& reply, const Lease& lease,
+                                                   int64_t requested_ns) const {
+  if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 2 ||
+      reply.element[1]->type != REDIS_REPLY_ARRAY) {
     return Malformed("complete");
   }
-  const std::string_view disposition = Text(*r.element[0]);
+  const std::string_view disposition = Text(*reply.element[0]);
   CompleteResult result;
   if (disposition == "acked") {
     result.disposition = Disposition::kAcked;
@@ -237,14 +261,15 @@ Result<CompleteResult> RedisStore::Complete(const Lease& lease, const Outcome& o
   } else if (disposition == "dead") {
     result.disposition = Disposition::kDead;
   } else if (disposition == "lost") {
-    return Status::LeaseLost("lease of event " + id + " (account '" +
-                             lease.event.account.substr(0, 64) + "', token " + token +
+    return Status::LeaseLost("lease of event " + std::to_string(lease.event.id) + " (account '" +
+                             lease.event.account.substr(0, 64) + "', token " +
+                             std::to_string(lease.token) +
                              ") is no longer valid: it expired or was granted again");
   } else {
     return Malformed("complete");
   }
-  if (r.element[1]->elements != 0) {
-    auto next = ParseLease(*r.element[1]);
+  if (reply.element[1]->elements != 0) {
+    auto next = ParseLease(*reply.element[1]);
     if (!next.ok()) return next.status();
     next->deadline_ns = requested_ns + options_.lease_ttl.count();
     result.next = std::move(*next);
@@ -398,7 +423,7 @@ Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_v
       continue;
     }
     if (conn.ok()) {
-      auto reply = Eval(**conn, script, args);
+      auto reply = Call(**conn, script, args);
       const bool broken = (*conn)->broken();
       Release(std::move(*conn));
       if (reply.ok()) {
@@ -430,34 +455,52 @@ Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_v
   }
 }
 
-Result<RedisReply> RedisStore::Eval(RedisConnection& conn, RedisScript script,
+Result<RedisReply> RedisStore::Call(RedisConnection& conn, RedisScript script,
                                     const std::vector<std::string_view>& args) {
   const size_t index = static_cast<size_t>(script);
   std::string sha;
-  {
+  if (!functions_) {
     std::lock_guard lock(mu_);
     sha = shas_[index];
   }
   std::vector<std::string_view> argv;
   argv.reserve(4 + header_.size() + args.size());
-  argv.push_back("EVALSHA");
-  argv.push_back(sha);
+  argv.push_back(functions_ ? "FCALL" : "EVALSHA");
+  argv.push_back(functions_ ? RedisFunctionName(script) : std::string_view(sha));
   argv.push_back("1");
   argv.push_back(tag_);
   argv.insert(argv.end(), header_.begin(), header_.end());
   argv.insert(argv.end(), args.begin(), args.end());
   auto reply = conn.Command(argv);
-  if (!reply.ok() || !ReplyError(**reply).starts_with("NOSCRIPT")) return reply;
-  // The server forgot the script (it restarted, or SCRIPT FLUSH): load it again.
-  auto loaded = conn.Command({"SCRIPT", "LOAD", RedisScriptSource(script)});
-  if (!loaded.ok() || !ReplyError(**loaded).empty()) return loaded;
-  sha = std::string(Text(**loaded));
-  {
+  if (!reply.ok()) return reply;
+  const std::string_view error = ReplyError(**reply);
+  if (!error.starts_with(functions_ ? "ERR Function not found" : "NOSCRIPT")) return reply;
+  // The server forgot the code (it restarted without persistence, or it was flushed).
+  Status loaded = Load(conn, script);
+  if (!loaded.ok()) return loaded;
+  if (!functions_) {
     std::lock_guard lock(mu_);
-    shas_[index] = sha;
+    sha = shas_[index];
+    argv[1] = sha;
   }
-  argv[1] = sha;
   return conn.Command(argv);
+}
+
+Status RedisStore::Load(RedisConnection& conn, RedisScript script) {
+  auto loaded = functions_ ? conn.Command({"FUNCTION", "LOAD", "REPLACE", RedisLibrarySource()})
+                           : conn.Command({"SCRIPT", "LOAD", RedisScriptSource(script)});
+  if (!loaded.ok()) return loaded.status();
+  if (std::string_view e = ReplyError(**loaded); !e.empty()) {
+    return Status::Internal("Redis at " + url_.Address() + " refused the " +
+                            (functions_ ? std::string("function library")
+                                        : std::string(RedisScriptName(script)) + " script") +
+                            ": " + std::string(e));
+  }
+  if (!functions_) {
+    std::lock_guard lock(mu_);
+    shas_[static_cast<size_t>(script)] = std::string(Text(**loaded));
+  }
+  return Status();
 }
 
 Status RedisStore::WaitForWork(nanoseconds wait) {

@@ -28,6 +28,9 @@ struct RedisStoreOptions {
   // After a dropped connection or a restarted server, calls keep reconnecting (with backoff,
   // 50 ms doubling to 1 s) for this long before they return Unavailable.
   std::chrono::milliseconds reconnect_for = std::chrono::seconds(30);
+  // Run the steps as Redis 7 functions when the server has them (the helpers are created once
+  // per library load, not once per call). False: EVALSHA scripts, as on Redis 6.2.
+  bool functions = true;
 };
 
 // RedisStore is the Store of many processes: its state lives in one Redis server (6.2+), under
@@ -54,6 +57,9 @@ class RedisStore final : public Store {
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                   bool claim_next) override;
+  // One call of the complete step for every settlement.
+  std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                   bool claim_next) override;
   Status Extend(Lease& lease) override;
   Result<StoreStats> Stats() override;
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
@@ -76,11 +82,17 @@ class RedisStore final : public Store {
   // the repeat sets args[repeat_flag] (if >= 0) to "1". An error reply becomes Internal.
   Result<RedisReply> Run(RedisScript script, std::vector<std::string_view> args, Retry retry,
                          int repeat_flag = -1);
-  // EVALSHA on `conn`, loading the script first if the server does not know it.
-  Result<RedisReply> Eval(RedisConnection& conn, RedisScript script,
+  // FCALL (or EVALSHA) of `script` on `conn`; loads the library (or script) again and repeats
+  // if the server does not know it (a restart without persistence, FUNCTION/SCRIPT FLUSH).
+  Result<RedisReply> Call(RedisConnection& conn, RedisScript script,
                           const std::vector<std::string_view>& args);
+  // FUNCTION LOAD REPLACE of the library, or SCRIPT LOAD of `script` (updating shas_).
+  Status Load(RedisConnection& conn, RedisScript script);
   // Blocks on the wake list for up to `wait` (a failed connection just ends the wait).
   Status WaitForWork(std::chrono::nanoseconds wait);
+  // Parses one completion's {disposition, next lease or {}}.
+  Result<CompleteResult> ParseCompletion(const redisReply& reply, const Lease& lease,
+                                         int64_t requested_ns) const;
   // Parses a lease {account, record, token, attempt}.
   Result<Lease> ParseLease(const redisReply& reply) const;
   std::chrono::nanoseconds RetryDelay(const Lease& lease);
@@ -92,10 +104,11 @@ class RedisStore final : public Store {
   const std::string tag_;              // "{prefix}", KEYS[1] of every script
   const std::string wake_key_;         // "{prefix}:wake"
   std::array<std::string, 4> header_;  // ARGV[1..4] of every script
+  bool functions_ = false;             // FCALL, not EVALSHA; set by Open
 
   std::mutex mu_;  // guards everything below
   std::vector<Connection> idle_;
-  std::array<std::string, kRedisScriptCount> shas_;  // empty until loaded
+  std::array<std::string, kRedisScriptCount> shas_;  // EVALSHA only; empty until loaded
   std::set<int64_t> blocked_;                        // client ids of connections in BLMOVE now
   Random random_;                                    // jitter of retry delays
   bool interrupted_ = false;

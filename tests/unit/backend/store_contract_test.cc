@@ -10,10 +10,14 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include "backend/redis/redis_store.h"
+#include "backend/redis/redis_url.h"
 #include "strandq/store.h"
 #include "testutil/engine_options.h"
 #include "testutil/redis_server.h"
@@ -40,6 +44,19 @@ Result<std::unique_ptr<Store>> OpenBackend(const std::string& name, const Engine
     testing::RedisServer& redis = SharedRedis();
     if (!redis.ok()) return Status::Unavailable(redis.Error());
     return OpenStore(redis.Url("contract" + std::to_string(++namespaces)), options);
+  }
+  if (name == "redis_scripts") {
+    // The EVALSHA scripts a Redis 6.2 server runs (this server has functions).
+    static int namespaces = 0;
+    testing::RedisServer& redis = SharedRedis();
+    if (!redis.ok()) return Status::Unavailable(redis.Error());
+    auto url = ParseRedisUrl(redis.Url("scripts" + std::to_string(++namespaces)));
+    if (!url.ok()) return url.status();
+    RedisStoreOptions redis_options;
+    redis_options.functions = false;
+    auto store = RedisStore::Open(*url, options, redis_options);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<Store>(std::move(*store));
   }
   return Status::InvalidArgument("no such test backend: " + name);
 }
@@ -229,6 +246,59 @@ TEST_P(StoreContractTest, CompleteClaimsTheNextInTheSameStep) {
   EXPECT_TRUE(Stats().drained());
 }
 
+TEST_P(StoreContractTest, CompleteManySettlesEachLeaseAndHandsOverTheNextOnes) {
+  ASSERT_TRUE(Open(Fast()));
+  Enqueue({{"a", "1"}, {"a", "2"}, {"b", "1"}, {"b", "2"}, {"c", "1"}});
+  std::vector<Lease> leases = Claim(3);
+  ASSERT_EQ(leases.size(), 3u);
+  std::map<std::string, Lease> by_account;
+  for (const Lease& l : leases) by_account[l.event.account] = l;
+  ASSERT_EQ(by_account.size(), 3u);
+  EXPECT_EQ(Complete(by_account["c"], Outcome::Ack()).disposition, Disposition::kAcked);
+
+  // a acked, c's settled lease again (refused on its own), b nacked (ready again at once).
+  const std::vector<Settlement> batch = {{by_account["a"], Outcome::Ack()},
+                                         {by_account["c"], Outcome::Ack()},
+                                         {by_account["b"], Outcome::Nack("boom")}};
+  auto results = store_->CompleteMany(batch, /*claim_next=*/true);
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status().ToString();
+  EXPECT_EQ(results[0]->disposition, Disposition::kAcked);
+  EXPECT_EQ(results[1].status().code(), Status::Code::kLeaseLost);
+  ASSERT_TRUE(results[2].ok()) << results[2].status().ToString();
+  EXPECT_EQ(results[2]->disposition, Disposition::kRetrying);
+  // Each settled lease got a next one: a's second event and b's first again, on two leases.
+  std::set<std::tuple<std::string, uint64_t, uint32_t>> next;
+  for (size_t i : {0, 2}) {
+    ASSERT_TRUE(results[i]->next.has_value()) << i;
+    const Event& e = results[i]->next->event;
+    next.insert({e.account, e.seq, e.attempt});
+  }
+  EXPECT_EQ(next,
+            (std::set<std::tuple<std::string, uint64_t, uint32_t>>{{"a", 2, 1}, {"b", 1, 2}}));
+  StoreStats stats = Stats();
+  EXPECT_EQ(stats.acked, 2u);
+  EXPECT_EQ(stats.nacked, 1u);
+  EXPECT_EQ(stats.leased, 2u);
+  EXPECT_EQ(stats.pending, 3u);
+
+  // Without claim_next nothing is handed over; the store drains.
+  std::vector<Settlement> rest;
+  for (size_t i : {0, 2}) rest.push_back({*results[i]->next, Outcome::Ack()});
+  results = store_->CompleteMany(rest, /*claim_next=*/false);
+  ASSERT_EQ(results.size(), 2u);
+  for (auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_FALSE(r->next.has_value());
+  }
+  Lease last = ClaimOne();
+  EXPECT_EQ(last.event.account, "b");
+  EXPECT_EQ(last.event.seq, 2u);
+  Complete(last, Outcome::Ack());
+  EXPECT_TRUE(Stats().drained());
+  EXPECT_TRUE(store_->CompleteMany({}, true).empty());
+}
+
 TEST_P(StoreContractTest, ABatchIsAcceptedWholeOrNotAtAll) {
   ASSERT_TRUE(Open(Fast()));
   auto r = store_->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"b", "2"}, {"", "3"}});
@@ -350,7 +420,8 @@ TEST_P(StoreContractTest, InterruptEndsClaimsButLetsLeasesFinish) {
   EXPECT_TRUE(Claim(1).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("mem", "redis"),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
+                         ::testing::Values("mem", "redis", "redis_scripts"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

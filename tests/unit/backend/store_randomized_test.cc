@@ -246,10 +246,11 @@ class ChaosRun {
         }
         continue;
       }
-      for (Lease& first : *claimed) {
-        std::optional<Lease> lease = std::move(first);
-        while (lease) lease = Handle(*lease, worker, random, stale);
-      }
+      // The claimed leases are played one after another, then settled together: one by one
+      // with Complete, or in one CompleteMany (sometimes with a stale lease among them); the
+      // next leases handed over form the next group.
+      std::vector<Lease> group = std::move(*claimed);
+      while (!group.empty()) group = HandleGroup(group, worker, random, stale);
     }
     finished_.store(true);
   }
@@ -260,11 +261,75 @@ class ChaosRun {
     return stats.ok() && stats->drained() && stats->parked == 0;
   }
 
-  // Plays one attempt; returns the next lease if Complete handed one over.
-  std::optional<Lease> Handle(Lease lease, const std::string& worker, Random& random,
-                              std::vector<Lease>& stale) {
+  // One attempt played, waiting to be settled.
+  struct Played {
+    Lease lease;
+    AttemptRecord record;
+    bool nack = false;
+  };
+
+  std::vector<Lease> HandleGroup(const std::vector<Lease>& group, const std::string& worker,
+                                 Random& random, std::vector<Lease>& stale) {
+    std::vector<Played> played;
+    for (const Lease& lease : group) {
+      if (!stale.empty() && random.Uniform(10) == 0) TryStale(stale[random.Uniform(stale.size())]);
+      if (auto p = Play(lease, worker, random)) played.push_back(std::move(*p));
+    }
+    const bool claim_next = random.Uniform(2) == 0;
+    std::vector<Result<CompleteResult>> results;
+    if (played.size() > 1 && random.Uniform(2) == 0) {
+      std::vector<Settlement> settlements;
+      for (const Played& p : played) {
+        settlements.push_back({p.lease, p.nack ? Outcome::Nack(p.record.error) : Outcome::Ack()});
+      }
+      // A stale lease in the batch is refused on its own; the others are not disturbed.
+      size_t stale_at = settlements.size();
+      if (!stale.empty() && random.Uniform(3) == 0) {
+        stale_at = random.Uniform(settlements.size() + 1);
+        settlements.insert(settlements.begin() + static_cast<ptrdiff_t>(stale_at),
+                           {stale[random.Uniform(stale.size())], Outcome::Ack()});
+      }
+      results = store_->CompleteMany(settlements, claim_next);
+      EXPECT_EQ(results.size(), settlements.size());
+      if (stale_at < settlements.size()) {
+        CountStale(results[stale_at].status());
+        results.erase(results.begin() + static_cast<ptrdiff_t>(stale_at));
+      }
+    } else {
+      for (const Played& p : played) {
+        results.push_back(store_->Complete(
+            p.lease, p.nack ? Outcome::Nack(p.record.error) : Outcome::Ack(), claim_next));
+      }
+    }
+    std::vector<Lease> next;
+    for (size_t i = 0; i < played.size() && i < results.size(); ++i) {
+      AttemptRecord& r = played[i].record;
+      auto& done = results[i];
+      if (done.ok()) {
+        if (!played[i].nack) {
+          r.outcome = Kind::kAck;
+        } else {
+          r.outcome = done->disposition == Disposition::kDead ? Kind::kDead : Kind::kNack;
+        }
+        if (done->next) next.push_back(std::move(*done->next));
+      } else {
+        EXPECT_EQ(done.status().code(), Status::Code::kLeaseLost) << done.status().ToString();
+        r.outcome = Kind::kLost;
+        r.error = "lease lost";
+      }
+      stale.push_back(played[i].lease);
+      if (stale.size() > 50) stale.erase(stale.begin());
+      std::lock_guard lock(mu_);
+      records_.push_back(std::move(r));
+    }
+    return next;
+  }
+
+  // Plays one attempt: returns it to be settled, or nothing for a crash.
+  std::optional<Played> Play(const Lease& lease, const std::string& worker, Random& random) {
     Clock* clock = SystemClock();
-    AttemptRecord r;
+    Played p{lease, {}, false};
+    AttemptRecord& r = p.record;
     r.id = lease.event.id;
     r.account = lease.event.account;
     r.seq = lease.event.seq;
@@ -273,14 +338,11 @@ class ChaosRun {
     r.enqueued_ns = lease.event.enqueued_ns;
     r.start_ns = clock->WallNs();
 
-    if (!stale.empty() && random.Uniform(10) == 0) TryStale(stale[random.Uniform(stale.size())]);
-
     const uint64_t roll = random.Uniform(100);
     // A crash: the lease is never touched again and no line is written. Never on the last
     // attempt, so that every event has at least one line.
     if (roll < 3 && lease.event.attempt < s_.max_attempts) return std::nullopt;
 
-    bool nack = false;
     if (roll < 8) {
       // A dropped heartbeat: work past the deadline without extending.
       std::this_thread::sleep_for(s_.lease_ttl + milliseconds(15));
@@ -288,41 +350,23 @@ class ChaosRun {
       // A long handler kept alive by heartbeats.
       for (int i = 0; i < 6; ++i) {
         std::this_thread::sleep_for(s_.lease_ttl / 4);
-        if (!store_->Extend(lease).ok()) break;  // possible only if this thread was starved
+        if (!store_->Extend(p.lease).ok()) break;  // possible only if this thread was starved
       }
     } else {
-      nack = roll < 25;
+      p.nack = roll < 25;
       if (random.Uniform(2) == 0) std::this_thread::sleep_for(milliseconds(random.Uniform(2)));
     }
+    if (p.nack) r.error = "nacked by " + worker;
     r.end_ns = clock->WallNs();
-    const bool claim_next = random.Uniform(2) == 0;
-    auto done = store_->Complete(
-        lease, nack ? Outcome::Nack("nacked by " + worker) : Outcome::Ack(), claim_next);
-    std::optional<Lease> next;
-    if (done.ok()) {
-      if (!nack) {
-        r.outcome = Kind::kAck;
-      } else {
-        r.outcome = done->disposition == Disposition::kDead ? Kind::kDead : Kind::kNack;
-        r.error = "nacked by " + worker;
-      }
-      next = std::move(done->next);
-    } else {
-      EXPECT_EQ(done.status().code(), Status::Code::kLeaseLost) << done.status().ToString();
-      r.outcome = Kind::kLost;
-      r.error = "lease lost";
-    }
-    stale.push_back(lease);
-    if (stale.size() > 50) stale.erase(stale.begin());
-    std::lock_guard lock(mu_);
-    records_.push_back(std::move(r));
-    return next;
+    return p;
   }
 
   void TryStale(Lease lease) {
     const bool extend = lease.event.id % 2 == 0;
-    const Status s =
-        extend ? store_->Extend(lease) : store_->Complete(lease, Outcome::Ack(), true).status();
+    CountStale(extend ? store_->Extend(lease)
+                      : store_->Complete(lease, Outcome::Ack(), true).status());
+  }
+  void CountStale(const Status& s) {
     if (s.code() == Status::Code::kLeaseLost) {
       stale_refused_.fetch_add(1);
     } else {

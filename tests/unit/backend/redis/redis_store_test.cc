@@ -235,10 +235,11 @@ TEST(RedisStoreTest, ACompletionRepeatedAfterALostReplyIsNotAppliedTwice) {
   const std::string token = std::to_string(lease.token), id = std::to_string(lease.event.id);
   auto repeat =
       (*conn)->Command({"EVAL", RedisScriptSource(RedisScript::kComplete), "1", "{once}", "longest",
-                        "10000000", "5", "skip", "a", token, id, "ack", "", "0", "0", "1"});
+                        "10000000", "5", "skip", "0", "1", "a", token, id, "ack", "", "0"});
   ASSERT_TRUE(repeat.ok());
   ASSERT_EQ((*repeat)->type, REDIS_REPLY_ARRAY) << ReplyError(**repeat);
-  EXPECT_EQ(std::string((*repeat)->element[0]->str), "acked");
+  ASSERT_EQ((*repeat)->elements, 1u);
+  EXPECT_EQ(std::string((*repeat)->element[0]->element[0]->str), "acked");
   auto stats = store->Stats();
   EXPECT_EQ(stats->acked, 1u);
   EXPECT_EQ(stats->pending, 1u);

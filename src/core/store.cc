@@ -1,0 +1,14 @@
+// Copyright 2026 The strandq Authors.
+#include "strandq/store.h"
+
+namespace strandq {
+
+std::vector<Result<CompleteResult>> Store::CompleteMany(std::span<const Settlement> settlements,
+                                                        bool claim_next) {
+  std::vector<Result<CompleteResult>> results;
+  results.reserve(settlements.size());
+  for (const Settlement& s : settlements) results.push_back(Complete(s.lease, s.outcome, claim_next));
+  return results;
+}
+
+}  // namespace strandq
