@@ -2,6 +2,7 @@
 #include "backend/redis/redis_scripts.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -23,6 +24,9 @@ namespace {
 // Per-call state and the helpers. Times are microseconds of the server's TIME; numbers stay
 // below 2^53 so Lua's doubles are exact.
 constexpr std::string_view kCommon = R"lua(
+-- The library functions the steps use, as locals (a global is a table lookup on every use),
+-- set by begin(): a function library may not use them while it loads.
+local call, pack, sunpack, format, sub, max, min, tonumber, unpack, pairs, ipairs
 local P, K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD
 local ARGS, POLICY, TTL, MAX_ATTEMPTS, PARK, NOW
 -- ADDED counts accounts this call added to the ready set, POPPED those it took out; REWAIT is
@@ -37,6 +41,11 @@ local key_names = {}
 
 -- Sets the per-call state from the call's keys and arguments (the header of every step).
 local function begin(keys, args)
+  if not pack then
+    pack, sunpack, format, sub = struct.pack, struct.unpack, string.format, string.sub
+    max, min, tonumber, unpack, pairs, ipairs = math.max, math.min, _G.tonumber, _G.unpack, _G.pairs, _G.ipairs
+  end
+  call = redis.call
   P = keys[1]
   local k = key_names[P]
   if not k then
@@ -50,7 +59,7 @@ local function begin(keys, args)
   TTL = tonumber(args[2])
   MAX_ATTEMPTS = tonumber(args[3])
   PARK = args[4] == 'park'
-  local t = redis.call('TIME')
+  local t = call('TIME')
   NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
   ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED = 0, 0, false, {}, {}, {}, {}
 end
@@ -61,36 +70,36 @@ local function dead_key(id) return P .. ':d:' .. id end
 -- Numbers are kept in binary (the struct library's little-endian doubles): turning numbers
 -- into text costs more than the rest of a call. A strand record is
 -- struct('<ddd', id, seq, enqueued µs) followed by the payload.
-local function head_id(rec) return (struct.unpack('<d', rec)) end
+local function head_id(rec) return (sunpack('<d', rec)) end
 -- An integral number as text for a command. redis.call turns a number argument into text with
 -- printf('%.17g'), the costliest part of a call (measured: ~7,000 instructions for a score);
 -- '%d' is exact below 2^63 and a fraction of that.
-local function int(n) return string.format('%d', n) end
+local function int(n) return format('%d', n) end
 local function count(field, n) COUNTS[field] = (COUNTS[field] or 0) + n end
--- redis.call(cmd, key, items...) in chunks of 1000 items (unpack() has a limit; an even size
+-- call(cmd, key, items...) in chunks of 1000 items (unpack() has a limit; an even size
 -- keeps pairs together). Returns the replies, one per chunk.
 local function call_chunked(cmd, key, items)
   local replies = {}
   for i = 1, #items, 1000 do
-    replies[#replies + 1] = redis.call(cmd, key, unpack(items, i, math.min(i + 999, #items)))
+    replies[#replies + 1] = call(cmd, key, unpack(items, i, min(i + 999, #items)))
   end
   return replies
 end
 
 -- The state of an account, one hash field: {token of the latest grant, grants of the head so
 -- far, leased event id (0: none), lease deadline, end of the retry delay (0: none), parked
--- (0/1), the latest settlement "token:id:disposition"}, stored as struct('<dddddd') followed
--- by the settlement. load() returns the call's own copy (read once per call); the caller
+-- (0/1), token and event id of the latest settlement, its disposition}, stored as
+-- struct('<dddddddd') followed by the disposition. load() returns the call's own copy (read once per call); the caller
 -- changes it and says so with save().
 local function decode(v)
-  if not v then return {0, 0, 0, 0, 0, 0, '-'} end
-  local tk, at, id, dl, du, pk = struct.unpack('<dddddd', v)
-  return {tk, at, id, dl, du, pk, string.sub(v, 49)}
+  if not v then return {0, 0, 0, 0, 0, 0, 0, 0, '-'} end
+  local tk, at, id, dl, du, pk, st, si = sunpack('<dddddddd', v)
+  return {tk, at, id, dl, du, pk, st, si, sub(v, 65)}
 end
 local function load(a)
   local s = STATES[a]
   if not s then
-    s = decode(redis.call('HGET', K_STATE, a))
+    s = decode(call('HGET', K_STATE, a))
     STATES[a] = s
   end
   return s
@@ -116,12 +125,12 @@ local function flush()
   for a in pairs(DIRTY) do
     local s = STATES[a]
     args[#args + 1] = a
-    args[#args + 1] = struct.pack('<dddddd', s[1], s[2], s[3], s[4], s[5], s[6]) .. s[7]
+    args[#args + 1] = pack('<dddddddd', s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]) .. s[9]
   end
   call_chunked('HSET', K_STATE, args)
   call_chunked('ZADD', K_LEASED, FILED)
   for field, n in pairs(COUNTS) do
-    if n ~= 0 then redis.call('HINCRBY', K_STATS, field, int(n)) end
+    if n ~= 0 then call('HINCRBY', K_STATS, field, int(n)) end
   end
   COUNTS, DIRTY, FILED = {}, {}, {}
 end
@@ -135,22 +144,22 @@ local function score(rec, len)
 end
 local function strand_len(a)
   if POLICY == 'oldest' then return 0 end
-  return redis.call('LLEN', strand(a))
+  return call('LLEN', strand(a))
 end
 
 -- Puts account a (state s) in the ready set, or re-scores it there, if it has events and is
 -- not leased, delayed or parked.
 local function resume(a, s)
   if s[3] ~= 0 or s[5] ~= 0 or s[6] ~= 0 then return end
-  local rec = redis.call('LINDEX', strand(a), '0')
+  local rec = call('LINDEX', strand(a), '0')
   if not rec then return end
-  ADDED = ADDED + redis.call('ZADD', K_READY, score(rec, strand_len(a)), a)
+  ADDED = ADDED + call('ZADD', K_READY, score(rec, strand_len(a)), a)
 end
 
 -- Removes the head of a's strand; returns it and the new head (false if none).
 local function pop_head(a)
-  local rec = redis.call('LPOP', strand(a))
-  local new_head = redis.call('LINDEX', strand(a), '0')
+  local rec = call('LPOP', strand(a))
+  local new_head = call('LINDEX', strand(a), '0')
   if not new_head then count('accounts', -1) end
   return rec, new_head
 end
@@ -180,10 +189,10 @@ end
 local function pop_best(k)
   local best = {}
   if k == 1 then
-    best[1] = redis.call('ZPOPMIN', K_READY, '1')[1]
+    best[1] = call('ZPOPMIN', K_READY, '1')[1]
   elseif k > 1 then
-    best = redis.call('ZRANGE', K_READY, '0', int(k - 1))
-    if #best > 0 then redis.call('ZREMRANGEBYRANK', K_READY, '0', int(#best - 1)) end
+    best = call('ZRANGE', K_READY, '0', int(k - 1))
+    if #best > 0 then call('ZREMRANGEBYRANK', K_READY, '0', int(#best - 1)) end
   end
   POPPED = POPPED + #best
   return best
@@ -195,7 +204,7 @@ local function grant_ready(max)
   local popped = pop_best(max)
   load_many(popped)
   for _, a in ipairs(popped) do
-    local rec = redis.call('LINDEX', strand(a), '0')
+    local rec = call('LINDEX', strand(a), '0')
     if rec then leases[#leases + 1] = grant(a, load(a), rec, true) end
   end
   count('leased', #leases)
@@ -204,15 +213,15 @@ end
 
 local function dead_letter(a, s, err)
   local rec = pop_head(a)
-  local id = string.format('%.0f', head_id(rec))
-  redis.call('HSET', dead_key(id), 'account', a, 'attempt', string.format('%.0f', s[2]),
-             'error', err, 'dead_us', string.format('%.0f', NOW), 'event', rec)
-  redis.call('ZADD', K_DEAD, redis.call('HINCRBY', K_STATS, 'dead_order', '1'), id)
+  local id = format('%.0f', head_id(rec))
+  call('HSET', dead_key(id), 'account', a, 'attempt', format('%.0f', s[2]),
+             'error', err, 'dead_us', format('%.0f', NOW), 'event', rec)
+  call('ZADD', K_DEAD, call('HINCRBY', K_STATS, 'dead_order', '1'), id)
   count('dead_lettered', 1)
   s[2] = 0
   if PARK then
     s[6] = 1
-    redis.call('SADD', K_PARKED, a)
+    call('SADD', K_PARKED, a)
   end
 end
 
@@ -226,7 +235,7 @@ local function fail(a, s, err, delay)
   end
   if delay > 0 then
     s[5] = NOW + delay
-    redis.call('ZADD', K_DELAYED, int(s[5]), a)
+    call('ZADD', K_DELAYED, int(s[5]), a)
     REWAIT = true
   else
     resume(a, s)
@@ -239,15 +248,15 @@ end
 -- whose account is no longer leased is dropped; one whose lease was extended or renewed is
 -- filed again at the real deadline.
 local function process_due()
-  local due = redis.call('ZRANGEBYSCORE', K_LEASED, '-inf', int(NOW - 1), 'LIMIT', '0', '100')
+  local due = call('ZRANGEBYSCORE', K_LEASED, '-inf', int(NOW - 1), 'LIMIT', '0', '100')
   for _, a in ipairs(due) do
     local s = load(a)
     if s[3] == 0 then
-      redis.call('ZREM', K_LEASED, a)
+      call('ZREM', K_LEASED, a)
     elseif s[4] >= NOW then
-      redis.call('ZADD', K_LEASED, int(s[4]), a)
+      call('ZADD', K_LEASED, int(s[4]), a)
     else
-      redis.call('ZREM', K_LEASED, a)
+      call('ZREM', K_LEASED, a)
       count('expired', 1)
       count('leased', -1)
       s[3], s[4] = 0, 0
@@ -255,9 +264,9 @@ local function process_due()
       save(a, s)
     end
   end
-  local over = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', int(NOW), 'LIMIT', '0', '100')
+  local over = call('ZRANGEBYSCORE', K_DELAYED, '-inf', int(NOW), 'LIMIT', '0', '100')
   for _, a in ipairs(over) do
-    redis.call('ZREM', K_DELAYED, a)
+    call('ZREM', K_DELAYED, a)
     local s = load(a)
     s[5] = 0
     resume(a, s)
@@ -271,7 +280,7 @@ end
 -- retry delay it is set too, so that blocked workers claim once more, find nothing, and sleep
 -- again until the new, earlier delay ends.
 local function wake()
-  if redis.call('LLEN', K_WAKE) == 0 then redis.call('RPUSH', K_WAKE, '1') end
+  if call('LLEN', K_WAKE) == 0 then call('RPUSH', K_WAKE, '1') end
 end
 -- The end of every step that changes state: its writes, then the wake flag.
 local function finish()
@@ -282,19 +291,19 @@ end
 -- Microseconds until the next lease deadline passes or delay ends; -1 if there is none.
 local function next_due()
   local best = -1
-  local l = redis.call('ZRANGE', K_LEASED, '0', '0', 'WITHSCORES')
-  if l[2] then best = math.max(0, tonumber(l[2]) + 1 - NOW) end
-  local d = redis.call('ZRANGE', K_DELAYED, '0', '0', 'WITHSCORES')
+  local l = call('ZRANGE', K_LEASED, '0', '0', 'WITHSCORES')
+  if l[2] then best = max(0, tonumber(l[2]) + 1 - NOW) end
+  local d = call('ZRANGE', K_DELAYED, '0', '0', 'WITHSCORES')
   if d[2] then
-    local v = math.max(0, tonumber(d[2]) - NOW)
+    local v = max(0, tonumber(d[2]) - NOW)
     if best < 0 or v < best then best = v end
   end
   return best
 end
 
--- True if state s holds the live lease (token, id).
+-- True if state s holds the live lease (token, id), numbers.
 local function valid(s, token, id)
-  return s[3] == tonumber(id) and s[1] == tonumber(token) and s[4] >= NOW
+  return s[3] == id and s[1] == token and s[4] >= NOW
 end
 )lua";
 
@@ -310,14 +319,14 @@ struct Step {
 constexpr std::string_view kEnqueue = R"lua(
 process_due()
 local n = (#ARGS - 4) / 2
-local last = redis.call('HINCRBY', K_STATS, 'last_id', int(n))
+local last = call('HINCRBY', K_STATS, 'last_id', int(n))
 local id = last - n
 local seqs, touched, new_accounts = {}, {}, 0
 for i = 0, n - 1 do
   local a = ARGS[5 + 2 * i]
   id = id + 1
-  local seq = redis.call('HINCRBY', K_SEQ, a, '1')
-  local len = redis.call('RPUSH', strand(a), struct.pack('<ddd', id, seq, NOW) .. ARGS[6 + 2 * i])
+  local seq = call('HINCRBY', K_SEQ, a, '1')
+  local len = call('RPUSH', strand(a), pack('<ddd', id, seq, NOW) .. ARGS[6 + 2 * i])
   if len == 1 then new_accounts = new_accounts + 1 end
   seqs[#seqs + 1] = seq
   touched[a] = true
@@ -335,44 +344,48 @@ constexpr std::string_view kClaim = R"lua(
 process_due()
 local leases = grant_ready(tonumber(ARGS[5]))
 flush()
-if REWAIT or redis.call('ZCARD', K_READY) > 0 then wake() else redis.call('DEL', K_WAKE) end
+if REWAIT or call('ZCARD', K_READY) > 0 then wake() else call('DEL', K_WAKE) end
 return {leases, next_due()}
 )lua";
 
 // ARGS[5]: claim_next '1'|'0'; ARGS[6]: repeat '1'|'0' (the client sends the call again
-// because the reply to the first send was lost); ARGS[7..]: six per lease: account, token, id,
-// 'ack'|'nack', error, retry delay (us). Settles the leases in order, each as if alone, and
-// with claim_next grants a next lease for each that was settled. Returns one {disposition,
-// next lease or {}} per lease: disposition 'acked' | 'retry' | 'dead' | 'lost'. In a repeat,
-// a lease that was settled returns its first disposition, with no next lease.
+// because the reply to the first send was lost); ARGS[7..]: two per lease: the account, then
+// struct('<ddd', token, event id, retry delay in µs or -1 for an ack) followed by the nack's
+// error (RedisSettlementArg). Settles every lease, then with claim_next grants the best ready
+// accounts, one per lease settled. Returns one {disposition, next lease or {}} per lease:
+// disposition 'acked' | 'retry' | 'dead' | 'lost'. In a repeat, a lease that was settled
+// returns its first disposition, with no next lease.
 constexpr std::string_view kComplete = R"lua(
 local claim_next, repeated = ARGS[5] == '1', ARGS[6] == '1'
-local n = (#ARGS - 6) / 6
+local n = (#ARGS - 6) / 2
+local accounts, settlements = {}, {}
+for i = 1, n do
+  accounts[i] = ARGS[5 + 2 * i]
+  settlements[i] = ARGS[6 + 2 * i]
+end
 -- Expiries and delays are also found by claim, and by completions of 4 or more leases or of
 -- every 4th id: enough to keep them moving while every worker is busy.
-if n >= 4 or tonumber(ARGS[9]) % 4 == 0 then process_due() end
-local accounts = {}
-for i = 0, n - 1 do accounts[i + 1] = ARGS[7 + 6 * i] end
+local _, first_id = sunpack('<dd', settlements[1])
+if n >= 4 or first_id % 4 == 0 then process_due() end
 load_many(accounts)
 -- First every settlement. `readied`: score/member pairs of acked accounts that go on (put
 -- back in the ready set together); `heads`: their new heads; `settled`: out indexes of the
 -- leases settled now (each may get a next lease).
 local out, readied, heads, settled = {}, {}, {}, {}
 for i = 1, n do
-  local o = 7 + 6 * (i - 1)
-  local a, token, id = ARGS[o], ARGS[o + 1], ARGS[o + 2]
+  local a = accounts[i]
+  local token, id, delay = sunpack('<ddd', settlements[i])
   local s = load(a)
   if not valid(s, token, id) then
-    local prefix = token .. ':' .. id .. ':'
-    if repeated and string.sub(s[7], 1, #prefix) == prefix then
-      out[i] = {string.sub(s[7], #prefix + 1), {}}
+    if repeated and s[7] == token and s[8] == id then
+      out[i] = {s[9], {}}
     else
       out[i] = {'lost', {}}
     end
   else
     s[3], s[4] = 0, 0
     local disposition
-    if ARGS[o + 3] == 'ack' then
+    if delay < 0 then
       local _, new_head = pop_head(a)
       s[2] = 0
       count('acked', 1)
@@ -384,15 +397,15 @@ for i = 1, n do
       end
     else
       count('nacked', 1)
-      disposition = fail(a, s, ARGS[o + 4], tonumber(ARGS[o + 5]))
+      disposition = fail(a, s, sub(settlements[i], 25), delay)
     end
-    s[7] = token .. ':' .. id .. ':' .. disposition
+    s[7], s[8], s[9] = token, id, disposition
     save(a, s)
     out[i] = {disposition, {}}
     settled[#settled + 1] = i
   end
 end
-if #readied > 0 then ADDED = ADDED + redis.call('ZADD', K_READY, unpack(readied)) end  -- <= 128
+if #readied > 0 then ADDED = ADDED + call('ZADD', K_READY, unpack(readied)) end  -- <= 128
 -- Then, with claim_next, the best ready accounts (the settled ones included) are granted, one
 -- per settled lease. An account settled here that goes on has its state and new head at hand
 -- and its entry in `leased` (early now, which process_due mends): the hot path.
@@ -401,7 +414,7 @@ if claim_next then
   local best = pop_best(#settled)
   load_many(best)
   for _, b in ipairs(best) do
-    local rec = heads[b] or redis.call('LINDEX', strand(b), '0')
+    local rec = heads[b] or call('LINDEX', strand(b), '0')
     if rec then
       granted = granted + 1
       out[settled[granted]][2] = grant(b, load(b), rec, not heads[b])
@@ -419,7 +432,7 @@ return out
 // no longer valid.
 constexpr std::string_view kExtend = R"lua(
 local s = load(ARGS[5])
-if not valid(s, ARGS[6], ARGS[7]) then return -1 end
+if not valid(s, tonumber(ARGS[6]), tonumber(ARGS[7])) then return -1 end
 s[4] = NOW + TTL
 save(ARGS[5], s)
 flush()
@@ -430,16 +443,16 @@ return TTL
 constexpr std::string_view kStats = R"lua(
 process_due()
 finish()
-local out = redis.call('HGETALL', K_STATS)
+local out = call('HGETALL', K_STATS)
 local totals = {}
 for i = 1, #out, 2 do totals[out[i]] = tonumber(out[i + 1]) end
-local function add(k, v) out[#out + 1] = k; out[#out + 1] = string.format('%.0f', v) end
+local function add(k, v) out[#out + 1] = k; out[#out + 1] = format('%.0f', v) end
 add('pending', (totals.enqueued or 0) + (totals.replayed or 0) - (totals.acked or 0) -
     (totals.dead_lettered or 0))
-add('ready', redis.call('ZCARD', K_READY))
-add('delayed', redis.call('ZCARD', K_DELAYED))
-add('parked', redis.call('SCARD', K_PARKED))
-add('dead', redis.call('ZCARD', K_DEAD))
+add('ready', call('ZCARD', K_READY))
+add('delayed', call('ZCARD', K_DELAYED))
+add('parked', call('SCARD', K_PARKED))
+add('dead', call('ZCARD', K_DEAD))
 return out
 )lua";
 
@@ -448,8 +461,8 @@ constexpr std::string_view kListDead = R"lua(
 process_due()
 finish()
 local out = {}
-for _, id in ipairs(redis.call('ZRANGE', K_DEAD, '0', int(tonumber(ARGS[5]) - 1))) do
-  out[#out + 1] = redis.call('HMGET', dead_key(id), 'attempt', 'error', 'dead_us', 'event', 'account')
+for _, id in ipairs(call('ZRANGE', K_DEAD, '0', int(tonumber(ARGS[5]) - 1))) do
+  out[#out + 1] = call('HMGET', dead_key(id), 'attempt', 'error', 'dead_us', 'event', 'account')
 end
 return out
 )lua";
@@ -466,23 +479,23 @@ if not at_tail then first, last, step = #ARGS, 6, -1 end
 local moved, states = 0, {}
 for i = first, last, step do
   local id = ARGS[i]
-  local h = redis.call('HMGET', dead_key(id), 'account', 'event')
+  local h = call('HMGET', dead_key(id), 'account', 'event')
   if h[1] then
     local a, rec, key = h[1], h[2], strand(h[1])
     local s = states[a] or load(a)
     states[a] = s
-    redis.call('DEL', dead_key(id))
-    redis.call('ZREM', K_DEAD, id)
-    local len = redis.call('LLEN', key)
+    call('DEL', dead_key(id))
+    call('ZREM', K_DEAD, id)
+    local len = call('LLEN', key)
     if len == 0 then count('accounts', 1) end
     if at_tail then
-      redis.call('RPUSH', key, rec)
+      call('RPUSH', key, rec)
     elseif len > 0 and (s[3] ~= 0 or s[5] ~= 0 or s[2] > 0) then
-      local head = redis.call('LPOP', key)
-      redis.call('LPUSH', key, rec)
-      redis.call('LPUSH', key, head)
+      local head = call('LPOP', key)
+      call('LPUSH', key, rec)
+      call('LPUSH', key, head)
     else
-      redis.call('LPUSH', key, rec)
+      call('LPUSH', key, rec)
     end
     count('replayed', 1)
     moved = moved + 1
@@ -490,7 +503,7 @@ for i = first, last, step do
 end
 for a, s in pairs(states) do
   s[6] = 0
-  redis.call('SREM', K_PARKED, a)
+  call('SREM', K_PARKED, a)
   resume(a, s)
   save(a, s)
 end
@@ -504,16 +517,16 @@ constexpr std::string_view kPurgeDead = R"lua(
 process_due()
 local ids = {}
 if #ARGS < 5 then
-  ids = redis.call('ZRANGE', K_DEAD, '0', '-1')
+  ids = call('ZRANGE', K_DEAD, '0', '-1')
 else
   for i = 5, #ARGS do ids[#ids + 1] = ARGS[i] end
 end
 local n, touched = 0, {}
 for _, id in ipairs(ids) do
-  local a = redis.call('HGET', dead_key(id), 'account')
+  local a = call('HGET', dead_key(id), 'account')
   if a then
-    redis.call('DEL', dead_key(id))
-    redis.call('ZREM', K_DEAD, id)
+    call('DEL', dead_key(id))
+    call('ZREM', K_DEAD, id)
     touched[a] = true
     n = n + 1
   end
@@ -521,7 +534,7 @@ end
 for a in pairs(touched) do
   local s = load(a)
   s[6] = 0
-  redis.call('SREM', K_PARKED, a)
+  call('SREM', K_PARKED, a)
   resume(a, s)
   save(a, s)
 end
@@ -601,5 +614,18 @@ std::string_view RedisFunctionName(RedisScript script) {
 }
 
 std::string_view RedisLibrarySource() { return AllSources().library; }
+
+std::string RedisSettlementArg(uint64_t token, uint64_t id, bool ack, int64_t delay_us,
+                               std::string_view error) {
+  std::string out;
+  out.reserve(24 + error.size());
+  for (double value : {static_cast<double>(token), static_cast<double>(id),
+                       ack ? -1.0 : static_cast<double>(delay_us)}) {
+    const auto bits = std::bit_cast<uint64_t>(value);
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(bits >> (8 * i)));
+  }
+  if (!ack) out.append(error);
+  return out;
+}
 
 }  // namespace strandq

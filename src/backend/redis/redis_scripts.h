@@ -2,6 +2,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace strandq {
@@ -24,6 +26,11 @@ enum class RedisScript {
 };
 inline constexpr size_t kRedisScriptCount = 8;
 
+// The layout of a namespace's keys and values (docs/redis-protocol.md), kept in its config hash
+// as `format`. A client refuses a namespace of another format rather than misread it. Format 1
+// (before this field existed) kept the last settlement as text in the state.
+inline constexpr std::string_view kRedisStateFormat = "2";
+
 // Each step runs in one of two ways, with the same arguments and replies:
 //  - Redis 7+: as a function of one library (FUNCTION LOAD RedisLibrarySource() once, then
 //    FCALL RedisFunctionName(step)), whose shared helpers are created once, at load;
@@ -40,5 +47,12 @@ std::string_view RedisLibrarySource();
 std::string_view RedisFunctionName(RedisScript script);
 // A short name for messages ("complete").
 std::string_view RedisScriptName(RedisScript script);
+
+// The complete step's argument for one lease (after its account): the token, the event id and
+// the retry delay in µs (-1 for an ack) as little-endian doubles, as Lua's struct.pack('<ddd')
+// writes them, followed by the error of a nack. Binary, because Lua turns text into numbers
+// and back only at a cost.
+std::string RedisSettlementArg(uint64_t token, uint64_t id, bool ack, int64_t delay_us,
+                               std::string_view error);
 
 }  // namespace strandq

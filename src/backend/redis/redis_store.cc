@@ -108,6 +108,8 @@ Result<std::unique_ptr<RedisStore>> RedisStore::Open(const RedisUrl& url,
         std::string(Text(**got)) + "'; this process asked for '" + std::string(policy) +
         "' (pass --policy " + std::string(Text(**got)) + ", or use another ?prefix=)");
   }
+  Status format = store->CheckFormat(**conn);
+  if (!format.ok()) return format;
   store->functions_ = redis_options.functions && (*conn)->server_version() >= 70000;
   for (size_t i = 0; i < (store->functions_ ? 1 : kRedisScriptCount); ++i) {
     Status loaded = store->Load(**conn, static_cast<RedisScript>(i));
@@ -115,6 +117,32 @@ Result<std::unique_ptr<RedisStore>> RedisStore::Open(const RedisUrl& url,
   }
   store->Release(std::move(*conn));
   return store;
+}
+
+Status RedisStore::CheckFormat(RedisConnection& conn) {
+  const std::string config = tag_ + ":config";
+  auto got = conn.Command({"HGET", config, "format"});
+  if (!got.ok()) return got.status();
+  std::string format(Text(**got));
+  if ((*got)->type == REDIS_REPLY_NIL) {
+    // Format 1 wrote no `format` field: a namespace with state but without it is of format 1.
+    auto old = conn.Command({"EXISTS", tag_ + ":state"});
+    if (!old.ok()) return old.status();
+    if ((*old)->type == REDIS_REPLY_INTEGER && (*old)->integer > 0) {
+      format = "1";
+    } else {
+      auto set = conn.Command({"HSETNX", config, "format", kRedisStateFormat});
+      if (!set.ok()) return set.status();
+      got = conn.Command({"HGET", config, "format"});
+      if (!got.ok()) return got.status();
+      format = std::string(Text(**got));
+    }
+  }
+  if (format == kRedisStateFormat) return Status();
+  return Status::InvalidArgument("namespace '" + url_.prefix + "' at " + url_.Address() +
+                                 " holds data of format " + format + "; this strandq reads format " +
+                                 std::string(kRedisStateFormat) +
+                                 " (drain it with the strandq that wrote it, or use another ?prefix=)");
 }
 
 RedisStore::RedisStore(const RedisUrl& url, const EngineOptions& options,
@@ -218,19 +246,17 @@ std::vector<Result<CompleteResult>> RedisStore::CompleteMany(
     std::lock_guard lock(mu_);
     interrupted = interrupted_;
   }
-  // Token, id and delay of each settlement as text; args points into them.
-  std::vector<std::string> numbers;
-  numbers.reserve(settlements.size() * 3);
+  // The account and the encoded settlement of each lease; args points into `encoded`.
+  std::vector<std::string> encoded;
+  encoded.reserve(settlements.size());
   std::vector<std::string_view> args = {claim_next && !interrupted ? "1" : "0", "0"};
-  args.reserve(2 + settlements.size() * 6);
+  args.reserve(2 + settlements.size() * 2);
   for (const Settlement& s : settlements) {
     const bool ack = s.outcome.acked();
-    const std::string& token = numbers.emplace_back(std::to_string(s.lease.token));
-    const std::string& id = numbers.emplace_back(std::to_string(s.lease.event.id));
-    const std::string& delay =
-        numbers.emplace_back(ack ? "0" : std::to_string(Micros(RetryDelay(s.lease))));
-    args.insert(args.end(),
-                {s.lease.event.account, token, id, ack ? "ack" : "nack", s.outcome.error, delay});
+    encoded.push_back(RedisSettlementArg(s.lease.token, s.lease.event.id, ack,
+                                         ack ? -1 : Micros(RetryDelay(s.lease)), s.outcome.error));
+    args.push_back(s.lease.event.account);
+    args.push_back(encoded.back());
   }
   const int64_t requested_ns = SystemClock()->MonotonicNs();
   auto reply = Run(RedisScript::kComplete, std::move(args), Retry::kAlways, /*repeat_flag=*/1);

@@ -74,6 +74,8 @@ class RedisStore final : public Store {
   RedisStore(const RedisUrl& url, const EngineOptions& options,
              const RedisStoreOptions& redis_options);
 
+  // InvalidArgument unless the namespace is new or of kRedisStateFormat (recorded if new).
+  Status CheckFormat(RedisConnection& conn);
   // A pooled connection, or a new one (then `*fresh` is set to true).
   Result<Connection> Acquire(bool* fresh = nullptr);
   void Release(Connection conn);

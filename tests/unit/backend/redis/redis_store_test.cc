@@ -119,6 +119,30 @@ TEST(RedisStoreTest, ANamespaceKeepsItsPolicyAndItsKeysShareOneHashTag) {
   }
 }
 
+TEST(RedisStoreTest, ANamespaceOfAnotherFormatIsRefused) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.Error();
+  RedisUrl url;
+  url.port = redis.port();
+  auto conn = RedisConnection::Open(url, seconds(5));
+  ASSERT_TRUE(conn.ok());
+  // Format 1 wrote no `format` field; its namespaces are known by their state.
+  ASSERT_TRUE((*conn)->Command({"HSET", "{old}:state", "a", "x"}).ok());
+  ASSERT_TRUE((*conn)->Command({"HSET", "{newer}:config", "format", "99"}).ok());
+  for (const auto& [prefix, format] : {std::pair{"old", "1"}, std::pair{"newer", "99"}}) {
+    auto store = OpenStore(redis.Url(prefix), Fast());
+    ASSERT_FALSE(store.ok()) << prefix;
+    EXPECT_EQ(store.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(store.status().message().find(std::string("holds data of format ") + format),
+              std::string::npos)
+        << store.status().message();
+  }
+  EXPECT_TRUE(OpenStore(redis.Url("fresh"), Fast()).ok());
+  auto format = (*conn)->Command({"HGET", "{fresh}:config", "format"});
+  ASSERT_TRUE(format.ok());
+  EXPECT_EQ(std::string((*format)->str, (*format)->len), kRedisStateFormat);
+}
+
 TEST(RedisStoreTest, TwoClientsShareOneQueueWithoutOverlap) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.ok()) << redis.Error();
@@ -232,10 +256,10 @@ TEST(RedisStoreTest, ACompletionRepeatedAfterALostReplyIsNotAppliedTwice) {
   url.port = redis.port();
   auto conn = RedisConnection::Open(url, seconds(5));
   ASSERT_TRUE(conn.ok());
-  const std::string token = std::to_string(lease.token), id = std::to_string(lease.event.id);
+  const std::string settlement = RedisSettlementArg(lease.token, lease.event.id, true, -1, "");
   auto repeat =
       (*conn)->Command({"EVAL", RedisScriptSource(RedisScript::kComplete), "1", "{once}", "longest",
-                        "10000000", "5", "skip", "0", "1", "a", token, id, "ack", "", "0"});
+                        "10000000", "5", "skip", "0", "1", "a", settlement});
   ASSERT_TRUE(repeat.ok());
   ASSERT_EQ((*repeat)->type, REDIS_REPLY_ARRAY) << ReplyError(**repeat);
   ASSERT_EQ((*repeat)->elements, 1u);
