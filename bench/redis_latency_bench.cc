@@ -11,6 +11,7 @@
 // Without --redis it starts a private redis-server on a free 127.0.0.1 port (as the tests do)
 // and stops it when done. Prints a markdown table: per store and claimer count, the median over
 // R runs of each percentile, and the p99 of every run.
+// `redis_latency_bench --print-library` prints the function library of every step;
 // `redis_latency_bench --print-script NAME` prints the store's Lua script NAME (claim,
 // complete, ...) and exits: bench/redis.sh loads it to measure the server's ceiling for it.
 
@@ -219,6 +220,11 @@ std::string Join(const std::vector<double>& values) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--print-library") {
+    const std::string_view source = strandq::RedisLibrarySource();
+    std::fwrite(source.data(), 1, source.size(), stdout);
+    return 0;
+  }
   if (argc == 3 && std::string(argv[1]) == "--print-script") {
     for (size_t i = 0; i < strandq::kRedisScriptCount; ++i) {
       const auto script = static_cast<strandq::RedisScript>(i);

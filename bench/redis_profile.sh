@@ -6,6 +6,7 @@
 # on 6.2), one per event or fewer (a worker completes several leases per call when it can).
 # Usage: bench/redis_profile.sh BINARY [EVENTS] [ACCOUNTS] [PROCESSES] [SLOTS]
 #        (defaults: 20000 events, 2000 accounts, 4 processes of 32 slots; ~2-4 minutes)
+# $WORKER_ARGS: more `strandq worker` flags (say --store-threads 2).
 # Prints instructions per call and per event, and the inclusive share of the parts that matter.
 set -euo pipefail
 bin=$1 events=${2:-20000} accounts=${3:-2000} procs=${4:-4} slots=${5:-32}
@@ -30,7 +31,7 @@ rcli CONFIG RESETSTAT > /dev/null
 callgrind_control -z "$REDIS_PID" > /dev/null 2>&1
 for p in $(seq "$procs"); do
   bench_spawn "$BENCH_TMP/worker$p.out" timeout 900 "$bin" worker --store "$url" \
-    --workers "$slots" --work noop --exit-when-drained
+    --workers "$slots" --work noop --exit-when-drained ${WORKER_ARGS:-}
 done
 bench_wait_all || { cat "$BENCH_TMP"/worker*.out >&2; exit 1; }
 rcli INFO commandstats | tr -d '\r' > "$BENCH_TMP/commandstats"

@@ -38,6 +38,9 @@ local ARGS, POLICY, TTL, MAX_ATTEMPTS, PARK, NOW
 local ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED
 -- Key names by namespace, built once per namespace (string concatenation is not cheap).
 local key_names = {}
+-- When process_due last ran, by namespace (server µs). Kept by a function library between
+-- calls, and only a hint: empty after a reload, and always empty for a script.
+local last_due = {}
 
 -- Sets the per-call state from the call's keys and arguments (the header of every step).
 local function begin(keys, args)
@@ -88,13 +91,14 @@ end
 
 -- The state of an account, one hash field: {token of the latest grant, grants of the head so
 -- far, leased event id (0: none), lease deadline, end of the retry delay (0: none), parked
--- (0/1), token and event id of the latest settlement, its disposition}, stored as
--- struct('<dddddddd') followed by the disposition. load() returns the call's own copy (read once per call); the caller
+-- (0/1), token and event id of the latest settlement, length of the strand, the latest
+-- settlement's disposition}, stored as struct('<ddddddddd') followed by the disposition. The
+-- length is kept here because an LLEN per event costs more than the field. load() returns the call's own copy (read once per call); the caller
 -- changes it and says so with save().
 local function decode(v)
-  if not v then return {0, 0, 0, 0, 0, 0, 0, 0, '-'} end
-  local tk, at, id, dl, du, pk, st, si = sunpack('<dddddddd', v)
-  return {tk, at, id, dl, du, pk, st, si, sub(v, 65)}
+  if not v then return {0, 0, 0, 0, 0, 0, 0, 0, 0, '-'} end
+  local tk, at, id, dl, du, pk, st, si, len = sunpack('<ddddddddd', v)
+  return {tk, at, id, dl, du, pk, st, si, len, sub(v, 73)}
 end
 local function load(a)
   local s = STATES[a]
@@ -125,7 +129,8 @@ local function flush()
   for a in pairs(DIRTY) do
     local s = STATES[a]
     args[#args + 1] = a
-    args[#args + 1] = pack('<dddddddd', s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]) .. s[9]
+    args[#args + 1] = pack('<ddddddddd', s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]) ..
+                      s[10]
   end
   call_chunked('HSET', K_STATE, args)
   call_chunked('ZADD', K_LEASED, FILED)
@@ -142,26 +147,25 @@ local function score(rec, len)
   if POLICY == 'oldest' then return int(id) end
   return int(-len * 4294967296 + id % 4294967296)
 end
-local function strand_len(a)
-  if POLICY == 'oldest' then return 0 end
-  return call('LLEN', strand(a))
-end
 
 -- Puts account a (state s) in the ready set, or re-scores it there, if it has events and is
 -- not leased, delayed or parked.
 local function resume(a, s)
-  if s[3] ~= 0 or s[5] ~= 0 or s[6] ~= 0 then return end
+  if s[3] ~= 0 or s[5] ~= 0 or s[6] ~= 0 or s[9] == 0 then return end
   local rec = call('LINDEX', strand(a), '0')
   if not rec then return end
-  ADDED = ADDED + call('ZADD', K_READY, score(rec, strand_len(a)), a)
+  ADDED = ADDED + call('ZADD', K_READY, score(rec, s[9]), a)
 end
 
--- Removes the head of a's strand; returns it and the new head (false if none).
-local function pop_head(a)
-  local rec = call('LPOP', strand(a))
-  local new_head = call('LINDEX', strand(a), '0')
-  if not new_head then count('accounts', -1) end
-  return rec, new_head
+-- Removes the head of a's strand (state s, saved by the caller); returns it and the new head
+-- (false if none).
+local function pop_head(a, s)
+  local key = strand(a)
+  local rec = call('LPOP', key)
+  s[9] = s[9] - 1
+  if s[9] > 0 then return rec, call('LINDEX', key, '0') end
+  count('accounts', -1)
+  return rec, false
 end
 
 -- Grants head `rec` of account a (state s, taken out of the ready set) and saves s.
@@ -212,7 +216,7 @@ local function grant_ready(max)
 end
 
 local function dead_letter(a, s, err)
-  local rec = pop_head(a)
+  local rec = pop_head(a, s)
   local id = format('%.0f', head_id(rec))
   call('HSET', dead_key(id), 'account', a, 'attempt', format('%.0f', s[2]),
              'error', err, 'dead_us', format('%.0f', NOW), 'event', rec)
@@ -248,6 +252,7 @@ end
 -- whose account is no longer leased is dropped; one whose lease was extended or renewed is
 -- filed again at the real deadline.
 local function process_due()
+  last_due[P] = NOW
   local due = call('ZRANGEBYSCORE', K_LEASED, '-inf', int(NOW - 1), 'LIMIT', '0', '100')
   for _, a in ipairs(due) do
     local s = load(a)
@@ -321,7 +326,7 @@ process_due()
 local n = (#ARGS - 4) / 2
 local last = call('HINCRBY', K_STATS, 'last_id', int(n))
 local id = last - n
-local seqs, touched, new_accounts = {}, {}, 0
+local seqs, lens, touched, new_accounts = {}, {}, {}, 0
 for i = 0, n - 1 do
   local a = ARGS[5 + 2 * i]
   id = id + 1
@@ -329,23 +334,31 @@ for i = 0, n - 1 do
   local len = call('RPUSH', strand(a), pack('<ddd', id, seq, NOW) .. ARGS[6 + 2 * i])
   if len == 1 then new_accounts = new_accounts + 1 end
   seqs[#seqs + 1] = seq
-  touched[a] = true
+  if not lens[a] then touched[#touched + 1] = a end
+  lens[a] = len
 end
 count('enqueued', n)
 count('accounts', new_accounts)
-for a in pairs(touched) do resume(a, load(a)) end
+load_many(touched)
+for _, a in ipairs(touched) do
+  local s = load(a)
+  s[9] = lens[a]
+  save(a, s)
+  resume(a, s)
+end
 finish()
 return {last - n + 1, seqs}
 )lua";
 
-// ARGS[5]: max. Returns {{lease...}, microseconds until the next timer (-1: none)}; a lease is
-// {account, record, token, attempt}.
+// ARGS[5]: max. Returns {{lease...}, microseconds until the next timer (-1: none, or leases were
+// granted)}; a lease is {account, record, token, attempt}.
 constexpr std::string_view kClaim = R"lua(
 process_due()
 local leases = grant_ready(tonumber(ARGS[5]))
 flush()
 if REWAIT or call('ZCARD', K_READY) > 0 then wake() else call('DEL', K_WAKE) end
-return {leases, next_due()}
+-- The time to the next deadline matters only to a claimer that got nothing and will block.
+return {leases, #leases > 0 and -1 or next_due()}
 )lua";
 
 // ARGS[5]: claim_next '1'|'0'; ARGS[6]: repeat '1'|'0' (the client sends the call again
@@ -363,10 +376,10 @@ for i = 1, n do
   accounts[i] = ARGS[5 + 2 * i]
   settlements[i] = ARGS[6 + 2 * i]
 end
--- Expiries and delays are also found by claim, and by completions of 4 or more leases or of
--- every 4th id: enough to keep them moving while every worker is busy.
-local _, first_id = sunpack('<dd', settlements[1])
-if n >= 4 or first_id % 4 == 0 then process_due() end
+-- Expiries and delays are found by claim, and by a completion when process_due has not run
+-- for 5 ms (a script, which keeps nothing between calls, runs it every time): enough to keep
+-- them moving while every worker is busy.
+if (last_due[P] or 0) + 5000 <= NOW then process_due() end
 load_many(accounts)
 -- First every settlement. `readied`: score/member pairs of acked accounts that go on (put
 -- back in the ready set together); `heads`: their new heads; `settled`: out indexes of the
@@ -378,7 +391,7 @@ for i = 1, n do
   local s = load(a)
   if not valid(s, token, id) then
     if repeated and s[7] == token and s[8] == id then
-      out[i] = {s[9], {}}
+      out[i] = {s[10], {}}
     else
       out[i] = {'lost', {}}
     end
@@ -386,20 +399,20 @@ for i = 1, n do
     s[3], s[4] = 0, 0
     local disposition
     if delay < 0 then
-      local _, new_head = pop_head(a)
+      local _, new_head = pop_head(a, s)
       s[2] = 0
       count('acked', 1)
       disposition = 'acked'
       if new_head then
         heads[a] = new_head
-        readied[#readied + 1] = score(new_head, strand_len(a))
+        readied[#readied + 1] = score(new_head, s[9])
         readied[#readied + 1] = a
       end
     else
       count('nacked', 1)
       disposition = fail(a, s, sub(settlements[i], 25), delay)
     end
-    s[7], s[8], s[9] = token, id, disposition
+    s[7], s[8], s[10] = token, id, disposition
     save(a, s)
     out[i] = {disposition, {}}
     settled[#settled + 1] = i
@@ -486,8 +499,9 @@ for i = first, last, step do
     states[a] = s
     call('DEL', dead_key(id))
     call('ZREM', K_DEAD, id)
-    local len = call('LLEN', key)
+    local len = s[9]
     if len == 0 then count('accounts', 1) end
+    s[9] = len + 1
     if at_tail then
       call('RPUSH', key, rec)
     elseif len > 0 and (s[3] ~= 0 or s[5] ~= 0 or s[2] > 0) then
