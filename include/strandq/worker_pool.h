@@ -17,13 +17,17 @@ namespace strandq {
 struct PoolOptions {
   // Concurrent slots: how many events this pool handles at once. >= 1.
   size_t workers = 1;
-  // Threads running the I/O loop (handlers' Start and timers; completions and their store
-  // calls too when store_threads is 0). 0 = one per core.
+  // Threads running the I/O loop for handlers (their Start and timers; completions and their
+  // store calls too when store_threads is 0). 0 = one per core.
   size_t threads = 0;
-  // Threads dedicated to blocking store calls: each finished attempt's Complete (with the next
-  // claim), its bookkeeping and its log line run there, so that a slow store (a network round
-  // trip) never delays the I/O loop's handlers and timers. 0 = those calls run inline on the
-  // I/O threads (best for the embedded mem: store, whose calls are fast and in-process).
+  // How many store calls may be waiting at once, each on an I/O thread of its own (the pool
+  // runs threads + store_threads I/O threads). Finished attempts are queued and settled
+  // together: a thread that finishes one while fewer than store_threads calls run settles the
+  // whole queue in one Store::CompleteMany (with the next claims) right away; otherwise a
+  // running call takes them when it returns. So a slow store (a network round trip) never
+  // holds the threads that handlers and timers need, and a busy pool makes few, large calls.
+  // 0 = each attempt's Complete runs inline on its I/O thread (best for the embedded mem:
+  // store, whose calls are fast and in-process).
   size_t store_threads = 0;
   // Leases are extended every lease_ttl / 3 while their handler runs. Must match the store's.
   std::chrono::nanoseconds lease_ttl = std::chrono::seconds(30);
@@ -49,11 +53,11 @@ struct PoolProgress {
 // slots are states driven by an asio I/O loop on `threads` threads. A free slot is filled by
 // one claimer thread that blocks in Store::Claim (never polls). When a handler finishes, the
 // slot completes its lease and claims the next in the same store call, so a busy pool talks to
-// the store once per event. That store call runs on the I/O thread, or, with store_threads > 0,
-// on a store thread that then posts the slot's next handler start back to the I/O loop, so
-// that the I/O threads never wait on the store. From its grant to its completion a lease is
-// extended every lease_ttl / 3 by a ticker thread; a lease found lost makes its attempt end as
-// `lost`, never acked. Each attempt is written to the LogSink when it ends.
+// the store once per event. That store call runs on the I/O thread; with store_threads > 0 the
+// completions that gather while such calls run are settled together, by at most store_threads
+// I/O threads at once, so that the others never wait on the store. From its grant to its completion
+// a lease is extended every lease_ttl / 3 by a ticker thread; a lease found lost makes its attempt
+// end as `lost`, never acked. Each attempt is written to the LogSink when it ends.
 //
 // Stop() (thread-safe, callable from a signal watcher) stops claiming; events in flight finish
 // and are completed without claiming more; Run then flushes the log and returns.

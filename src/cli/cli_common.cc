@@ -43,8 +43,8 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
   app.add_option("--threads", threads, "I/O threads (default: one per core)")
       ->check(CLI::Range(size_t{0}, size_t{256}));
   app.add_option("--store-threads", store_threads,
-                 "Threads for blocking store calls, 0 = on the I/O threads (default: 0 for "
-                 "mem:, else min(workers, 8))")
+                 "Store calls (batched completions) waiting at once, each on an I/O thread of "
+                 "its own; 0 = one call per attempt, inline (default: 0 for mem:, else 2)")
       ->check(CLI::Range(size_t{0}, size_t{256}));
   app.add_option("--work", work, "Handler: sleep:DURATION, noop or exec:COMMAND")
       ->capture_default_str();
@@ -66,10 +66,13 @@ Status ProcessingFlags::CheckWorkers(const CLI::App& app, bool allow_zero) const
 
 size_t ProcessingFlags::StoreThreads(const CLI::App& app, const std::string& store_url,
                                      size_t slots) const {
-  constexpr size_t kMaxDefaultStoreThreads = 8;
+  // Measured (docs/BENCHMARKS.md): 1 or 2 calls at once give the largest batches and the
+  // shortest waits on a Redis on loopback; more calls make smaller batches, each costing the
+  // server a call.
+  constexpr size_t kDefaultStoreThreads = 2;
   if (app.count("--store-threads") > 0) return store_threads;
   if (store_url == "mem:" || store_url == "mem") return 0;
-  return std::min(slots, kMaxDefaultStoreThreads);
+  return std::min(slots, kDefaultStoreThreads);
 }
 
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {

@@ -7,7 +7,8 @@ std::vector<Result<CompleteResult>> Store::CompleteMany(std::span<const Settleme
                                                         bool claim_next) {
   std::vector<Result<CompleteResult>> results;
   results.reserve(settlements.size());
-  for (const Settlement& s : settlements) results.push_back(Complete(s.lease, s.outcome, claim_next));
+  for (const Settlement& s : settlements)
+    results.push_back(Complete(s.lease, s.outcome, claim_next));
   return results;
 }
 

@@ -31,26 +31,29 @@
 // loop yields to the I/O queue so that other slots get their turn. A slot holds its lease from
 // the grant on, so the ticker thread extends it even while the slot waits in the I/O queue.
 //
-// With store_threads > 0 (a remote store, where Complete is a network round trip), FinishSlot
-// never runs on an I/O thread: a finished handler's slot goes into the store queue and a post
-// to `store_io`, a second io_context run by store_threads threads. A store thread takes every
-// completion queued at that moment (up to kMaxBatch) and settles them in one
-// Store::CompleteMany with claim_next (one round trip for all of them: under load completions
-// gather while the store threads are busy, so a busy pool makes fewer, larger calls), books
-// each (counters, log line) and posts each slot's next run (RunSlot) back to `io`. The I/O
-// threads then only start handlers and fire their timers, never blocking on the store. A slot
-// is in one place at a time (the I/O queue, its handler, or the store queue), so it still has
-// at most one completion in flight, and a handler that completes inside Start goes to the store
-// threads too (no inline loop then). A slot queued for a store thread still holds its lease,
-// so the ticker extends it there as in the I/O queue. With store_threads = 0 FinishSlot runs
-// inline on the I/O thread, as fits the embedded store (an in-process call).
+// With store_threads > 0 (a remote store, where Complete is a network round trip), a finished
+// attempt goes into the store queue. The thread that queued it (an I/O thread) takes every
+// queued completion (up to kMaxBatch) into one Store::CompleteMany with claim_next, books each
+// (counters, log line), posts each slot's next run (RunSlot) and goes on while the queue is not
+// empty, unless store_threads such calls are running already: then one of them takes it when
+// its call returns. So completions gather while the store is busy (a busy pool makes fewer,
+// larger calls), the first completion after a quiet spell is sent at once by the thread that
+// saw it end (no hand-over to another thread, which costs a wake-up), and at most
+// store_threads I/O threads wait on the store: the pool runs threads + store_threads I/O
+// threads, so handlers and timers always have `threads` of them. A slot is in one place at a
+// time (the I/O queue, its handler, or the store queue), so it has at most one completion in
+// flight, and a handler that completes inside Start is queued too (no inline loop then). A
+// slot in the store queue still holds its lease, so the ticker extends it there as in the I/O
+// queue. With store_threads = 0 FinishSlot runs inline on the I/O thread, one Complete per
+// attempt, as fits the embedded store (an in-process call).
 //
 // Shutdown: Run waits for the claimer, then for every slot to be idle (busy = 0; a slot is
-// busy from its claim until ReleaseSlot, and every post to either loop is made for a busy
-// slot), stops the ticker, then stops and joins the store threads and the I/O threads. Posts
+// busy from its claim until ReleaseSlot, and every post to the loop is made for a busy slot or
+// for a queued completion, which belongs to a busy slot), stops the ticker, then stops and
+// joins the I/O threads (a store call still returning is waited out by the join). Posts
 // from foreign threads (a BlockingHandler's Completion) may still be returning from
 // asio::post after the slot they carried was released: foreign_posts counts them, and Run
-// waits for it to reach 0 before io and store_io may be destroyed.
+// waits for it to reach 0 before io may be destroyed.
 //
 // Per-slot lease state is guarded by the slot's mutex because the ticker thread (extending
 // leases) reads it. The Completion's early-or-late race is settled by an atomic state
@@ -63,7 +66,7 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr int kMaxInlineRuns = 64;
-// The most completions a store thread settles in one Store::CompleteMany.
+// The most completions settled in one Store::CompleteMany.
 constexpr size_t kMaxBatch = 64;
 
 // A slot's attempt state is one word, (attempt generation << 3) | phase, so that a Completion
@@ -125,8 +128,7 @@ struct WorkerPool::Impl {
   Clock* const clock = SystemClock();
 
   asio::io_context io;
-  asio::io_context store_io;  // runs CompleteQueued when options.store_threads > 0
-  // A finished attempt waiting for a store thread.
+  // A finished attempt waiting for its store call.
   struct QueuedCompletion {
     size_t index;
     Outcome outcome;
@@ -134,6 +136,7 @@ struct WorkerPool::Impl {
   };
   std::mutex store_queue_mu;
   std::deque<QueuedCompletion> store_queue;  // guarded by store_queue_mu
+  size_t store_calls = 0;  // CompleteQueued loops running; guarded by store_queue_mu
   std::mutex ticker_mu;
   std::condition_variable ticker_cv;
   bool ticker_stop = false;  // guarded by ticker_mu
@@ -216,8 +219,8 @@ struct WorkerPool::Impl {
   }
 
   // Runs the handler on the slot's lease, and on its following leases for as long as they
-  // complete inline (bounded), on this I/O thread. With store threads, a handler that completed
-  // inline is finished there instead.
+  // complete inline (bounded), on this I/O thread. With store_threads > 0 a handler that
+  // completed inline goes to the store queue instead.
   void RunSlot(size_t index) {
     Slot& slot = slots[index];
     for (int run = 0;; ++run) {
@@ -311,38 +314,49 @@ struct WorkerPool::Impl {
     }
   }
 
-  // Hands the slot's completion to the store threads; they post its next run back to `io`.
-  // The attempt ended now, not when a store thread gets to it.
+  // Queues the slot's completion for the store; this thread settles the queue unless
+  // store_threads calls are running already. The attempt ended now, not when its call is made.
   void HandToStore(size_t index, Outcome outcome) {
     {
       std::lock_guard lock(store_queue_mu);
       store_queue.push_back({index, std::move(outcome), clock->WallNs()});
+      if (store_calls == options.store_threads) return;  // a running call takes it next
+      ++store_calls;
     }
-    // From an I/O thread (joined after the store threads) nothing can outlive the pool; from a
-    // foreign thread (BlockingHandler) Run must wait for the post to return.
     if (io.get_executor().running_in_this_thread()) {
-      asio::post(store_io, [this] { CompleteQueued(); });
-    } else {
-      foreign_posts.fetch_add(1);
-      asio::post(store_io, [this] { CompleteQueued(); });
-      foreign_posts.fetch_sub(1);
+      CompleteQueued();
+      return;
+    }
+    // From a foreign thread (BlockingHandler), on to the I/O loop; Run must wait for the post
+    // to return.
+    foreign_posts.fetch_add(1);
+    asio::post(io, [this] { CompleteQueued(); });
+    foreign_posts.fetch_sub(1);
+  }
+
+  // One of at most store_threads callers, on an I/O thread: settles the queued completions,
+  // kMaxBatch at a time, in one Store::CompleteMany each, until the queue is empty.
+  void CompleteQueued() {
+    for (;;) {
+      std::vector<QueuedCompletion> batch;
+      {
+        std::lock_guard lock(store_queue_mu);
+        const size_t n = std::min(store_queue.size(), kMaxBatch);
+        if (n == 0) {
+          --store_calls;
+          return;
+        }
+        batch.assign(std::make_move_iterator(store_queue.begin()),
+                     std::make_move_iterator(store_queue.begin() + static_cast<ptrdiff_t>(n)));
+        store_queue.erase(store_queue.begin(), store_queue.begin() + static_cast<ptrdiff_t>(n));
+      }
+      CompleteBatch(batch);
     }
   }
 
-  // A store thread: settles every completion queued now (up to kMaxBatch) in one
-  // Store::CompleteMany. There is one post per queued completion, so a post may find the
-  // queue emptied by an earlier one; while the store threads are all busy, completions gather
-  // and the next free thread takes them together (one round trip for many).
-  void CompleteQueued() {
-    std::vector<QueuedCompletion> batch;
-    {
-      std::lock_guard lock(store_queue_mu);
-      const size_t n = std::min(store_queue.size(), kMaxBatch);
-      if (n == 0) return;
-      batch.assign(std::make_move_iterator(store_queue.begin()),
-                   std::make_move_iterator(store_queue.begin() + static_cast<ptrdiff_t>(n)));
-      store_queue.erase(store_queue.begin(), store_queue.begin() + static_cast<ptrdiff_t>(n));
-    }
+  // Settles `batch` in one Store::CompleteMany and books each; a slot granted its next lease
+  // runs it next, from the I/O queue.
+  void CompleteBatch(std::vector<QueuedCompletion>& batch) {
     std::vector<Settlement> settlements(batch.size());
     std::vector<int64_t> starts(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -477,18 +491,14 @@ struct WorkerPool::Impl {
 
   Status Run() {
     auto guard = asio::make_work_guard(io);
-    auto store_guard = asio::make_work_guard(store_io);
     std::vector<std::thread> threads;
-    for (size_t i = 0; i < options.threads; ++i) {
+    // store_threads of them may be waiting on the store at any time (CompleteQueued).
+    for (size_t i = 0; i < options.threads + options.store_threads; ++i) {
       threads.emplace_back([this] {
         // Timers of handlers (sleep:) fire up to 50us late by default; events are short.
         prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
         io.run();
       });
-    }
-    std::vector<std::thread> store_threads;
-    for (size_t i = 0; i < options.store_threads; ++i) {
-      store_threads.emplace_back([this] { store_io.run(); });
     }
     std::thread ticker([this] { TickLoop(); });
     if (options.stop_when_drained) MaybeStopDrained();
@@ -509,11 +519,8 @@ struct WorkerPool::Impl {
     }
     ticker_cv.notify_all();
     ticker.join();
-    // Every slot is idle: neither loop has work left but returns from posts made for the
-    // slots' last steps. The store threads first (they post to io), then the I/O threads.
-    store_guard.reset();
-    store_io.stop();
-    for (auto& t : store_threads) t.join();
+    // Every slot is idle: the loop has no work left but returns from posts made for the
+    // slots' last steps.
     guard.reset();
     io.stop();
     for (auto& t : threads) t.join();

@@ -139,10 +139,10 @@ Status RedisStore::CheckFormat(RedisConnection& conn) {
     }
   }
   if (format == kRedisStateFormat) return Status();
-  return Status::InvalidArgument("namespace '" + url_.prefix + "' at " + url_.Address() +
-                                 " holds data of format " + format + "; this strandq reads format " +
-                                 std::string(kRedisStateFormat) +
-                                 " (drain it with the strandq that wrote it, or use another ?prefix=)");
+  return Status::InvalidArgument(
+      "namespace '" + url_.prefix + "' at " + url_.Address() + " holds data of format " + format +
+      "; this strandq reads format " + std::string(kRedisStateFormat) +
+      " (drain it with the strandq that wrote it, or use another ?prefix=)");
 }
 
 RedisStore::RedisStore(const RedisUrl& url, const EngineOptions& options,
