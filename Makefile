@@ -13,8 +13,13 @@ all: build
 deps:
 	@bash scripts/install-deps
 
+# Optimized as RelWithDebInfo (-O2, NDEBUG), with -g1 instead of -g: function names and line
+# tables (backtraces, perf) but no variables for gdb. GCC generates the same code either way;
+# -g1 compiles ~25% faster. `make build BUILD_G=-g` for full debug info.
+BUILD_G    ?= -g1
 build: deps
-	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo > $(BUILD).configure.log 2>&1 \
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $(BUILD_G) -DNDEBUG" > $(BUILD).configure.log 2>&1 \
 	  || (cat $(BUILD).configure.log; exit 1)
 	@cmake --build $(BUILD) -j $(JOBS)
 
