@@ -29,6 +29,12 @@ struct PoolOptions {
   // 0 = each attempt's Complete runs inline on its I/O thread (best for the embedded mem:
   // store, whose calls are fast and in-process).
   size_t store_threads = 0;
+  // Leases claimed ahead and held in reserve (extended like the others): a slot whose attempt
+  // ends takes one and starts it at once, while that attempt's completion is still on its way
+  // to the store (its next lease then refills the reserve). Hides the store's round trip
+  // between a slot's events; a reserved account waits at most one attempt of its slot. Used
+  // only while no slot is free. 0 = none.
+  size_t lookahead = 0;
   // Leases are extended every lease_ttl / 3 while their handler runs. Must match the store's.
   std::chrono::nanoseconds lease_ttl = std::chrono::seconds(30);
   // The `worker` field of log lines is "<worker_id>:<slot>". Empty = "<hostname>:<pid>".
@@ -55,7 +61,9 @@ struct PoolProgress {
 // slot completes its lease and claims the next in the same store call, so a busy pool talks to
 // the store once per event. That store call runs on the I/O thread; with store_threads > 0 the
 // completions that gather while such calls run are settled together, by at most store_threads
-// I/O threads at once, so that the others never wait on the store. From its grant to its completion
+// I/O threads at once, so that the others never wait on the store. With lookahead, a few
+// leases are claimed ahead so that a slot starts its next event without waiting for the last
+// one's completion. From its grant to its completion
 // a lease is extended every lease_ttl / 3 by a ticker thread; a lease found lost makes its attempt
 // end as `lost`, never acked. Each attempt is written to the LogSink when it ends.
 //

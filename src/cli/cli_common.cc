@@ -46,6 +46,10 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
                  "Store calls (batched completions) waiting at once, each on an I/O thread of "
                  "its own; 0 = one call per attempt, inline (default: 0 for mem:, else 2)")
       ->check(CLI::Range(size_t{0}, size_t{256}));
+  app.add_option("--lookahead", lookahead,
+                 "Leases claimed ahead, so that a slot starts its next event while the last "
+                 "one's completion is on its way (default: 0 for mem:, else workers / 8)")
+      ->check(CLI::Range(size_t{0}, size_t{1'000'000}));
   app.add_option("--work", work, "Handler: sleep:DURATION, noop or exec:COMMAND")
       ->capture_default_str();
   app.add_option("--fail-rate", fail_rate, "Probability that an attempt is nacked")
@@ -73,6 +77,13 @@ size_t ProcessingFlags::StoreThreads(const CLI::App& app, const std::string& sto
   if (app.count("--store-threads") > 0) return store_threads;
   if (store_url == "mem:" || store_url == "mem") return 0;
   return std::min(slots, kDefaultStoreThreads);
+}
+
+size_t ProcessingFlags::Lookahead(const CLI::App& app, const std::string& store_url,
+                                  size_t slots) const {
+  if (app.count("--lookahead") > 0) return lookahead;
+  if (store_url == "mem:" || store_url == "mem") return 0;
+  return std::max<size_t>(1, slots / 8);
 }
 
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {

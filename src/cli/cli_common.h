@@ -52,6 +52,7 @@ struct ProcessingFlags {
   size_t workers = 0;        // 0 = the command's default
   size_t threads = 0;        // 0 = one per core
   size_t store_threads = 0;  // used only if --store-threads was given; see StoreThreads
+  size_t lookahead = 0;      // used only if --lookahead was given; see Lookahead
   std::string work;
   double fail_rate = 0.0;
   std::string log_path;
@@ -63,6 +64,9 @@ struct ProcessingFlags {
   // The pool's store_threads: --store-threads if given; else 0 for the embedded store (mem:,
   // whose calls are in-process and fast) and min(slots, 2) for a remote one.
   size_t StoreThreads(const CLI::App& app, const std::string& store_url, size_t slots) const;
+  // The pool's lookahead: --lookahead if given; else 0 for the embedded store and slots / 8
+  // (at least 1) for a remote one.
+  size_t Lookahead(const CLI::App& app, const std::string& store_url, size_t slots) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;
   // The --log file written line by line (a killed process loses no line it wrote), or null

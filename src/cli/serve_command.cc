@@ -164,6 +164,7 @@ int ServeCommand::Execute() {
     pool_options.threads = processing_.threads;
     pool_options.lease_ttl = engine->lease_ttl;
     pool_options.store_threads = processing_.StoreThreads(*app_, engine_.store, workers);
+    pool_options.lookahead = processing_.Lookahead(*app_, engine_.store, workers);
     pool.emplace(**store, **handler, &tee, pool_options);
   }
 

@@ -71,11 +71,13 @@ int WorkerCommand::Execute() {
   options.workers = processing_.workers > 0 ? processing_.workers : kDefaultWorkers;
   options.threads = processing_.threads;
   options.store_threads = processing_.StoreThreads(*app_, engine_.store, options.workers);
+  options.lookahead = processing_.Lookahead(*app_, engine_.store, options.workers);
   options.lease_ttl = engine->lease_ttl;
   options.worker_id = id_.empty() ? DefaultWorkerId() : id_;
   options.stop_when_drained = exit_when_drained_;
-  std::fprintf(stderr, "strandq worker %s: %zu slots (%zu store threads) on %s, handler %s\n",
-               options.worker_id.c_str(), options.workers, options.store_threads,
+  std::fprintf(stderr,
+               "strandq worker %s: %zu slots (%zu store calls, lookahead %zu) on %s, handler %s\n",
+               options.worker_id.c_str(), options.workers, options.store_threads, options.lookahead,
                RedactedUrl(engine_.store).c_str(), processing_.work.c_str());
 
   const auto started = std::chrono::steady_clock::now();

@@ -47,6 +47,16 @@
 // queue. With store_threads = 0 FinishSlot runs inline on the I/O thread, one Complete per
 // attempt, as fits the embedded store (an in-process call).
 //
+// Lookahead (options.lookahead > 0): the claimer also keeps up to `lookahead` leases in the
+// reserve, which holds leases only while no slot is free (Distribute gives a lease to a free
+// slot first; ReleaseSlot takes a reserved lease before freeing the slot). A slot whose attempt
+// ends takes a reserved lease and starts it at once; the ended attempt is queued "detached",
+// carrying its own lease, and the next lease its completion brings is distributed like a
+// claimed one (so the reserve refills itself while the pool is busy). The store round trip
+// between two events of a slot is then hidden. Reserved leases are extended by the ticker;
+// one that ran out while held (a stalled process) is dropped unstarted. A detached attempt's
+// lease is not extended while it waits for its call (at most one store call).
+//
 // Shutdown: Run waits for the claimer, then for every slot to be idle (busy = 0; a slot is
 // busy from its claim until ReleaseSlot, and every post to the loop is made for a busy slot or
 // for a queued completion, which belongs to a busy slot), stops the ticker, then stops and
@@ -130,9 +140,14 @@ struct WorkerPool::Impl {
   asio::io_context io;
   // A finished attempt waiting for its store call.
   struct QueuedCompletion {
-    size_t index;
+    size_t index = 0;
     Outcome outcome;
-    int64_t end_ns;
+    int64_t end_ns = 0;
+    // The slot went on with a reserved lease: this attempt's lease and start travel here, and
+    // the next lease its completion brings goes to the reserve (or a free slot).
+    bool detached = false;
+    Lease lease;
+    int64_t start_ns = 0;
   };
   std::mutex store_queue_mu;
   std::deque<QueuedCompletion> store_queue;  // guarded by store_queue_mu
@@ -142,9 +157,16 @@ struct WorkerPool::Impl {
   bool ticker_stop = false;  // guarded by ticker_mu
   std::vector<Slot> slots;
 
-  std::mutex mu;               // guards free_slots, first_error
-  std::condition_variable cv;  // free slot, stop, or busy reaching 0
+  std::mutex mu;               // guards free_slots, reserve, first_error
+  std::condition_variable cv;  // free slot, reserve below target, stop, or busy reaching 0
   std::vector<size_t> free_slots;
+  // Leases claimed ahead (options.lookahead), held until a slot that finishes an attempt takes
+  // one; the ticker extends them. Not empty only while no slot is free.
+  struct Reserved {
+    Lease lease;
+    int64_t last_extend_ns;
+  };
+  std::deque<Reserved> reserve;
   Status first_error;
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> busy{0};
@@ -171,9 +193,11 @@ struct WorkerPool::Impl {
       size_t want = 0;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stopping.load() || !free_slots.empty(); });
+        cv.wait(lock, [&] {
+          return stopping.load() || !free_slots.empty() || reserve.size() < options.lookahead;
+        });
         if (stopping.load()) return;
-        want = free_slots.size();
+        want = free_slots.size() + options.lookahead - std::min(options.lookahead, reserve.size());
       }
       auto claimed = store.Claim(want, options.claim_wait);
       if (!claimed.ok()) {
@@ -188,34 +212,55 @@ struct WorkerPool::Impl {
         if (options.stop_when_drained) MaybeStopDrained();
         continue;
       }
-      std::vector<size_t> picked;
-      {
-        std::lock_guard lock(mu);
-        for (size_t i = 0; i < claimed->size(); ++i) {
-          picked.push_back(free_slots.back());
-          free_slots.pop_back();
-        }
-        busy.fetch_add(picked.size());  // under mu: Run must never see these slots as idle
-      }
-      for (size_t i = 0; i < picked.size(); ++i) {
-        // Held by the slot (and so extended by the ticker) while it waits for an I/O thread.
-        Assign(slots[picked[i]], std::move((*claimed)[i]));
-        asio::post(io, [this, index = picked[i]] { RunSlot(index); });
-      }
+      for (Lease& lease : *claimed) Distribute(std::move(lease));
     }
   }
 
+  // Gives a lease that no slot is waiting for (a claim, or the next lease of a detached
+  // completion) to a free slot, which starts it, or else to the reserve.
+  void Distribute(Lease lease) {
+    size_t index;
+    {
+      std::lock_guard lock(mu);
+      if (free_slots.empty()) {
+        reserve.push_back({std::move(lease), clock->MonotonicNs()});
+        return;
+      }
+      index = free_slots.back();
+      free_slots.pop_back();
+      busy.fetch_add(1);  // under mu: Run must never see this slot as idle
+    }
+    // Held by the slot (and so extended by the ticker) while it waits for an I/O thread.
+    Assign(slots[index], std::move(lease));
+    asio::post(io, [this, index] { RunSlot(index); });
+  }
+
+  // The oldest reserved lease, if any. Leases that
+  // ran out while held (a stalled process) are dropped unstarted: the store takes them back
+  // and delivers their events again, as after a crash.
+  std::optional<Reserved> TakeReserved() {
+    std::lock_guard lock(mu);
+    const int64_t now = clock->MonotonicNs();
+    while (!reserve.empty() && reserve.front().lease.deadline_ns <= now) reserve.pop_front();
+    if (reserve.empty()) return std::nullopt;
+    Reserved r = std::move(reserve.front());
+    reserve.pop_front();
+    cv.notify_all();  // the claimer may top the reserve up
+    return r;
+  }
+
   void MaybeStopDrained() {
-    if (busy.load() != 0) return;
+    if (busy.load() != 0) return;  // (the reserve is empty while a slot is free)
     auto stats = store.Stats();
     if (stats.ok() && stats->drained() && busy.load() == 0) RequestStop();
   }
 
-  // Gives `lease` to the slot; from now on the ticker extends it.
-  void Assign(Slot& slot, Lease lease) {
+  // Gives `lease` (granted or last extended at `extended_ns`, default now) to the slot; from now
+  // on the ticker extends it.
+  void Assign(Slot& slot, Lease lease, int64_t extended_ns = 0) {
     std::lock_guard lock(slot.mu);
     slot.lease = std::move(lease);
-    slot.last_extend_ns = clock->MonotonicNs();
+    slot.last_extend_ns = extended_ns != 0 ? extended_ns : clock->MonotonicNs();
   }
 
   // Runs the handler on the slot's lease, and on its following leases for as long as they
@@ -316,22 +361,36 @@ struct WorkerPool::Impl {
 
   // Queues the slot's completion for the store; this thread settles the queue unless
   // store_threads calls are running already. The attempt ended now, not when its call is made.
+  // With a reserved lease at hand the slot starts it at once, and this attempt is settled
+  // detached from the slot.
   void HandToStore(size_t index, Outcome outcome) {
+    QueuedCompletion queued;
+    queued.index = index;
+    queued.outcome = std::move(outcome);
+    queued.end_ns = clock->WallNs();
+    std::optional<Reserved> ahead;
+    if (options.lookahead > 0 && (ahead = TakeReserved())) {
+      queued.detached = true;
+      queued.lease = TakeLease(slots[index], queued.start_ns);
+      Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
+    }
+    bool call = false;
     {
       std::lock_guard lock(store_queue_mu);
-      store_queue.push_back({index, std::move(outcome), clock->WallNs()});
-      if (store_calls == options.store_threads) return;  // a running call takes it next
-      ++store_calls;
+      store_queue.push_back(std::move(queued));
+      if (store_calls < options.store_threads) {
+        ++store_calls;
+        call = true;  // else a running call takes it next
+      }
     }
-    if (io.get_executor().running_in_this_thread()) {
-      CompleteQueued();
-      return;
-    }
-    // From a foreign thread (BlockingHandler), on to the I/O loop; Run must wait for the post
-    // to return.
-    foreign_posts.fetch_add(1);
-    asio::post(io, [this] { CompleteQueued(); });
-    foreign_posts.fetch_sub(1);
+    const bool on_io = io.get_executor().running_in_this_thread();
+    // From a foreign thread (BlockingHandler) the work goes on on the I/O loop; Run must wait
+    // for the posts to return.
+    if (!on_io) foreign_posts.fetch_add(1);
+    if (ahead) asio::post(io, [this, index] { RunSlot(index); });
+    if (call && !on_io) asio::post(io, [this] { CompleteQueued(); });
+    if (!on_io) foreign_posts.fetch_sub(1);
+    if (call && on_io) CompleteQueued();
   }
 
   // One of at most store_threads callers, on an I/O thread: settles the queued completions,
@@ -360,14 +419,19 @@ struct WorkerPool::Impl {
     std::vector<Settlement> settlements(batch.size());
     std::vector<int64_t> starts(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      settlements[i].lease = TakeLease(slots[batch[i].index], starts[i]);
+      if (batch[i].detached) {
+        settlements[i].lease = std::move(batch[i].lease);
+        starts[i] = batch[i].start_ns;
+      } else {
+        settlements[i].lease = TakeLease(slots[batch[i].index], starts[i]);
+      }
       settlements[i].outcome = std::move(batch[i].outcome);
     }
     auto results = store.CompleteMany(settlements, !stopping.load());
     for (size_t i = 0; i < batch.size(); ++i) {
       const size_t index = batch[i].index;
       if (Settle(slots[index], index, std::move(settlements[i]), starts[i], batch[i].end_ns,
-                 std::move(results[i]))) {
+                 std::move(results[i]), batch[i].detached)) {
         asio::post(io, [this, index] { RunSlot(index); });
       }
     }
@@ -394,11 +458,13 @@ struct WorkerPool::Impl {
 
   // Books what the store made of a settlement (`completed`): the slot's next lease, the
   // counters, the log line. Returns true if the slot has a next lease; otherwise releases it.
+  // A detached settlement's slot runs another lease already: its next lease is distributed.
   bool Settle(Slot& slot, size_t index, Settlement settled, int64_t start_ns, int64_t end_ns,
-              Result<CompleteResult> completed) {
+              Result<CompleteResult> completed, bool detached = false) {
     // The next lease is the slot's (and so the ticker's to extend) at once, not after the log.
     const bool has_next = completed.ok() && completed->next;
-    if (has_next) Assign(slot, std::move(*completed->next));
+    if (has_next && detached) Distribute(std::move(*completed->next));
+    if (has_next && !detached) Assign(slot, std::move(*completed->next));
 
     AttemptRecord::Outcome logged;
     std::string error;
@@ -440,12 +506,19 @@ struct WorkerPool::Impl {
       record.error = std::move(error);
       log->Write(record);
     }
+    if (detached) return false;
     if (has_next) return true;
     ReleaseSlot(index);
     return false;
   }
 
+  // Frees the slot, or gives it a reserved lease to run.
   void ReleaseSlot(size_t index) {
+    if (auto ahead = TakeReserved()) {
+      Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
+      asio::post(io, [this, index] { RunSlot(index); });
+      return;
+    }
     uint64_t still_busy;
     {
       std::lock_guard lock(mu);
@@ -473,6 +546,23 @@ struct WorkerPool::Impl {
       slot.last_extend_ns = now;
       if (s.ok()) slot.lease.deadline_ns = lease.deadline_ns;
       // A lost lease is left as is: Complete will be refused and the attempt logged `lost`.
+    }
+    // Reserved leases too (by token: one may be taken meanwhile).
+    std::vector<Lease> reserved;
+    {
+      std::lock_guard lock(mu);
+      for (const Reserved& r : reserve) {
+        if (now - r.last_extend_ns >= ttl / 3) reserved.push_back(r.lease);
+      }
+    }
+    for (Lease& lease : reserved) {
+      Status s = store.Extend(lease);
+      std::lock_guard lock(mu);
+      for (Reserved& r : reserve) {
+        if (r.lease.token != lease.token || r.lease.event.id != lease.event.id) continue;
+        r.last_extend_ns = now;
+        if (s.ok()) r.lease.deadline_ns = lease.deadline_ns;
+      }
     }
   }
 

@@ -25,9 +25,20 @@ std::vector<WorkloadEvent> Seed(size_t events, size_t accounts, uint64_t seed = 
   return *GenerateSeedWorkload(o);
 }
 
+// How a pool settles attempts: inline (store_threads 0), batched by 2 store calls, or batched
+// with leases claimed ahead.
+struct PoolMode {
+  size_t store_threads = 0;
+  size_t lookahead = 0;
+  void Apply(PoolOptions& options) const {
+    options.store_threads = store_threads;
+    options.lookahead = lookahead;
+  }
+};
+
 // Runs `events` through a pool to the end and returns the verifier's report.
 struct Harness {
-  explicit Harness(size_t store_threads = 0) { pool.store_threads = store_threads; }
+  explicit Harness(PoolMode mode = {}) { mode.Apply(pool); }
   EngineOptions engine;
   PoolOptions pool;
   MemoryLogSink log;
@@ -48,14 +59,19 @@ struct Harness {
   }
 };
 
-// Every test of this suite runs twice: store calls inline on the I/O threads (store_threads 0)
-// and on store threads of their own (2).
-class WorkerPoolTest : public ::testing::TestWithParam<size_t> {};
+// Every test of this suite runs three times: store calls inline on the I/O threads
+// (store_threads 0), batched by up to 2 store calls at once, and the same with 2 leases claimed
+// ahead.
+class WorkerPoolTest : public ::testing::TestWithParam<PoolMode> {};
 
-INSTANTIATE_TEST_SUITE_P(StoreThreads, WorkerPoolTest, ::testing::Values(0, 2),
-                         [](const ::testing::TestParamInfo<size_t>& info) {
-                           return info.param == 0 ? std::string("Inline")
-                                                  : "StoreThreads" + std::to_string(info.param);
+INSTANTIATE_TEST_SUITE_P(StoreThreads, WorkerPoolTest,
+                         ::testing::Values(PoolMode{0, 0}, PoolMode{2, 0}, PoolMode{2, 2}),
+                         [](const ::testing::TestParamInfo<PoolMode>& info) {
+                           const PoolMode& m = info.param;
+                           if (m.store_threads == 0) return std::string("Inline");
+                           return "StoreThreads" + std::to_string(m.store_threads) +
+                                  (m.lookahead > 0 ? "Lookahead" + std::to_string(m.lookahead)
+                                                   : std::string());
                          });
 
 TEST_P(WorkerPoolTest, ProcessesEverythingInOrderWithSleepHandler) {
@@ -276,7 +292,7 @@ TEST_P(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   PoolOptions po;
   po.workers = 10;
   po.threads = 2;
-  po.store_threads = GetParam();
+  GetParam().Apply(po);
   WorkerPool pool(*store, *handler, &log, po);
   std::thread stopper([&] {
     std::this_thread::sleep_for(50ms);
@@ -346,7 +362,7 @@ TEST_P(WorkerPoolTest, StopDuringAHandoverStillFinishesTheLease) {
   MemoryLogSink log;
   PoolOptions po;
   po.workers = 2;
-  po.store_threads = GetParam();
+  GetParam().Apply(po);
   WorkerPool pool(store, *handler, &log, po);
   std::thread stopper([&] {
     while (!store.granted.load()) std::this_thread::sleep_for(1ms);
@@ -393,7 +409,7 @@ TEST_P(WorkerPoolTest, DrainedEmptyStoreReturnsAtOnce) {
   auto handler = *MakeHandler("noop", {});
   PoolOptions po;
   po.workers = 3;
-  po.store_threads = GetParam();
+  GetParam().Apply(po);
   po.stop_when_drained = true;
   WorkerPool pool(*store, *handler, nullptr, po);
   const auto start = std::chrono::steady_clock::now();
@@ -437,7 +453,7 @@ TEST_P(WorkerPoolTest, StopWhileCompletionsAreInTheStoreFinishesThem) {
   PoolOptions po;
   po.workers = 16;
   po.threads = 2;
-  po.store_threads = GetParam();
+  GetParam().Apply(po);
   WorkerPool pool(store, *handler, &log, po);
   std::thread stopper([&] {
     while (pool.Progress().acked < 20) std::this_thread::sleep_for(1ms);
