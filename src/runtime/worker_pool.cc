@@ -235,11 +235,15 @@ struct WorkerPool::Impl {
     asio::post(io, [this, index] { RunSlot(index); });
   }
 
-  // The oldest reserved lease, if any. Leases that
-  // ran out while held (a stalled process) are dropped unstarted: the store takes them back
-  // and delivers their events again, as after a crash.
   std::optional<Reserved> TakeReserved() {
     std::lock_guard lock(mu);
+    return TakeReservedLocked();
+  }
+
+  // The oldest reserved lease, if any; mu must be held. Leases that ran out while held (a
+  // stalled process) are dropped unstarted: the store takes them back and delivers their
+  // events again, as after a crash.
+  std::optional<Reserved> TakeReservedLocked() {
     const int64_t now = clock->MonotonicNs();
     while (!reserve.empty() && reserve.front().lease.deadline_ns <= now) reserve.pop_front();
     if (reserve.empty()) return std::nullopt;
@@ -512,19 +516,24 @@ struct WorkerPool::Impl {
     return false;
   }
 
-  // Frees the slot, or gives it a reserved lease to run.
+  // Frees the slot, or gives it a reserved lease to run (under one lock, so that the reserve
+  // never holds a lease while a slot is free).
   void ReleaseSlot(size_t index) {
-    if (auto ahead = TakeReserved()) {
+    std::optional<Reserved> ahead;
+    uint64_t still_busy = 1;
+    {
+      std::lock_guard lock(mu);
+      ahead = TakeReservedLocked();
+      if (!ahead) {
+        free_slots.push_back(index);
+        still_busy = busy.fetch_sub(1) - 1;
+        cv.notify_all();
+      }
+    }
+    if (ahead) {
       Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
       asio::post(io, [this, index] { RunSlot(index); });
       return;
-    }
-    uint64_t still_busy;
-    {
-      std::lock_guard lock(mu);
-      free_slots.push_back(index);
-      still_busy = busy.fetch_sub(1) - 1;
-      cv.notify_all();
     }
     if (still_busy == 0 && options.stop_when_drained && !stopping.load()) MaybeStopDrained();
   }
