@@ -33,10 +33,10 @@ echo "Reproduce: \`$build/bench/redis_latency_bench --samples 3000 --repeat 5 --
 echo
 "$build/bench/redis_latency_bench" --samples 3000 --repeat 5 --claimers 1,4
 echo
-echo "An event's path is sequential: the producer's \`Enqueue\` (the enqueue script),"
+echo "An event's path is sequential: the producer's \`Enqueue\` (the enqueue step),"
 echo "the wake-up of every claimer blocked in BLMOVE on the namespace's wake list, then a claim"
-echo "script per woken claimer (only one of them gets the lease). EVALSHA and BLMOVE per event are"
-echo "counted by the server (\`INFO commandstats\`)."
+echo "step per woken claimer (only one of them gets the lease). Step calls (FCALL, or EVALSHA on"
+echo "Redis 6.2) and BLMOVE per event are counted by the server (\`INFO commandstats\`)."
 echo
 echo "### No-op throughput (4 \`strandq worker\` processes)"
 echo
@@ -44,8 +44,11 @@ echo "200,000 events over 10,000 accounts enqueued first (\`strandq generate --t
 echo "then drained by 4 \`strandq worker --work noop --workers 32 --exit-when-drained\` processes"
 echo "(no log); events/s = events / time from their start until the namespace counts all acked"
 echo "(polled every 0.1 s; the workers exit up to 1 s later). Ceiling, on the same server right"
-echo "after: \`redis-benchmark -c 8 -P 1 -n 200000 EVALSHA <sha of 'return 1'> 0\`; an event needs"
-echo "one complete-and-claim-next EVALSHA. Server µs per EVALSHA from \`INFO commandstats\`."
+echo "after: \`redis-benchmark -c 8 -P 1 -n 200000 EVALSHA <sha of 'return 1'> 0\`, the rate of"
+echo "the cheapest script call. An event needs at most one complete-and-claim-next call (an"
+echo "FCALL on Redis 7), fewer when a worker settles several events in one call (script calls per"
+echo "event below), so the ceiling at one call per event is that rate, and events/s ÷ ceiling is"
+echo "the fraction of it reached. Server µs per call from \`INFO commandstats\`."
 echo "Goal: ≥ 40,000 events/s and ≥ half the ceiling."
 echo "Reproduce: \`bench/redis_throughput.sh $bin 5\`."
 echo
@@ -71,12 +74,8 @@ echo "workers' complete-and-claim-next calls. Reproduce: \`bench/redis_profile.s
 echo
 bench/redis_profile.sh "$bin"
 echo
-echo "Reading it: an event costs one complete-and-claim-next script, and the server runs that"
-echo "script far slower than a trivial EVALSHA (\`server µs per EVALSHA\` in the throughput table"
-echo "against the ceiling's), so the no-op throughput is bound by the server's one core"
-echo "(\`server-bound events/s\` = 1e6 / µs per EVALSHA), not by the workers or the network."
-echo "Above, \"running the scripts\" minus \"inside redis.call\" is the Lua code itself (the shared"
-echo "prelude's closures and key names re-created on every call, struct packing, tables); the"
-echo "commands themselves are a fifth. In the efficiency runs each slot waits one"
-echo "complete-and-claim round trip between two events (the worker's store calls run on their own"
-echo "threads, \`--store-threads\`, so they no longer delay other slots' timers)."
+echo "Reading it: the no-op throughput is bound by the server's one core (\`server-bound"
+echo "events/s\` in the throughput table = 1e6 / server µs per event), not by the workers or the"
+echo "network. \"Running the scripts\" minus \"inside redis.call\" is the Lua side: arguments and"
+echo "replies turned into Lua values, struct packing, tables. docs/redis-protocol.md (\"Cost\")"
+echo "lists the instructions per event of each version of the steps."

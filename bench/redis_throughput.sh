@@ -8,9 +8,10 @@
 # workers (--work noop --exit-when-drained, no log) drain it; events/s = EVENTS / time from
 # the workers' start to the moment the namespace counts every event acked. Then, on the same server, redis-benchmark
 # runs EVALSHA of `return 1` with 8 connections: the ceiling of one script call per event.
-# INFO commandstats gives EVALSHA calls per event and the server's µs per call.
-# Prints a markdown table: every run, then the medians; "server-bound events/s" is 1e6 / the
-# server's µs per EVALSHA, what one Redis core could do if clients and network cost nothing.
+# INFO commandstats gives the step calls (FCALL, or EVALSHA on Redis 6.2) per event and the
+# server's µs per call. Prints a markdown table: every run, then the medians; "server-bound
+# events/s" is 1e6 / the server's µs per event (µs per call x calls per event), what one Redis
+# core could do if clients and network cost nothing.
 # A last line measures the store's real claim script alone (one grant per call).
 set -euo pipefail
 bin=$1 runs=${2:-5} events=${3:-200000} accounts=${4:-10000} procs=${5:-4} slots=${6:-32}
