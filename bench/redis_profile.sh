@@ -62,10 +62,3 @@ awk -F'[:,=]' -v events="$events" '/^cmdstat_/ {
   sub(/^cmdstat_/, "", $1); printf "%s %.2f\n", $1, $3 / events }' "$BENCH_TMP/commandstats" |
   sort -k2 -nr | awk '$2 >= 0.01 {printf "%s%s %s", sep, $1, $2; sep = ", "} END {print ""}'
 [ -z "${PROFILE_OUT:-}" ] || cat "$BENCH_TMP"/cg.out* > "$PROFILE_OUT"
-echo
-echo "The 25 functions of redis-server with the most instructions of their own (self):"
-echo
-echo '```'
-callgrind_annotate "$BENCH_TMP"/cg.out* 2>/dev/null | grep -E '^ *[0-9,]+ \([ 0-9.]+%\) +[^ ]' |
-  grep -v 'PROGRAM TOTALS' | head -25
-echo '```'

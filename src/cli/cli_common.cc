@@ -44,7 +44,7 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
       ->check(CLI::Range(size_t{0}, size_t{256}));
   app.add_option("--store-threads", store_threads,
                  "Store calls (batched completions) waiting at once, each on an I/O thread of "
-                 "its own; 0 = one call per attempt, inline (default: 0 for mem:, else 2)")
+                 "its own; 0 = one call per attempt, inline (default: 0 for mem:, else 1)")
       ->check(CLI::Range(size_t{0}, size_t{256}));
   app.add_option("--lookahead", lookahead,
                  "Leases claimed ahead, so that a slot starts its next event while the last "
@@ -70,10 +70,11 @@ Status ProcessingFlags::CheckWorkers(const CLI::App& app, bool allow_zero) const
 
 size_t ProcessingFlags::StoreThreads(const CLI::App& app, const std::string& store_url,
                                      size_t slots) const {
-  // Measured (docs/BENCHMARKS.md): 1 or 2 calls at once give the largest batches and the
-  // shortest waits on a Redis on loopback; more calls make smaller batches, each costing the
-  // server a call.
-  constexpr size_t kDefaultStoreThreads = 2;
+  // Measured on a Redis on loopback (docs/BENCHMARKS.md): with lookahead hiding the round
+  // trip, one call at a time makes the largest batches and leaves the most I/O threads to
+  // the handlers' timers (efficiency 1.04 against 1.05-1.10 with 2 calls, the same
+  // throughput); more calls make smaller batches, each costing the server a call.
+  constexpr size_t kDefaultStoreThreads = 1;
   if (app.count("--store-threads") > 0) return store_threads;
   if (store_url == "mem:" || store_url == "mem") return 0;
   return std::min(slots, kDefaultStoreThreads);

@@ -62,7 +62,7 @@ struct ProcessingFlags {
   // InvalidArgument if --workers was given as 0 (unless `allow_zero`) or more than the bound.
   Status CheckWorkers(const CLI::App& app, bool allow_zero = false) const;
   // The pool's store_threads: --store-threads if given; else 0 for the embedded store (mem:,
-  // whose calls are in-process and fast) and min(slots, 2) for a remote one.
+  // whose calls are in-process and fast) and 1 for a remote one.
   size_t StoreThreads(const CLI::App& app, const std::string& store_url, size_t slots) const;
   // The pool's lookahead: --lookahead if given; else 0 for the embedded store and slots / 8
   // (at least 1) for a remote one.
