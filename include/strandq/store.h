@@ -114,10 +114,12 @@ class Store {
   virtual Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                           bool claim_next) = 0;
 
-  // Settles each lease as Complete(lease, outcome, claim_next) would, one after another, and
-  // returns their results in the same order. A store with round trips does it in one (the
-  // Redis store: one script call), which is what a busy worker pool uses it for. The default
-  // calls Complete for each.
+  // Settles each lease as Complete(lease, outcome, claim_next) would and returns their results
+  // in the same order; with claim_next, each lease settled may come back with a next lease, as
+  // distinct accounts chosen by the policy. A store with round trips does it in one step (the
+  // Redis store: one call, which settles every lease first and then grants the best ready
+  // accounts), which is what a busy worker pool uses it for. The default calls Complete for
+  // each in turn.
   virtual std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
                                                            bool claim_next);
 

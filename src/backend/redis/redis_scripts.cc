@@ -46,7 +46,8 @@ local last_due = {}
 local function begin(keys, args)
   if not pack then
     pack, sunpack, format, sub = struct.pack, struct.unpack, string.format, string.sub
-    max, min, tonumber, unpack, pairs, ipairs = math.max, math.min, _G.tonumber, _G.unpack, _G.pairs, _G.ipairs
+    max, min = math.max, math.min
+    tonumber, unpack, pairs, ipairs = _G.tonumber, _G.unpack, _G.pairs, _G.ipairs
   end
   call = redis.call
   P = keys[1]

@@ -9,11 +9,11 @@
 namespace strandq {
 
 // The store's protocol: one Lua step per operation, each run atomically by the server
-// (docs/redis-protocol.md describes the keys and every script). Every script takes
+// (docs/redis-protocol.md describes the keys and every step). Every step takes
 // KEYS[1] = "{prefix}" (the namespace's hash tag) and the same ARGV header:
 //   ARGV[1] policy ("longest" | "oldest"), ARGV[2] lease TTL in microseconds,
 //   ARGV[3] max_attempts, ARGV[4] on_dead ("skip" | "park"),
-// then the script's own arguments from ARGV[5] on.
+// then the step's own arguments from ARGV[5] on.
 enum class RedisScript {
   kEnqueue,
   kClaim,
