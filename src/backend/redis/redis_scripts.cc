@@ -419,7 +419,7 @@ for i = 1, n do
     settled[#settled + 1] = i
   end
 end
-if #readied > 0 then ADDED = ADDED + call('ZADD', K_READY, unpack(readied)) end  -- <= 128
+for _, added in ipairs(call_chunked('ZADD', K_READY, readied)) do ADDED = ADDED + added end
 -- Then, with claim_next, the best ready accounts (the settled ones included) are granted, one
 -- per settled lease. An account settled here that goes on has its state and new head at hand
 -- and its entry in `leased` (early now, which process_due mends): the hot path.

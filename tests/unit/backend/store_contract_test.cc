@@ -299,6 +299,40 @@ TEST_P(StoreContractTest, CompleteManySettlesEachLeaseAndHandsOverTheNextOnes) {
   EXPECT_TRUE(store_->CompleteMany({}, true).empty());
 }
 
+TEST_P(StoreContractTest, ThousandsOfLeasesSettleInOneCompleteMany) {
+  ASSERT_TRUE(Open(Fast()));
+  constexpr size_t kAccounts = 4500;  // pairs for more than Lua can unpack() at once (8000)
+  std::vector<NewEvent> events;
+  for (int seq = 1; seq <= 2; ++seq) {
+    for (size_t a = 0; a < kAccounts; ++a) events.push_back({"a" + std::to_string(a), "x"});
+  }
+  Enqueue(events);
+  std::vector<Lease> leases = Claim(kAccounts);
+  ASSERT_EQ(leases.size(), kAccounts);
+  for (bool claim_next : {true, false}) {
+    std::vector<Settlement> batch;
+    for (const Lease& l : leases) batch.push_back({l, Outcome::Ack()});
+    auto results = store_->CompleteMany(batch, claim_next);
+    ASSERT_EQ(results.size(), kAccounts);
+    std::set<std::string> next_accounts;
+    leases.clear();
+    for (auto& r : results) {
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_EQ(r->disposition, Disposition::kAcked);
+      if (!r->next) continue;
+      EXPECT_EQ(r->next->event.seq, 2u);
+      next_accounts.insert(r->next->event.account);
+      leases.push_back(*r->next);
+    }
+    // The first call hands every account's second event over, each to one lease.
+    EXPECT_EQ(next_accounts.size(), claim_next ? kAccounts : 0u);
+  }
+  StoreStats stats = Stats();
+  EXPECT_EQ(stats.acked, 2 * kAccounts);
+  EXPECT_TRUE(stats.drained());
+  EXPECT_EQ(stats.pending, 0u);
+}
+
 TEST_P(StoreContractTest, ABatchIsAcceptedWholeOrNotAtAll) {
   ASSERT_TRUE(Open(Fast()));
   auto r = store_->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"b", "2"}, {"", "3"}});
