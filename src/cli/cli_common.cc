@@ -68,23 +68,19 @@ Status ProcessingFlags::CheckWorkers(const CLI::App& app, bool allow_zero) const
   return Status();
 }
 
-size_t ProcessingFlags::StoreThreads(const CLI::App& app, const std::string& store_url,
-                                     size_t slots) const {
+void ProcessingFlags::ApplyTo(const CLI::App& app, const std::string& store_url,
+                              PoolOptions& pool) const {
   // Measured on a Redis on loopback (docs/BENCHMARKS.md): with lookahead hiding the round
   // trip, one call at a time makes the largest batches and leaves the most I/O threads to
   // the handlers' timers (efficiency 1.04 against 1.05-1.10 with 2 calls, the same
   // throughput); more calls make smaller batches, each costing the server a call.
   constexpr size_t kDefaultStoreThreads = 1;
-  if (app.count("--store-threads") > 0) return store_threads;
-  if (store_url == "mem:" || store_url == "mem") return 0;
-  return std::min(slots, kDefaultStoreThreads);
-}
-
-size_t ProcessingFlags::Lookahead(const CLI::App& app, const std::string& store_url,
-                                  size_t slots) const {
-  if (app.count("--lookahead") > 0) return lookahead;
-  if (store_url == "mem:" || store_url == "mem") return 0;
-  return std::max<size_t>(1, slots / 8);
+  const bool embedded = store_url == "mem:" || store_url == "mem";
+  pool.threads = threads;
+  pool.store_threads = embedded ? 0 : std::min(pool.workers, kDefaultStoreThreads);
+  pool.lookahead = embedded ? 0 : std::max<size_t>(1, pool.workers / 8);
+  if (app.count("--store-threads") > 0) pool.store_threads = store_threads;
+  if (app.count("--lookahead") > 0) pool.lookahead = lookahead;
 }
 
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {

@@ -13,6 +13,7 @@
 #include "strandq/result.h"
 #include "strandq/status.h"
 #include "strandq/store.h"
+#include "strandq/worker_pool.h"
 #include "strandq/workload.h"
 
 namespace strandq::cli {
@@ -61,12 +62,11 @@ struct ProcessingFlags {
   void Register(CLI::App& app, const std::string& default_work, const std::string& workers_help);
   // InvalidArgument if --workers was given as 0 (unless `allow_zero`) or more than the bound.
   Status CheckWorkers(const CLI::App& app, bool allow_zero = false) const;
-  // The pool's store_threads: --store-threads if given; else 0 for the embedded store (mem:,
-  // whose calls are in-process and fast) and 1 for a remote one.
-  size_t StoreThreads(const CLI::App& app, const std::string& store_url, size_t slots) const;
-  // The pool's lookahead: --lookahead if given; else 0 for the embedded store and slots / 8
-  // (at least 1) for a remote one.
-  size_t Lookahead(const CLI::App& app, const std::string& store_url, size_t slots) const;
+  // Sets the pool's threads, store_threads and lookahead (pool.workers must be set): the
+  // flags given, else defaults by store: none of the last two for the embedded store (mem:,
+  // whose calls are in-process and fast); for a remote one, 1 store call at a time and
+  // workers / 8 (at least 1) leases claimed ahead.
+  void ApplyTo(const CLI::App& app, const std::string& store_url, PoolOptions& pool) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;
   // The --log file written line by line (a killed process loses no line it wrote), or null

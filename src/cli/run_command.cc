@@ -119,9 +119,7 @@ int RunCommand::Execute() {
 
   PoolOptions pool_options;
   pool_options.workers = workers;
-  pool_options.threads = processing_.threads;
-  pool_options.store_threads = processing_.StoreThreads(*app_, engine_.store, workers);
-  pool_options.lookahead = processing_.Lookahead(*app_, engine_.store, workers);
+  processing_.ApplyTo(*app_, engine_.store, pool_options);
   pool_options.lease_ttl = engine->lease_ttl;
   pool_options.stop_when_drained = true;
   WorkerPool pool(**store, **handler, log, pool_options);

@@ -161,10 +161,8 @@ int ServeCommand::Execute() {
   if (workers > 0) {
     PoolOptions pool_options;
     pool_options.workers = workers;
-    pool_options.threads = processing_.threads;
+    processing_.ApplyTo(*app_, engine_.store, pool_options);
     pool_options.lease_ttl = engine->lease_ttl;
-    pool_options.store_threads = processing_.StoreThreads(*app_, engine_.store, workers);
-    pool_options.lookahead = processing_.Lookahead(*app_, engine_.store, workers);
     pool.emplace(**store, **handler, &tee, pool_options);
   }
 

@@ -69,9 +69,7 @@ int WorkerCommand::Execute() {
 
   PoolOptions options;
   options.workers = processing_.workers > 0 ? processing_.workers : kDefaultWorkers;
-  options.threads = processing_.threads;
-  options.store_threads = processing_.StoreThreads(*app_, engine_.store, options.workers);
-  options.lookahead = processing_.Lookahead(*app_, engine_.store, options.workers);
+  processing_.ApplyTo(*app_, engine_.store, options);
   options.lease_ttl = engine->lease_ttl;
   options.worker_id = id_.empty() ? DefaultWorkerId() : id_;
   options.stop_when_drained = exit_when_drained_;
