@@ -36,9 +36,12 @@ int DropCommand::Execute() {
     return kExitFailed;
   }
   const std::string url = RedactedUrl(store_);
-  const std::string what = std::to_string(stats->pending) + " pending events (" +
-                           std::to_string(stats->accounts) + " accounts) and " +
-                           std::to_string(stats->dead) + " dead events";
+  auto count = [](uint64_t n, const std::string& what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  const std::string what = count(stats->pending, "pending event") + " (" +
+                           count(stats->accounts, "account") + ") and " +
+                           count(stats->dead, "dead event");
   if (stats->leased > 0) {
     PrintError(Status::Unavailable(
         url + " has " + std::to_string(stats->leased) +

@@ -49,8 +49,10 @@ Result<std::vector<WorkloadEvent>> ReadWorkloadCsv(const std::string& path) {
   auto error = [&](const std::string& problem) {
     return Status::InvalidArgument(path + ":" + std::to_string(reader.line()) + ": " + problem);
   };
-  if (!SkipByteOrderMark(in))
-    return error("bad header: expected account,seq or account,seq,payload");
+  if (!SkipByteOrderMark(in)) {
+    return Status::InvalidArgument(path +
+                                   ":1: bad header: expected account,seq or account,seq,payload");
+  }
   std::vector<std::string> fields;
   Result<bool> more = reader.Next(&fields);
   if (!more.ok()) return error(more.status().message());

@@ -173,7 +173,9 @@ TEST_F(RedisCliE2eTest, DropDeletesANamespace) {
                      "--max-attempts", "1", "--exit-when-drained"})
                 .exit_code,
             0);
-  ASSERT_EQ(Strandq({"generate", "--to", url, "--events", "4", "--accounts", "2"}).exit_code, 0);
+  const std::string four = dir_.File("four.csv");
+  testing::WriteFile(four, "account,seq\na0,1\na1,1\na0,2\na1,2\n");
+  ASSERT_EQ(Strandq({"generate", "--to", url, "--input", four}).exit_code, 0);
 
   ProcessResult refused = Strandq({"drop", "--store", url});
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
