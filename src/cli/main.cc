@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "cli/cli_common.h"
 #include "cli/dlq_command.h"
@@ -27,12 +28,20 @@ bool IsSubcommand(const CLI::App& app, const std::string& name) {
   return false;
 }
 
-// CLI11's message, where its own words would puzzle a user: a flag without its value ("--workers:
-// 1 required UINT missing") and a missing command.
+// CLI11's message, where its own words would puzzle a user: an option without its value
+// ("--workers: 1 required UINT missing"), a flag with one ("Could not convert: --json = x") and a
+// missing command.
 std::string Explain(const CLI::ParseError& e, const CLI::App& app, bool dlq) {
   const std::string message = e.what();
   if (e.get_name() == "ArgumentMismatch" && message.ends_with(" missing")) {
     return message.substr(0, message.find(':')) + " needs a value";
+  }
+  constexpr std::string_view kNotConverted = "Could not convert: ";  // "FLAG = VALUE"
+  if (e.get_name() == "ConversionError" && message.starts_with(kNotConverted)) {
+    // Numeric options have checks that run first, text ones take anything: a flag with a value.
+    const std::string flag =
+        message.substr(kNotConverted.size(), message.find(" = ") - kNotConverted.size());
+    return flag + " is a flag: give it without a value";
   }
   if (e.get_name() == "RequiredError" && message.starts_with("A subcommand is required")) {
     if (dlq) return "strandq dlq needs a command: list, replay or purge";

@@ -28,7 +28,8 @@ class CliErrorsTest : public ::testing::Test {
     args.insert(args.begin(), STRANDQ_BINARY);
     return RunProcess(args, std::chrono::seconds(30));
   }
-  void ExpectUsageError(const BadCase& c) {
+  // Runs the case and checks that it failed as bad usage; returns what it printed.
+  ProcessResult ExpectUsageError(const BadCase& c) {
     std::vector<std::string> args = c.args;
     const std::string log = dir_.File("never.jsonl");
     std::filesystem::remove(log);
@@ -45,6 +46,7 @@ class CliErrorsTest : public ::testing::Test {
     EXPECT_NE(r.err.find(c.expected), std::string::npos) << joined << "\n" << r.err;
     EXPECT_TRUE(r.out.empty()) << joined << "\n" << r.out;
     EXPECT_FALSE(std::filesystem::exists(log)) << joined << ": processing started";
+    return r;
   }
   TempDir dir_;
 };
@@ -93,6 +95,7 @@ TEST_F(CliErrorsTest, BadFlags) {
       {{}, "strandq needs a command: run, verify, generate"},
       {{"dlq", "--store", "redis://127.0.0.1:1"}, "strandq dlq needs a command: list, replay"},
       {{"worker", "--workers"}, "--workers needs a value"},
+      {{"stats", "--json=maybe"}, "--json is a flag: give it without a value"},
   };
   for (const BadCase& c : cases) ExpectUsageError(c);
 }
@@ -129,8 +132,8 @@ TEST_F(CliErrorsTest, NumericFlagsSayWhatTheyAccept) {
       std::vector<std::string> full = args;
       full.push_back(value);
       const std::string& flag = args.back();
-      ExpectUsageError({full, flag + ": must be " + rule + ", not '" + value + "'"});
-      ProcessResult r = Strandq(full);
+      ProcessResult r =
+          ExpectUsageError({full, flag + ": must be " + rule + ", not '" + value + "'"});
       EXPECT_EQ(r.err.find("e+308"), std::string::npos) << r.err;
       EXPECT_EQ(r.err.find("0.000000"), std::string::npos) << r.err;
       EXPECT_EQ(r.err.find("convert"), std::string::npos) << r.err;
