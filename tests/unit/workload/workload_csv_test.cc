@@ -150,5 +150,36 @@ TEST(WorkloadCsvTest, CsvSyntaxErrorsNameTheirLine) {
             p + "2: stray quote in unquoted field 3");
 }
 
+TEST(WorkloadCsvTest, AUtf8ByteOrderMarkIsSkipped) {
+  TempDir dir;
+  WriteFile(dir.File("w.csv"),
+            "\xEF\xBB\xBF"
+            "account,seq,payload\r\na,1,x\r\n");
+  Result<std::vector<WorkloadEvent>> events = ReadWorkloadCsv(dir.File("w.csv"));
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_EQ(*events, (std::vector<WorkloadEvent>{{"a", 1, "x"}}));
+  // Only a whole mark, and only at the start.
+  const std::string p = dir.File("w.csv") + ":";
+  EXPECT_EQ(ReadError(dir,
+                      "\xEF\xBB"
+                      "account,seq\na,1\n"),
+            p + "1: bad header: expected account,seq or account,seq,payload");
+  EXPECT_EQ(ReadError(dir,
+                      "account,seq\n\xEF\xBB\xBF"
+                      "a,1\n")
+                .rfind(p + "2: bad account", 0),
+            0u);
+}
+
+// A file that reads is one a store accepts: a payload over the limit is refused at its line.
+TEST(WorkloadCsvTest, APayloadOverTheLimitIsReportedWithItsLine) {
+  TempDir dir;
+  const std::string p = dir.File("w.csv") + ":";
+  const std::string at_limit(kDefaultMaxPayloadBytes, 'x');
+  EXPECT_EQ(ReadError(dir, "account,seq,payload\na,1,\"" + at_limit + "\"\n"), "");
+  EXPECT_EQ(ReadError(dir, "account,seq,payload\na,1,x\nb,1," + at_limit + "y\n"),
+            p + "3: payload of 1048577 bytes exceeds the limit of 1048576 bytes");
+}
+
 }  // namespace
 }  // namespace strandq
