@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Efficiency (makespan / lower bound) of `strandq run` on the shared seed workload.
+# Efficiency (makespan / lower bound) of `strandq run` on a workload CSV (the seed list is
+# bench/workloads/seed-10000.csv).
 # Usage: bench/efficiency.sh BINARY WORKLOAD_CSV WORK RUNS "W1 W2 ..." "POLICY1 POLICY2 ..."
 # Prints one markdown table row per (W, policy): the median of RUNS runs and every run.
 set -euo pipefail

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 bin=$build/strandq
-csv=../shared/workloads/seed-10000.csv
+csv=bench/workloads/seed-10000.csv
 [ -f "$csv" ] || { echo "missing $csv" >&2; exit 1; }
 [ -x "$build/bench/redis_latency_bench" ] || { echo "missing $build/bench/redis_latency_bench" >&2; exit 1; }
 command -v redis-server > /dev/null || { echo "redis-server is not installed" >&2; exit 1; }

@@ -25,6 +25,11 @@ struct NewEvent {
   std::string payload;
 };
 
+// OK if `account` is valid and `payload` at most `max_payload_bytes` long; else
+// InvalidArgument (the account) or TooLarge (the payload).
+Status ValidateNewEvent(std::string_view account, std::string_view payload,
+                        size_t max_payload_bytes);
+
 // OK if every event of `batch` has a valid account and a payload of at most
 // `max_payload_bytes`; else InvalidArgument or TooLarge naming the first bad event's index.
 Status ValidateNewEvents(std::span<const NewEvent> batch, size_t max_payload_bytes);

@@ -41,6 +41,10 @@ struct EngineOptions {
   std::chrono::nanoseconds retry_backoff_max = std::chrono::seconds(30);
   OnDead on_dead = OnDead::kSkip;
   size_t max_payload_bytes = kDefaultMaxPayloadBytes;
+  // For commands that inspect or administer a shared store (stats, dlq, drop): open it with
+  // the policy it records instead of `policy`, and record nothing in a store that is new, so
+  // that its first producer or worker still chooses. Stores in one process ignore it.
+  bool policy_from_store = false;
 };
 
 // OK if the options are usable, else InvalidArgument naming the first bad field.

@@ -138,6 +138,13 @@ class Store {
   // Returns how many were deleted.
   virtual Result<size_t> PurgeDead(std::span<const uint64_t> ids) = 0;
 
+  // Deletes everything the store holds (pending and dead events, counters, the settings it
+  // records), so that the next process to open it finds it new, and returns how many keys
+  // (Redis) it deleted. Not atomic: call it when nothing else uses the store; a Drop cut short
+  // leaves the rest, and calling it again finishes. The store must not be used afterwards.
+  // InvalidArgument for a store that lives only inside its process (mem:).
+  virtual Result<uint64_t> Drop();
+
   // Wakes every Claim blocked now and makes later Claims (and claim_next) return no lease at
   // once. Complete and Extend keep working, so in-flight events can finish. Irreversible.
   virtual void Interrupt() = 0;

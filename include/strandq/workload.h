@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "strandq/event.h"
 #include "strandq/result.h"
 #include "strandq/status.h"
 
@@ -37,9 +38,11 @@ struct SeedOptions {
 // InvalidArgument for zero events or accounts, or batch_min > batch_max or batch_min == 0.
 Result<std::vector<WorkloadEvent>> GenerateSeedWorkload(const SeedOptions& options);
 
-// Workload CSV (RFC 4180): header `account,seq,payload` (payload optional), one event a line.
-// Every account is validated; `seq` must be 1, 2, 3... within each account in file order.
-// InvalidArgument "<path>:<line>: <problem>" at the first bad line; NotFound if unreadable.
+// Workload CSV (RFC 4180): header `account,seq,payload` (payload optional), one event a line,
+// after an optional UTF-8 byte order mark. Every event is checked as a store would (account,
+// payload of at most kDefaultMaxPayloadBytes), and `seq` must be 1, 2, 3... within each account
+// in file order, so a file that reads is one that enqueues. InvalidArgument
+// "<path>:<line>: <problem>" at the first bad line; NotFound if unreadable.
 Result<std::vector<WorkloadEvent>> ReadWorkloadCsv(const std::string& path);
 
 // Writes the header and the events, quoting fields that need it. Unavailable on I/O errors.
@@ -52,8 +55,12 @@ size_t LongestAccount(const std::vector<WorkloadEvent>& events);
 size_t CountAccounts(const std::vector<WorkloadEvent>& events);
 
 // Enqueues the events in order, in batches of `batch_size` (each batch atomic, the whole not).
-// Stops at the first error and returns it; the batches before it stay accepted.
+// Every event is validated first (its account, a payload of at most `max_payload_bytes`): an
+// invalid one is reported (InvalidArgument or TooLarge, "event N" counting from 1) before
+// anything is sent. Otherwise stops at the first error and returns it; the batches before it
+// stay accepted.
 Status EnqueueWorkload(Store& store, const std::vector<WorkloadEvent>& events,
-                       size_t batch_size = 1000);
+                       size_t batch_size = 1000,
+                       size_t max_payload_bytes = kDefaultMaxPayloadBytes);
 
 }  // namespace strandq

@@ -10,6 +10,11 @@
 namespace strandq::cli {
 namespace {
 
+// Bounds that catch typos: a generated workload is held in memory (~100 bytes an event), and
+// an event is rarely worth a million attempts.
+constexpr uint64_t kMaxGeneratedEvents = 100'000'000;
+constexpr uint64_t kMaxAttempts = 1'000'000;
+
 Result<size_t> ParseCount(std::string_view text) {
   size_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -20,6 +25,40 @@ Result<size_t> ParseCount(std::string_view text) {
 }
 
 }  // namespace
+
+CLI::Validator WholeNumber(uint64_t min, uint64_t max) {
+  std::string rule = "a whole number";
+  if (max != UINT64_MAX) {
+    rule += " from " + std::to_string(min) + " to " + std::to_string(max);
+  } else if (min > 0) {
+    rule += " of at least " + std::to_string(min);
+  }
+  return CLI::Validator(
+      [min, max, rule](std::string& text) -> std::string {
+        uint64_t value = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < min ||
+            value > max) {
+          return "must be " + rule + ", not '" + text + "'";
+        }
+        return std::string();
+      },
+      "");
+}
+
+CLI::Validator Probability() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = -1;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() ||
+            !(value >= 0 && value <= 1)) {
+          return "must be a number from 0 to 1, not '" + text + "'";
+        }
+        return std::string();
+      },
+      "");
+}
 
 void PrintError(const Status& status) {
   std::fprintf(stderr, "strandq: error: %s\n", status.message().c_str());
@@ -39,20 +78,21 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
                                const std::string& workers_help) {
   work = default_work;
   app.add_option("--workers", workers, "Concurrent slots (" + workers_help + ")")
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumber());
   app.add_option("--threads", threads, "I/O threads (default: one per core)")
-      ->check(CLI::Range(size_t{0}, size_t{256}));
+      ->check(WholeNumber(0, 256));
   app.add_option("--store-threads", store_threads,
                  "Store calls (batched completions) waiting at once, each on an I/O thread of "
                  "its own; 0 = one call per attempt, inline (default: 0 for mem:, else 1)")
-      ->check(CLI::Range(size_t{0}, size_t{256}));
+      ->check(WholeNumber(0, 256));
   app.add_option("--lookahead", lookahead,
                  "Leases claimed ahead, so that a slot starts its next event while the last "
                  "one's completion is on its way (default: 0 for mem:, else workers / 8)")
-      ->check(CLI::Range(size_t{0}, size_t{1'000'000}));
+      ->check(WholeNumber(0, 1'000'000));
   app.add_option("--work", work, "Handler: sleep:DURATION, noop or exec:COMMAND")
       ->capture_default_str();
   app.add_option("--fail-rate", fail_rate, "Probability that an attempt is nacked")
+      ->check(Probability())
       ->capture_default_str();
   app.add_option("--log", log_path, "Write the event log (JSON Lines) to this file");
 }
@@ -94,15 +134,35 @@ Result<std::unique_ptr<LogSink>> ProcessingFlags::OpenLineLog() const {
   return OpenJsonlLog(log_path, /*write_each_line=*/true);
 }
 
-void EngineFlags::Register(CLI::App& app) {
-  app.add_option("--store", store,
-                 "Store URL: mem: (embedded) or redis://[user:pass@]host:port[/db][?prefix=NAME]")
-      ->capture_default_str();
-  app.add_option("--policy", policy, "Dispatch policy: longest|oldest")->capture_default_str();
+Status RequireSharedStore(const std::string& command, const std::string& url) {
+  if (!url.empty() && url != "mem:" && url != "mem") return Status();
+  return Status::InvalidArgument(
+      "strandq " + command +
+      " needs --store redis://HOST:PORT[/DB][?prefix=NAME]: the embedded store (mem:) lives "
+      "only as long as the process that runs it, so another command finds nothing in it");
+}
+
+void EngineFlags::Register(CLI::App& app, bool inspect) {
+  app_ = &app;
+  inspect_ = inspect;
+  if (inspect) {
+    store.clear();
+    app.add_option("--store", store,
+                   "The shared store: redis://[user:pass@]host:port[/db][?prefix=NAME] "
+                   "(required)");
+    app.add_option("--policy", policy,
+                   "Dispatch policy: longest|oldest (default: the one the namespace records)");
+  } else {
+    app.add_option("--store", store,
+                   "Store URL: mem: (embedded) or "
+                   "redis://[user:pass@]host:port[/db][?prefix=NAME]")
+        ->capture_default_str();
+    app.add_option("--policy", policy, "Dispatch policy: longest|oldest")->capture_default_str();
+  }
   app.add_option("--lease-ttl", lease_ttl, "Lease time-to-live; extended every third of it")
       ->capture_default_str();
   app.add_option("--max-attempts", max_attempts, "Attempts before an event is dead-lettered")
-      ->check(CLI::NonNegativeNumber)
+      ->check(WholeNumber(1, kMaxAttempts))
       ->capture_default_str();
   app.add_option("--retry-backoff", retry_backoff,
                  "Base retry delay (doubles per attempt, capped at 30s, with jitter)")
@@ -132,31 +192,37 @@ Result<EngineOptions> EngineFlags::Resolve() const {
   if (options.retry_backoff > options.retry_backoff_max) {
     options.retry_backoff_max = options.retry_backoff;
   }
+  if (options.lease_ttl < std::chrono::milliseconds(1)) {
+    return Status::InvalidArgument("--lease-ttl must be at least 1ms, not '" + lease_ttl + "'");
+  }
   options.max_attempts = max_attempts;
+  options.policy_from_store = inspect_ && app_ != nullptr && app_->count("--policy") == 0;
   Status valid = ValidateEngineOptions(options);
   if (!valid.ok()) return valid;
   return options;
 }
 
 Result<std::unique_ptr<Store>> EngineFlags::Open() const {
+  if (inspect_) {
+    if (Status s = RequireSharedStore(app_->get_name(), store); !s.ok()) return s;
+  }
   auto options = Resolve();
   if (!options.ok()) return options.status();
   return OpenStore(store, *options);
 }
 
 void WorkloadFlags::Register(CLI::App& app, bool with_input) {
+  app_ = &app;
   app.add_option("--events", events, "Events to generate")
-      ->check(CLI::NonNegativeNumber)
+      ->check(WholeNumber(1, kMaxGeneratedEvents))
       ->capture_default_str();
   app.add_option("--accounts", accounts, "Accounts to draw from")
-      ->check(CLI::NonNegativeNumber)
+      ->check(WholeNumber(1, kMaxGeneratedEvents))
       ->capture_default_str();
   app.add_option("--batch", batch, "Run length per account pick, MIN-MAX")->capture_default_str();
-  app.add_option("--seed", seed, "Generator seed")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  app.add_option("--seed", seed, "Generator seed")->check(WholeNumber())->capture_default_str();
   app.add_option("--payload-bytes", payload_bytes, "Random payload bytes per event")
-      ->check(CLI::Range(size_t{0}, kDefaultMaxPayloadBytes))
+      ->check(WholeNumber(0, kDefaultMaxPayloadBytes))
       ->capture_default_str();
   if (with_input) {
     app.add_option("--input", input, "Read the workload from a CSV (account,seq[,payload])");
@@ -164,7 +230,16 @@ void WorkloadFlags::Register(CLI::App& app, bool with_input) {
 }
 
 Result<std::vector<WorkloadEvent>> WorkloadFlags::Load() const {
-  if (!input.empty()) return ReadWorkloadCsv(input);
+  if (!input.empty()) {
+    for (const char* flag : {"--events", "--accounts", "--batch", "--seed", "--payload-bytes"}) {
+      if (app_->count(flag) == 0) continue;
+      return Status::InvalidArgument(
+          "--input reads the workload from " + input + ", and " + flag +
+          " describes a generated one: give either --input or the generator's flags "
+          "(--events, --accounts, --batch, --seed, --payload-bytes)");
+    }
+    return ReadWorkloadCsv(input);
+  }
   SeedOptions options;
   options.events = events;
   options.accounts = accounts;

@@ -31,7 +31,17 @@ void PrintError(const Status& status);
 // TooLarge), else kExitFailed (a store that cannot be reached, an I/O error...).
 int ExitCodeFor(const Status& status);
 
-// The engine flags shared by run, serve and worker (DESIGN.md).
+// CLI11 checks whose messages a user can read ("--workers: must be a whole number from 1 to
+// 256, not 'many'"): a whole number within [min, max] (without a max: any size), and a number
+// from 0 to 1. A value they accept converts to the option's type.
+CLI::Validator WholeNumber(uint64_t min = 0, uint64_t max = UINT64_MAX);
+CLI::Validator Probability();
+
+// InvalidArgument unless `url` names a shared store, one that outlives its processes (not
+// mem:): `command` (stats, dlq, drop) works on what other processes left in it.
+Status RequireSharedStore(const std::string& command, const std::string& url);
+
+// The engine flags shared by run, serve and worker (DESIGN.md), and by stats and dlq.
 struct EngineFlags {
   std::string store = "mem:";
   std::string policy = "longest";
@@ -40,11 +50,18 @@ struct EngineFlags {
   std::string retry_backoff = "100ms";
   std::string on_dead = "skip";
 
-  void Register(CLI::App& app);
-  // InvalidArgument naming the flag when a value does not parse.
+  // `inspect`: for commands that inspect or administer a shared store (stats, dlq): --store
+  // has no default and must name a shared store, and the namespace's own policy is used
+  // unless --policy is given.
+  void Register(CLI::App& app, bool inspect = false);
+  // InvalidArgument naming the flag when a value does not parse or is out of range.
   Result<EngineOptions> Resolve() const;
   // Resolve(), then OpenStore(store, options): for commands that only need the store.
   Result<std::unique_ptr<Store>> Open() const;
+
+ private:
+  const CLI::App* app_ = nullptr;
+  bool inspect_ = false;
 };
 
 // The flags of commands that process events in this process (run, worker, serve): slots,
@@ -84,8 +101,12 @@ struct WorkloadFlags {
   std::string input;  // a workload CSV; overrides the generator
 
   void Register(CLI::App& app, bool with_input);
-  // Generates the workload or reads --input. InvalidArgument on bad flags or a bad file.
+  // Generates the workload or reads --input. InvalidArgument on bad flags or a bad file, and
+  // when --input comes with a generator flag (--events...): one would be ignored.
   Result<std::vector<WorkloadEvent>> Load() const;
+
+ private:
+  const CLI::App* app_ = nullptr;
 };
 
 }  // namespace strandq::cli

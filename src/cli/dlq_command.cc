@@ -13,10 +13,10 @@ namespace strandq::cli {
 DlqCommand::DlqCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("dlq", "List, replay or purge dead-lettered events");
   app_->require_subcommand(1);
-  engine_.Register(*app_);
+  engine_.Register(*app_, /*inspect=*/true);
   list_ = app_->add_subcommand("list", "Show dead events, oldest first");
   list_->add_option("--limit", limit_, "Show at most this many")
-      ->check(CLI::PositiveNumber)
+      ->check(WholeNumber(1))
       ->capture_default_str();
   list_->add_flag("--json", json_, "One JSON object per line");
   replay_ = app_->add_subcommand("replay", "Put dead events back into their accounts");
@@ -25,7 +25,8 @@ DlqCommand::DlqCommand(CLI::App& parent) {
   // --store and the engine flags may follow the verb: `dlq list --store URL`.
   for (CLI::App* sub : {list_, replay_, purge_}) sub->fallthrough();
   for (CLI::App* sub : {replay_, purge_}) {
-    auto* id = sub->add_option("--id", ids_, "A dead event's id (repeatable)");
+    auto* id =
+        sub->add_option("--id", ids_, "A dead event's id (repeatable)")->check(WholeNumber(1));
     auto* all = sub->add_flag("--all", all_, "Every dead event");
     id->excludes(all);
     all->excludes(id);

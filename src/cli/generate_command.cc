@@ -1,8 +1,11 @@
 // Copyright 2026 The strandq Authors.
 #include "cli/generate_command.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "strandq/duration.h"
 #include "strandq/http_producer.h"
@@ -15,7 +18,49 @@ namespace {
 // Events per HTTP request when --batch-size is not given: a modest NDJSON body.
 constexpr size_t kHttpBatchSize = 100;
 
+constexpr std::string_view kTargets =
+    "FILE.csv, - (stdout), redis://HOST:PORT[/DB][?prefix=NAME] (a shared store) or "
+    "http://HOST:PORT (strandq serve)";
+
+// The scheme of `to` if it starts like a URL ("name:" or "name://", a letter then letters,
+// digits, + - or .), else empty. A file name of that shape is written ./NAME.
+std::string_view SchemeOf(std::string_view to) {
+  const size_t colon = to.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !std::isalpha(to[0])) return {};
+  for (char c : to.substr(0, colon)) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+      return {};
+    }
+  }
+  return to.substr(0, colon);
+}
+
 }  // namespace
+
+Result<GenerateCommand::Target> GenerateCommand::ParseTarget(const std::string& to) {
+  if (to == "-") return Target::kStdout;
+  if (to.starts_with("redis://")) return Target::kStore;
+  if (to.starts_with("http://")) return Target::kHttp;
+  if (to == "mem:" || to == "mem") {
+    return Status::InvalidArgument(
+        "--to mem: would vanish with this process: generate into a file or a shared store "
+        "(redis://...), or let strandq run generate its own workload");
+  }
+  const std::string_view scheme = SchemeOf(to);
+  if (scheme.empty()) return Target::kFile;
+  std::string hint;
+  if (scheme == "https") {
+    hint = " (strandq serve speaks plain HTTP: use http://, or post through your TLS proxy)";
+  } else if (scheme == "redis" || scheme == "http") {
+    hint = " (did you mean " + std::string(scheme) + "://" +
+           to.substr(scheme.size() + 1 + (to.compare(scheme.size() + 1, 1, "/") == 0)) + "?)";
+  }
+  const bool slashes = to.compare(scheme.size() + 1, 2, "//") == 0;
+  return Status::InvalidArgument(
+      "--to '" + to + "' looks like a URL, but strandq cannot send to '" + std::string(scheme) +
+      ":'" + hint + ". Destinations: " + std::string(kTargets) +
+      (slashes ? "" : "; a file whose name holds a colon: ./" + to));
+}
 
 GenerateCommand::GenerateCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("generate",
@@ -27,32 +72,31 @@ GenerateCommand::GenerateCommand(CLI::App& parent) {
   app_->add_option("--batch-size", batch_size_,
                    "Events per enqueue call (stores), or per request (HTTP: default 100, NDJSON; "
                    "1 = one JSON object per POST)")
-      ->check(CLI::Range(size_t{1}, size_t{100'000}))
+      ->check(WholeNumber(1, 100'000))
       ->capture_default_str();
   app_->add_option("--policy", policy_, "A new store namespace's policy: longest|oldest")
       ->capture_default_str();
   app_->add_option("--concurrency", concurrency_,
                    "HTTP: connections (accounts are spread over them)")
-      ->check(CLI::Range(size_t{1}, size_t{1024}))
+      ->check(WholeNumber(1, 1024))
       ->capture_default_str();
   app_->add_option("--token", token_, "HTTP: bearer token of the server")->envname("STRANDQ_TOKEN");
 }
 
 int GenerateCommand::Execute() {
-  if (to_.rfind("redis://", 0) == 0) return ToStore();
-  if (to_ == "mem:" || to_ == "mem") {
-    PrintError(Status::InvalidArgument(
-        "--to mem: would vanish with this process: generate into a file or a shared store "
-        "(redis://...), or let strandq run generate its own workload"));
+  auto target = ParseTarget(to_);
+  if (!target.ok()) {
+    PrintError(target.status());
     return kExitUsage;
   }
+  if (*target == Target::kStore) return ToStore();
   auto events = workload_.Load();
   if (!events.ok()) {
     PrintError(events.status());
     return kExitUsage;
   }
-  if (to_.rfind("http://", 0) == 0) return Post(*events);
-  Status written = WriteWorkloadCsv(to_ == "-" ? "/dev/stdout" : to_, *events);
+  if (*target == Target::kHttp) return Post(*events);
+  Status written = WriteWorkloadCsv(*target == Target::kStdout ? "/dev/stdout" : to_, *events);
   if (!written.ok()) {
     PrintError(written);
     return kExitFailed;

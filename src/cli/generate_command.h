@@ -20,6 +20,10 @@ class GenerateCommand {
   int Execute();
 
  private:
+  enum class Target { kFile, kStdout, kStore, kHttp };
+  // What --to names. InvalidArgument (with the destinations strandq knows) for mem:, and for
+  // anything that looks like a URL of another scheme (`redis:HOST:PORT`, `https://...`).
+  static Result<Target> ParseTarget(const std::string& to);
   int ToStore();
   int Post(const std::vector<WorkloadEvent>& events);
 

@@ -80,8 +80,9 @@ int RunCommand::Execute() {
     PrintError(stats.ok() ? Status::InvalidArgument(
                                 "the store " + RedactedUrl(engine_.store) + " already holds " +
                                 std::to_string(stats->enqueued) +
-                                " events from before: run needs an empty one (pick another "
-                                "?prefix=, or use generate --to and worker for a shared queue)")
+                                " events from before: run needs an empty one (delete them "
+                                "with strandq drop --store URL --yes, pick another ?prefix=, "
+                                "or use generate --to and worker for a shared queue)")
                           : stats.status());
     return stats.ok() ? kExitUsage : kExitFailed;
   }
@@ -113,7 +114,7 @@ int RunCommand::Execute() {
   const auto enqueue_start = std::chrono::steady_clock::now();
   if (Status s = EnqueueWorkload(**store, *workload); !s.ok()) {
     PrintError(s.Prefixed("enqueue"));
-    return kExitFailed;
+    return ExitCodeFor(s);
   }
   facts.enqueue_time = std::chrono::steady_clock::now() - enqueue_start;
 

@@ -94,17 +94,17 @@ ServeCommand::ServeCommand(CLI::App& parent) {
                    "Require 'Authorization: Bearer TOKEN' on every request but GET /healthz")
       ->envname("STRANDQ_TOKEN");
   app_->add_option("--max-body", max_body_, "Largest request body in bytes (413 beyond)")
-      ->check(CLI::Range(size_t{1}, size_t{1} << 32))
+      ->check(WholeNumber(1, uint64_t{1} << 32))
       ->capture_default_str();
   app_->add_option("--max-connections", max_connections_,
                    "Open connections at most; more are answered 503 and closed")
-      ->check(CLI::Range(size_t{1}, size_t{1'000'000}))
+      ->check(WholeNumber(1, 1'000'000))
       ->capture_default_str();
   app_->add_option("--timeout", timeout_,
                    "Close a connection whose request, response or idle wait takes longer")
       ->capture_default_str();
   app_->add_option("--http-threads", http_threads_, "Server threads (default: one per core)")
-      ->check(CLI::Range(size_t{0}, size_t{256}));
+      ->check(WholeNumber(0, 256));
   processing_.Register(*app_, "sleep:1s", "default: 1000; 0 = ingest only");
   engine_.Register(*app_);
 }

@@ -14,7 +14,7 @@ namespace strandq::cli {
 
 StatsCommand::StatsCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("stats", "Show a store's gauges and totals");
-  engine_.Register(*app_);
+  engine_.Register(*app_, /*inspect=*/true);
   app_->add_flag("--json", json_, "Print one JSON object");
 }
 

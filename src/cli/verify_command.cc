@@ -14,15 +14,21 @@ namespace strandq::cli {
 VerifyCommand::VerifyCommand(CLI::App& parent) {
   app_ = parent.add_subcommand(
       "verify", "Check event logs for order, overlap, loss and duplicates; print efficiency");
-  app_->add_option("logs", logs_, "Event logs (JSON Lines), of one or many processes")->required();
+  app_->add_option("logs", logs_, "Event logs (JSON Lines), of one or many processes");
   app_->add_option("--input", input_, "The workload CSV: every event must be settled");
   app_->add_option("--workers", workers_,
-                   "Worker slots for the lower bound (default: distinct workers in the logs)");
+                   "Worker slots for the lower bound (default: distinct workers in the logs)")
+      ->check(WholeNumber());
   app_->add_option("--unit", unit_,
                    "Time one event takes, for the lower bound (default: median ack duration)");
 }
 
 int VerifyCommand::Execute() {
+  if (logs_.empty()) {
+    PrintError(Status::InvalidArgument(
+        "strandq verify needs the event logs to check: strandq verify LOG.jsonl [LOG.jsonl...]"));
+    return kExitUsage;
+  }
   VerifyOptions options;
   options.workers = workers_;
   if (!unit_.empty()) {

@@ -52,15 +52,21 @@ Status ValidateAccount(std::string_view account) {
   return Status();
 }
 
+Status ValidateNewEvent(std::string_view account, std::string_view payload,
+                        size_t max_payload_bytes) {
+  if (Status s = ValidateAccount(account); !s.ok()) return s;
+  if (payload.size() > max_payload_bytes) {
+    return Status::TooLarge("payload of " + std::to_string(payload.size()) +
+                            " bytes exceeds the limit of " + std::to_string(max_payload_bytes) +
+                            " bytes");
+  }
+  return Status();
+}
+
 Status ValidateNewEvents(std::span<const NewEvent> batch, size_t max_payload_bytes) {
   for (size_t i = 0; i < batch.size(); ++i) {
-    Status s = ValidateAccount(batch[i].account);
+    Status s = ValidateNewEvent(batch[i].account, batch[i].payload, max_payload_bytes);
     if (!s.ok()) return s.Prefixed("event " + std::to_string(i));
-    if (batch[i].payload.size() > max_payload_bytes) {
-      return Status::TooLarge(
-          "event " + std::to_string(i) + ": payload of " + std::to_string(batch[i].payload.size()) +
-          " bytes exceeds the limit of " + std::to_string(max_payload_bytes) + " bytes");
-    }
   }
   return Status();
 }

@@ -12,4 +12,10 @@ std::vector<Result<CompleteResult>> Store::CompleteMany(std::span<const Settleme
   return results;
 }
 
+Result<uint64_t> Store::Drop() {
+  return Status::InvalidArgument(
+      "this store lives only inside its process: there is nothing to drop (drop is for a "
+      "shared store, redis://...)");
+}
+
 }  // namespace strandq

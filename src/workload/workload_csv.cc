@@ -23,6 +23,16 @@
 namespace strandq {
 namespace {
 
+// Consumes a UTF-8 byte order mark at the start of `in` (editors on Windows write one). False
+// if the file starts with a byte of one but not with the whole mark: it cannot be a workload.
+bool SkipByteOrderMark(std::istream& in) {
+  constexpr std::string_view kMark = "\xEF\xBB\xBF";
+  if (in.peek() != static_cast<unsigned char>(kMark[0])) return true;
+  char start[3] = {};
+  in.read(start, sizeof start);
+  return in.gcount() == 3 && std::string_view(start, 3) == kMark;
+}
+
 bool ParseSeq(std::string_view text, uint64_t* seq) {
   if (text.empty()) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *seq);
@@ -39,6 +49,10 @@ Result<std::vector<WorkloadEvent>> ReadWorkloadCsv(const std::string& path) {
   auto error = [&](const std::string& problem) {
     return Status::InvalidArgument(path + ":" + std::to_string(reader.line()) + ": " + problem);
   };
+  if (!SkipByteOrderMark(in)) {
+    return Status::InvalidArgument(path +
+                                   ":1: bad header: expected account,seq or account,seq,payload");
+  }
   std::vector<std::string> fields;
   Result<bool> more = reader.Next(&fields);
   if (!more.ok()) return error(more.status().message());
@@ -74,6 +88,11 @@ Result<std::vector<WorkloadEvent>> ReadWorkloadCsv(const std::string& path) {
                    std::to_string(last + 1) + " expected)");
     }
     last = event.seq;
+    if (has_payload && fields[2].size() > kDefaultMaxPayloadBytes) {
+      return error("payload of " + std::to_string(fields[2].size()) +
+                   " bytes exceeds the limit of " + std::to_string(kDefaultMaxPayloadBytes) +
+                   " bytes");
+    }
     event.account = std::move(fields[0]);
     if (has_payload) event.payload = std::move(fields[2]);
     events.push_back(std::move(event));

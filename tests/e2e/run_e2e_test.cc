@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <filesystem>
 #include <thread>
 
 #include "strandq/event_log.h"
@@ -55,9 +54,8 @@ TEST_F(RunE2eTest, RunThenVerifyTheLogAgainstTheInput) {
   EXPECT_TRUE(Contains(verify.out, "verification: OK")) << verify.out;
 }
 
-TEST_F(RunE2eTest, SharedSeedWorkloadWithBothPolicies) {
-  const std::string csv = std::string(STRANDQ_SHARED_WORKLOADS) + "/seed-10000.csv";
-  if (!std::filesystem::exists(csv)) GTEST_SKIP() << "no shared workloads at " << csv;
+TEST_F(RunE2eTest, SeedWorkloadWithBothPolicies) {
+  const std::string csv = std::string(STRANDQ_WORKLOADS_DIR) + "/seed-10000.csv";
   for (const char* policy : {"longest", "oldest"}) {
     ProcessResult run =
         Strandq({"run", "--input", csv, "--work", "noop", "--workers", "100", "--policy", policy});

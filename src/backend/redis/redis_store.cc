@@ -91,25 +91,13 @@ Result<std::unique_ptr<RedisStore>> RedisStore::Open(const RedisUrl& url,
                                                      const RedisStoreOptions& redis_options) {
   Status valid = ValidateEngineOptions(options);
   if (!valid.ok()) return valid;
-  std::unique_ptr<RedisStore> store(new RedisStore(url, options, redis_options));
-  auto conn = store->Acquire();
+  auto conn = RedisConnection::Open(url, redis_options.io_timeout);
   if (!conn.ok()) return conn.status();
-  // A namespace keeps the policy it was first used with: scores in its ready set mean it.
-  const std::string config = store->tag_ + ":config";
-  const std::string_view policy = PolicyName(options.policy);
-  auto set = (*conn)->Command({"HSETNX", config, "policy", policy});
-  auto got = (*conn)->Command({"HGET", config, "policy"});
-  if (!set.ok()) return set.status();
-  if (!got.ok()) return got.status();
-  if (std::string_view e = ReplyError(**got); !e.empty()) {
-    return Status::Unavailable("Redis at " + url.Address() + ": " + std::string(e));
-  }
-  if (Text(**got) != policy) {
-    return Status::InvalidArgument(
-        "namespace '" + url.prefix + "' at " + url.Address() + " uses policy '" +
-        std::string(Text(**got)) + "'; this process asked for '" + std::string(policy) +
-        "' (pass --policy " + std::string(Text(**got)) + ", or use another ?prefix=)");
-  }
+  auto policy = NamespacePolicy(**conn, url, options);
+  if (!policy.ok()) return policy.status();
+  EngineOptions effective = options;
+  effective.policy = *policy;
+  std::unique_ptr<RedisStore> store(new RedisStore(url, effective, redis_options));
   Status format = store->CheckFormat(**conn);
   if (!format.ok()) return format;
   store->functions_ = redis_options.functions && (*conn)->server_version() >= 70000;
@@ -132,6 +120,8 @@ Status RedisStore::CheckFormat(RedisConnection& conn) {
     if (!old.ok()) return old.status();
     if ((*old)->type == REDIS_REPLY_INTEGER && (*old)->integer > 0) {
       format = "1";
+    } else if (options_.policy_from_store) {
+      return Status();  // a new namespace: the first producer or worker records the format
     } else {
       auto set = conn.Command({"HSETNX", config, "format", kRedisStateFormat});
       if (!set.ok()) return set.status();

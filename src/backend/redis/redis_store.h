@@ -54,7 +54,8 @@ class RedisStore final : public Store {
  public:
   // Connects once (so a wrong URL, a refused connection, a wrong password or an old server is
   // reported now), loads the scripts and records the policy of the namespace: a namespace keeps
-  // the policy it was first used with, and a client asking for another one is refused.
+  // the policy it was first used with, and a client asking for another one is refused (one
+  // opening with options.policy_from_store takes it instead).
   static Result<std::unique_ptr<RedisStore>> Open(const RedisUrl& url, const EngineOptions& options,
                                                   const RedisStoreOptions& redis_options = {});
   ~RedisStore() override;
@@ -71,6 +72,8 @@ class RedisStore final : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
   Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool at_tail) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
+  // Unlinks every key of the namespace, found with SCAN (never KEYS, which blocks the server).
+  Result<uint64_t> Drop() override;
   void Interrupt() override;
 
  private:
@@ -80,7 +83,13 @@ class RedisStore final : public Store {
   RedisStore(const RedisUrl& url, const EngineOptions& options,
              const RedisStoreOptions& redis_options);
 
-  // InvalidArgument unless the namespace is new or of kRedisStateFormat (recorded if new).
+  // The namespace's policy (redis_namespace.cc): the one it records, which `options.policy`
+  // must match unless options.policy_from_store; else `options.policy`, recorded unless
+  // options.policy_from_store. InvalidArgument on a mismatch.
+  static Result<Policy> NamespacePolicy(RedisConnection& conn, const RedisUrl& url,
+                                        const EngineOptions& options);
+  // InvalidArgument unless the namespace is new or of kRedisStateFormat (recorded if new,
+  // unless options_.policy_from_store).
   Status CheckFormat(RedisConnection& conn);
   // A pooled connection, or a new one (then `*fresh` is set to true).
   Result<Connection> Acquire(bool* fresh = nullptr);

@@ -458,5 +458,15 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
                          ::testing::Values("mem", "redis", "redis_scripts"),
                          [](const auto& info) { return info.param; });
 
+// The embedded store dies with its process: there is nothing to drop (the Redis store's Drop:
+// redis_store_test.cc).
+TEST(StoreDropTest, TheEmbeddedStoreCannotBeDropped) {
+  auto store = NewMemoryStore(EngineOptions{});
+  auto dropped = store->Drop();
+  ASSERT_FALSE(dropped.ok());
+  EXPECT_EQ(dropped.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(dropped.status().message().find("nothing to drop"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace strandq

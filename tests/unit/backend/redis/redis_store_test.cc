@@ -143,6 +143,66 @@ TEST(RedisStoreTest, ANamespaceOfAnotherFormatIsRefused) {
   EXPECT_EQ(std::string((*format)->str, (*format)->len), kRedisStateFormat);
 }
 
+// stats, dlq and drop open a namespace with policy_from_store: they take its policy, and in a
+// new namespace they record nothing, so that its first producer still chooses.
+TEST(RedisStoreTest, AnInspectorTakesTheNamespacesPolicyAndRecordsNothing) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.Error();
+  EngineOptions oldest = Fast();
+  oldest.policy = Policy::kOldest;
+  EngineOptions inspector = Fast();
+  inspector.policy_from_store = true;
+  auto fresh = MustOpen(redis.Url("fresh"), inspector);
+  ASSERT_NE(fresh, nullptr);
+  ASSERT_TRUE(fresh->Stats().ok());
+  EXPECT_TRUE(AllKeys(redis).empty());
+  auto writer = MustOpen(redis.Url("fresh"), oldest);
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Enqueue(std::vector<NewEvent>{{"a", "1"}}).ok());
+  // The inspector of a namespace of `oldest` replays into it with `oldest`'s scores.
+  auto later = MustOpen(redis.Url("fresh"), inspector);
+  ASSERT_NE(later, nullptr);
+  EXPECT_EQ(later->Stats()->pending, 1u);
+  inspector.policy = Policy::kOldest;
+  inspector.policy_from_store = false;
+  EXPECT_TRUE(OpenStore(redis.Url("fresh"), inspector).ok());
+  EXPECT_EQ(OpenStore(redis.Url("fresh"), Fast()).status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST(RedisStoreTest, DropDeletesEveryKeyOfItsNamespaceAndNoOther) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.Error();
+  auto gone = MustOpen(redis.Url("gone"), Fast(/*max_attempts=*/1));
+  auto kept = MustOpen(redis.Url("gone2"));
+  ASSERT_NE(gone, nullptr);
+  ASSERT_NE(kept, nullptr);
+  ASSERT_TRUE(kept->Enqueue(std::vector<NewEvent>{{"a", "1"}}).ok());
+  std::vector<NewEvent> batch;
+  for (int i = 0; i < 2500; ++i) batch.push_back({"acc" + std::to_string(i % 700), "p"});
+  ASSERT_TRUE(gone->Enqueue(batch).ok());
+  auto leases = gone->Claim(3, milliseconds(0));
+  ASSERT_TRUE(leases.ok());
+  for (const Lease& lease : *leases)
+    ASSERT_TRUE(gone->Complete(lease, Outcome::Nack("x"), false).ok());
+  ASSERT_EQ(gone->Stats()->dead, 3u);
+
+  auto dropped = gone->Drop();
+  ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
+  EXPECT_GE(*dropped, 700u + 3u);  // a strand per account, a hash per dead letter, and more
+  for (const std::string& key : AllKeys(redis)) EXPECT_TRUE(key.starts_with("{gone2}:")) << key;
+  EXPECT_EQ(kept->Stats()->pending, 1u);
+  // The namespace is new: any policy may take it.
+  EngineOptions oldest = Fast();
+  oldest.policy = Policy::kOldest;
+  auto again = MustOpen(redis.Url("gone"), oldest);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->Stats()->enqueued, 0u);
+  // Dropping an empty namespace deletes nothing, and is no error.
+  auto empty = MustOpen(redis.Url("never"));
+  ASSERT_NE(empty, nullptr);
+  ASSERT_TRUE(empty->Drop().ok());
+}
+
 TEST(RedisStoreTest, TwoClientsShareOneQueueWithoutOverlap) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.ok()) << redis.Error();

@@ -1,0 +1,67 @@
+// Copyright 2026 The strandq Authors.
+#include "cli/drop_command.h"
+
+#include <cstdio>
+#include <string>
+
+#include "cli/worker_command.h"
+#include "strandq/store.h"
+
+namespace strandq::cli {
+
+DropCommand::DropCommand(CLI::App& parent) {
+  app_ = parent.add_subcommand(
+      "drop", "Delete a shared store's namespace: every pending and dead event, every counter");
+  app_->add_option("--store", store_,
+                   "The shared store: redis://[user:pass@]host:port[/db][?prefix=NAME] "
+                   "(required)");
+  app_->add_flag("--yes", yes_, "Really delete (without it: say what would be deleted)");
+}
+
+int DropCommand::Execute() {
+  if (Status s = RequireSharedStore("drop", store_); !s.ok()) {
+    PrintError(s);
+    return kExitUsage;
+  }
+  EngineOptions options;
+  options.policy_from_store = true;
+  auto store = OpenStore(store_, options);
+  if (!store.ok()) {
+    PrintError(store.status());
+    return ExitCodeFor(store.status());
+  }
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) {
+    PrintError(stats.status());
+    return kExitFailed;
+  }
+  const std::string url = RedactedUrl(store_);
+  auto count = [](uint64_t n, const std::string& what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  const std::string what = count(stats->pending, "pending event") + " (" +
+                           count(stats->accounts, "account") + ") and " +
+                           count(stats->dead, "dead event");
+  if (stats->leased > 0) {
+    PrintError(Status::Unavailable(
+        url + " has " + std::to_string(stats->leased) +
+        " events leased by running workers: stop them first (the leases of workers that "
+        "were killed expire after their --lease-ttl), then drop again"));
+    return kExitFailed;
+  }
+  if (!yes_) {
+    PrintError(Status::InvalidArgument("drop would delete " + url + ": " + what +
+                                       ", and its counters; pass --yes to delete it"));
+    return kExitUsage;
+  }
+  auto dropped = (*store)->Drop();
+  if (!dropped.ok()) {
+    PrintError(dropped.status().Prefixed("drop"));
+    return ExitCodeFor(dropped.status());
+  }
+  std::printf("dropped %s: deleted %s (%llu keys)\n", url.c_str(), what.c_str(),
+              static_cast<unsigned long long>(*dropped));
+  return kExitOk;
+}
+
+}  // namespace strandq::cli
