@@ -89,30 +89,49 @@ std::string Describe(const Op& op) {
   return out.str();
 }
 
+// Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
+// some dwell on expiries and replays, others on grants and completions.
 std::vector<Op> Generate(Random& random, size_t length) {
+  constexpr size_t kKinds = 8;
+  uint64_t weights[kKinds];
+  uint64_t total = 0;
+  for (size_t k = 0; k < kKinds; ++k) {
+    weights[k] = random.Uniform(8);
+    if (k <= static_cast<size_t>(OpKind::kComplete)) weights[k] += 2;  // enqueue, claim, complete
+    total += weights[k];
+  }
+  const auto r32 = [&](uint64_t bound) { return static_cast<uint32_t>(random.Uniform(bound)); };
   std::vector<Op> ops;
   for (size_t i = 0; i < length; ++i) {
-    const uint64_t roll = random.Uniform(100);
-    const auto r32 = [&](uint64_t bound) { return static_cast<uint32_t>(random.Uniform(bound)); };
-    Op op{OpKind::kClaim};
-    if (roll < 24) {
-      op = {OpKind::kEnqueue, 1 + r32(4), r32(1 << 12)};
-    } else if (roll < 46) {
-      op = {OpKind::kClaim, 1 + r32(3)};
-    } else if (roll < 74) {
-      op = {OpKind::kComplete, r32(4), r32(2), r32(2)};
-    } else if (roll < 79) {
-      op = {OpKind::kExtend, r32(4)};
-    } else if (roll < 83) {
-      op = {OpKind::kStale, r32(4), r32(3)};
-    } else if (roll < 92) {
-      op = {OpKind::kAdvance, r32(std::size(kAdvanceMs))};
-    } else if (roll < 97) {
-      op = {OpKind::kReplay, 1 + r32(15), r32(2)};
-    } else {
-      op = {OpKind::kPurge, r32(4)};
+    uint64_t roll = random.Uniform(total);
+    size_t kind = 0;
+    while (roll >= weights[kind]) roll -= weights[kind++];
+    switch (static_cast<OpKind>(kind)) {
+      case OpKind::kEnqueue:
+        ops.push_back({OpKind::kEnqueue, 1 + r32(4), r32(1 << 12)});
+        break;
+      case OpKind::kClaim:
+        ops.push_back({OpKind::kClaim, 1 + r32(3)});
+        break;
+      case OpKind::kComplete:
+        ops.push_back({OpKind::kComplete, r32(4), r32(2), r32(2)});
+        break;
+      case OpKind::kExtend:
+        ops.push_back({OpKind::kExtend, r32(4)});
+        break;
+      case OpKind::kStale:
+        ops.push_back({OpKind::kStale, r32(4), r32(3)});
+        break;
+      case OpKind::kAdvance:
+        ops.push_back({OpKind::kAdvance, r32(std::size(kAdvanceMs))});
+        break;
+      case OpKind::kReplay:
+        ops.push_back({OpKind::kReplay, 1 + r32(15), r32(2)});
+        break;
+      case OpKind::kPurge:
+        ops.push_back({OpKind::kPurge, r32(4)});
+        break;
     }
-    ops.push_back(op);
   }
   return ops;
 }
