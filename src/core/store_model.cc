@@ -106,6 +106,23 @@ Result<CompleteResult> StoreModel::Complete(const Lease& lease, const Outcome& o
   return result;
 }
 
+std::vector<Result<CompleteResult>> StoreModel::CompleteMany(
+    std::span<const Settlement> settlements, bool claim_next, ModelTime now) {
+  std::vector<Result<CompleteResult>> results;
+  results.reserve(settlements.size());
+  std::vector<size_t> settled;  // indexes of the leases settled now, each owed a next lease
+  for (const Settlement& s : settlements) {
+    results.push_back(Complete(s.lease, s.outcome, /*claim_next=*/false, now));
+    if (results.back().ok()) settled.push_back(results.size() - 1);
+  }
+  if (!claim_next) return results;
+  for (size_t i : settled) {
+    if (ready_.empty()) break;
+    results[i]->next = Grant(ready_.Pop(), now.mono_ns);
+  }
+  return results;
+}
+
 CompleteResult StoreModel::Ack(uint32_t slot, bool claim_next, int64_t now) {
   Strand& strand = At(slot);
   ++stats_.acked;

@@ -51,6 +51,9 @@ struct ModelTime {
 //    lettered (with its attempt and the error; OnDead::kPark stops the account until a replay
 //    or purge of one of its dead letters); else it stays the head, ready again after
 //    Backoff::Delay(attempt, JitterDraw(seed, id, attempt)) for a nack, at once for an expiry.
+//  - Complete with claim_next grants the best ready account after the settlement (possibly the
+//    same account); CompleteMany settles all of its leases, then grants the best ready accounts,
+//    one per lease settled.
 //  - Extend: deadline = now + TTL.
 //  - Replay: dead events go back with attempt 0, in id order, at the tail of their account or
 //    at its head; a head in progress (leased, delayed or attempted) stays the head and replayed
@@ -75,6 +78,10 @@ class StoreModel {
   std::vector<Lease> Claim(size_t max, ModelTime now);
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome, bool claim_next,
                                   ModelTime now);
+  // Settles every lease first, then with claim_next grants the best ready accounts, one per
+  // lease settled (in the order of the settlements): Complete for a batch of one.
+  std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                   bool claim_next, ModelTime now);
   Status Extend(Lease& lease, ModelTime now);
   StoreStats Stats(ModelTime now);
   std::vector<DeadLetter> ListDead(size_t limit, ModelTime now);

@@ -98,6 +98,14 @@ Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& 
   return result;
 }
 
+std::vector<Result<CompleteResult>> MemoryStore::CompleteMany(
+    std::span<const Settlement> settlements, bool claim_next) {
+  std::lock_guard lock(mu_);
+  auto results = model_.CompleteMany(settlements, claim_next && !interrupted_, Now());
+  WakeWaiters();
+  return results;
+}
+
 Status MemoryStore::Extend(Lease& lease) {
   std::lock_guard lock(mu_);
   Status status = model_.Extend(lease, Now());

@@ -34,6 +34,9 @@ class MemoryStore final : public Store {
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                   bool claim_next) override;
+  // One step: settles every lease, then grants the best ready accounts (StoreModel).
+  std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                   bool claim_next) override;
   Status Extend(Lease& lease) override;
   Result<StoreStats> Stats() override;
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;

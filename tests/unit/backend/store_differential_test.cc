@@ -41,7 +41,17 @@ constexpr int kAccounts = 4;
 
 // ---- Operations ----
 
-enum class OpKind { kEnqueue, kClaim, kComplete, kExtend, kStale, kAdvance, kReplay, kPurge };
+enum class OpKind {
+  kEnqueue,
+  kClaim,
+  kComplete,
+  kExtend,
+  kStale,
+  kAdvance,
+  kReplay,
+  kPurge,
+  kCompleteMany,
+};
 
 // One step. Its numbers are read against the state of the run (the i-th lease held, modulo how
 // many are held), so a step still means something when the steps before it are dropped.
@@ -82,6 +92,10 @@ std::string Describe(const Op& op) {
     case OpKind::kReplay:
       out << "replay dead mask " << op.a << (op.b ? " at tail" : " at head");
       break;
+    case OpKind::kCompleteMany:
+      out << "complete " << op.b << " held from #" << op.a << " nack mask " << (op.c & 7)
+          << ((op.c & 8) ? " claim_next" : "");
+      break;
     case OpKind::kPurge:
       out << "purge " << (op.a == 0 ? std::string("all") : "dead mask " + std::to_string(op.a));
       break;
@@ -92,7 +106,7 @@ std::string Describe(const Op& op) {
 // Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
 // some dwell on expiries and replays, others on grants and completions.
 std::vector<Op> Generate(Random& random, size_t length) {
-  constexpr size_t kKinds = 8;
+  constexpr size_t kKinds = 9;
   uint64_t weights[kKinds];
   uint64_t total = 0;
   for (size_t k = 0; k < kKinds; ++k) {
@@ -131,6 +145,9 @@ std::vector<Op> Generate(Random& random, size_t length) {
       case OpKind::kPurge:
         ops.push_back({OpKind::kPurge, r32(4)});
         break;
+      case OpKind::kCompleteMany:
+        ops.push_back({OpKind::kCompleteMany, r32(4), 2 + r32(2), r32(16)});
+        break;
     }
   }
   return ops;
@@ -154,6 +171,10 @@ class ModelStore final : public Store {
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                   bool claim_next) override {
     return model_.Complete(lease, outcome, claim_next, Now());
+  }
+  std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                   bool claim_next) override {
+    return model_.CompleteMany(settlements, claim_next, Now());
   }
   Status Extend(Lease& lease) override { return model_.Extend(lease, Now()); }
   Result<StoreStats> Stats() override { return model_.Stats(Now()); }
@@ -242,6 +263,8 @@ class Runner {
       case OpKind::kComplete:
         if (held_.empty()) return void(out << "(no lease)");
         return Complete(Take(held_, op.a), op.b == 0, op.c != 0, out);
+      case OpKind::kCompleteMany:
+        return CompleteMany(op, out);
       case OpKind::kExtend: {
         if (held_.empty()) return void(out << "(no lease)");
         Lease& lease = held_[op.a % held_.size()];
@@ -278,6 +301,11 @@ class Runner {
   void Complete(Lease lease, bool ack, bool claim_next, std::ostringstream& out) {
     auto result = store_->Complete(lease, ack ? Outcome::Ack() : Outcome::Nack("boom"), claim_next);
     Retire(std::move(lease));
+    Describe(result, out);
+  }
+
+  // Writes the disposition and takes the next lease, if any.
+  void Describe(Result<CompleteResult>& result, std::ostringstream& out) {
     if (!result.ok()) return void(out << CodeName(result.status().code()));
     static constexpr const char* kNames[] = {"acked", "retrying", "dead"};
     out << kNames[static_cast<int>(result->disposition)];
@@ -285,6 +313,24 @@ class Runner {
       out << " next";
       Hold(std::move(*result->next), out);
     }
+  }
+
+  // Settles op.b held leases from the op.a-th on, the i-th nacked if bit i of op.c is set,
+  // with claim_next if bit 3 is; a stale lease joins them when one is at hand.
+  void CompleteMany(const Op& op, std::ostringstream& out) {
+    std::vector<Settlement> batch;
+    for (uint32_t i = 0; i < op.b && !held_.empty(); ++i) {
+      const Outcome outcome = (op.c >> i) & 1 ? Outcome::Nack("boom") : Outcome::Ack();
+      batch.push_back({Take(held_, op.a), outcome});
+    }
+    if (!retired_.empty()) batch.push_back({retired_[op.a % retired_.size()], Outcome::Ack()});
+    auto results = store_->CompleteMany(batch, (op.c & 8) != 0);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      out << " (";
+      Describe(results[i], out);
+      out << ")";
+    }
+    for (Settlement& s : batch) Retire(std::move(s.lease));
   }
 
   void Hold(Lease lease, std::ostringstream& out) {
