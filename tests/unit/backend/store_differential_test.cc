@@ -29,129 +29,17 @@
 #include "strandq/clock.h"
 #include "strandq/store.h"
 #include "testutil/redis_server.h"
+#include "testutil/store_steps.h"
 #include "util/random.h"
 
 namespace strandq {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::Op;
+using testing::OpKind;
 
 constexpr uint64_t kJitterSeed = 42;
-constexpr int kAccounts = 4;
-
-// ---- Operations ----
-
-enum class OpKind {
-  kEnqueue,
-  kClaim,
-  kComplete,
-  kExtend,
-  kStale,
-  kAdvance,
-  kReplay,
-  kPurge,
-  kCompleteMany,
-};
-
-// One step. Its numbers are read against the state of the run (the i-th lease held, modulo how
-// many are held), so a step still means something when the steps before it are dropped.
-struct Op {
-  OpKind kind = OpKind::kClaim;
-  uint32_t a = 0;
-  uint32_t b = 0;
-  uint32_t c = 0;
-};
-
-constexpr int64_t kAdvanceMs[] = {5, 5, 10, 15, 25};
-
-std::string Describe(const Op& op) {
-  std::ostringstream out;
-  switch (op.kind) {
-    case OpKind::kEnqueue:
-      out << "enqueue [";
-      for (uint32_t i = 0; i < op.a; ++i)
-        out << (i ? " " : "") << "a" << (op.b >> (3 * i)) % kAccounts;
-      out << "]";
-      break;
-    case OpKind::kClaim:
-      out << "claim " << op.a;
-      break;
-    case OpKind::kComplete:
-      out << "complete held#" << op.a << (op.b == 0 ? " ack" : " nack")
-          << (op.c ? " claim_next" : "");
-      break;
-    case OpKind::kExtend:
-      out << "extend held#" << op.a;
-      break;
-    case OpKind::kStale:
-      out << "stale retired#" << op.a << (op.b == 0 ? " ack" : op.b == 1 ? " nack" : " extend");
-      break;
-    case OpKind::kAdvance:
-      out << "advance " << kAdvanceMs[op.a] << " ms";
-      break;
-    case OpKind::kReplay:
-      out << "replay dead mask " << op.a << (op.b ? " at tail" : " at head");
-      break;
-    case OpKind::kCompleteMany:
-      out << "complete " << op.b << " held from #" << op.a << " nack mask " << (op.c & 7)
-          << ((op.c & 8) ? " claim_next" : "");
-      break;
-    case OpKind::kPurge:
-      out << "purge " << (op.a == 0 ? std::string("all") : "dead mask " + std::to_string(op.a));
-      break;
-  }
-  return out.str();
-}
-
-// Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
-// some dwell on expiries and replays, others on grants and completions.
-std::vector<Op> Generate(Random& random, size_t length) {
-  constexpr size_t kKinds = 9;
-  uint64_t weights[kKinds];
-  uint64_t total = 0;
-  for (size_t k = 0; k < kKinds; ++k) {
-    weights[k] = random.Uniform(8);
-    if (k <= static_cast<size_t>(OpKind::kComplete)) weights[k] += 2;  // enqueue, claim, complete
-    total += weights[k];
-  }
-  const auto r32 = [&](uint64_t bound) { return static_cast<uint32_t>(random.Uniform(bound)); };
-  std::vector<Op> ops;
-  for (size_t i = 0; i < length; ++i) {
-    uint64_t roll = random.Uniform(total);
-    size_t kind = 0;
-    while (roll >= weights[kind]) roll -= weights[kind++];
-    switch (static_cast<OpKind>(kind)) {
-      case OpKind::kEnqueue:
-        ops.push_back({OpKind::kEnqueue, 1 + r32(4), r32(1 << 12)});
-        break;
-      case OpKind::kClaim:
-        ops.push_back({OpKind::kClaim, 1 + r32(3)});
-        break;
-      case OpKind::kComplete:
-        ops.push_back({OpKind::kComplete, r32(4), r32(2), r32(2)});
-        break;
-      case OpKind::kExtend:
-        ops.push_back({OpKind::kExtend, r32(4)});
-        break;
-      case OpKind::kStale:
-        ops.push_back({OpKind::kStale, r32(4), r32(3)});
-        break;
-      case OpKind::kAdvance:
-        ops.push_back({OpKind::kAdvance, r32(std::size(kAdvanceMs))});
-        break;
-      case OpKind::kReplay:
-        ops.push_back({OpKind::kReplay, 1 + r32(15), r32(2)});
-        break;
-      case OpKind::kPurge:
-        ops.push_back({OpKind::kPurge, r32(4)});
-        break;
-      case OpKind::kCompleteMany:
-        ops.push_back({OpKind::kCompleteMany, r32(4), 2 + r32(2), r32(16)});
-        break;
-    }
-  }
-  return ops;
-}
 
 // ---- Subjects: the model, or a store, with the leases its runner holds ----
 
@@ -193,179 +81,6 @@ class ModelStore final : public Store {
   ModelTime Now() { return {clock_->MonotonicNs(), clock_->WallNs()}; }
   Clock* clock_;
   StoreModel model_;
-};
-
-// The grant count a token stands for: the model and MemoryStore put the account's number in
-// the low 32 bits, the Redis store counts grants.
-using GrantOf = uint64_t (*)(uint64_t token);
-uint64_t HighWord(uint64_t token) { return token >> 32; }
-uint64_t Itself(uint64_t token) { return token; }
-
-// Runs steps against one subject and writes down what it answered.
-class Runner {
- public:
-  Runner(std::unique_ptr<Store> store, GrantOf grant_of, ManualClock* clock)
-      : store_(std::move(store)), grant_of_(grant_of), clock_(clock), start_ns_(clock->WallNs()) {}
-
-  // The answer to `op`, then the stats and the dead letters after it.
-  std::string Step(const Op& op) {
-    std::ostringstream out;
-    Apply(op, out);
-    out << "\n  stats:";
-    if (auto stats = store_->Stats(); !stats.ok()) {
-      out << " " << stats.status().ToString();
-    } else {
-      const StoreStats& s = *stats;
-      out << " pending=" << s.pending << " accounts=" << s.accounts << " ready=" << s.ready
-          << " leased=" << s.leased << " delayed=" << s.delayed << " parked=" << s.parked
-          << " dead=" << s.dead << " enqueued=" << s.enqueued << " acked=" << s.acked
-          << " nacked=" << s.nacked << " expired=" << s.expired
-          << " dead_lettered=" << s.dead_lettered;
-    }
-    out << "\n  dead:";
-    dead_ids_.clear();
-    if (auto dead = store_->ListDead(100); !dead.ok()) {
-      out << " " << dead.status().ToString();
-    } else {
-      // Oldest first; the order among those that died at one instant (leases that expired
-      // together) is not part of the rules.
-      std::stable_sort(dead->begin(), dead->end(), [](const DeadLetter& x, const DeadLetter& y) {
-        return x.dead_ns != y.dead_ns ? x.dead_ns < y.dead_ns : x.event.id < y.event.id;
-      });
-      for (const DeadLetter& d : *dead) {
-        dead_ids_.push_back(d.event.id);
-        out << " [" << EventText(d.event) << " '" << d.error << "' at " << Ms(d.dead_ns) << "]";
-      }
-    }
-    return out.str();
-  }
-
- private:
-  void Apply(const Op& op, std::ostringstream& out) {
-    switch (op.kind) {
-      case OpKind::kEnqueue: {
-        std::vector<NewEvent> batch;
-        for (uint32_t i = 0; i < op.a; ++i) {
-          batch.push_back({"a" + std::to_string((op.b >> (3 * i)) % kAccounts),
-                           "p" + std::to_string(++payloads_)});
-        }
-        auto receipts = store_->Enqueue(batch);
-        if (!receipts.ok()) return void(out << receipts.status().ToString());
-        for (const EnqueueReceipt& r : *receipts) out << " #" << r.id << "/" << r.seq;
-        return;
-      }
-      case OpKind::kClaim: {
-        auto leases = store_->Claim(op.a, std::chrono::nanoseconds(0));
-        if (!leases.ok()) return void(out << leases.status().ToString());
-        for (Lease& lease : *leases) Hold(std::move(lease), out);
-        return;
-      }
-      case OpKind::kComplete:
-        if (held_.empty()) return void(out << "(no lease)");
-        return Complete(Take(held_, op.a), op.b == 0, op.c != 0, out);
-      case OpKind::kCompleteMany:
-        return CompleteMany(op, out);
-      case OpKind::kExtend: {
-        if (held_.empty()) return void(out << "(no lease)");
-        Lease& lease = held_[op.a % held_.size()];
-        Status s = store_->Extend(lease);
-        out << (s.ok() ? "extended to " + Ms(lease.deadline_ns) : std::string(CodeName(s.code())));
-        return;
-      }
-      case OpKind::kStale: {
-        if (retired_.empty()) return void(out << "(no retired lease)");
-        Lease lease = retired_[op.a % retired_.size()];
-        if (op.b < 2) return Complete(std::move(lease), op.b == 0, false, out);
-        Status s = store_->Extend(lease);
-        out << (s.ok() ? "extended to " + Ms(lease.deadline_ns) : std::string(CodeName(s.code())));
-        return;
-      }
-      case OpKind::kAdvance:
-        clock_->Advance(kAdvanceMs[op.a] * 1'000'000);
-        return void(out << "now " << Ms(clock_->WallNs()));
-      case OpKind::kReplay:
-      case OpKind::kPurge: {
-        std::vector<uint64_t> ids;
-        for (size_t i = 0; i < dead_ids_.size() && i < 32; ++i) {
-          if ((op.a >> i) & 1) ids.push_back(dead_ids_[i]);
-        }
-        if (op.kind == OpKind::kPurge && op.a != 0 && ids.empty()) return void(out << "(none)");
-        auto n = op.kind == OpKind::kReplay ? store_->ReplayDead(ids, op.b != 0)
-                                            : store_->PurgeDead(ids);
-        out << (n.ok() ? std::to_string(*n) : n.status().ToString());
-        return;
-      }
-    }
-  }
-
-  void Complete(Lease lease, bool ack, bool claim_next, std::ostringstream& out) {
-    auto result = store_->Complete(lease, ack ? Outcome::Ack() : Outcome::Nack("boom"), claim_next);
-    Retire(std::move(lease));
-    Describe(result, out);
-  }
-
-  // Writes the disposition and takes the next lease, if any.
-  void Describe(Result<CompleteResult>& result, std::ostringstream& out) {
-    if (!result.ok()) return void(out << CodeName(result.status().code()));
-    static constexpr const char* kNames[] = {"acked", "retrying", "dead"};
-    out << kNames[static_cast<int>(result->disposition)];
-    if (result->next) {
-      out << " next";
-      Hold(std::move(*result->next), out);
-    }
-  }
-
-  // Settles op.b held leases from the op.a-th on, the i-th nacked if bit i of op.c is set,
-  // with claim_next if bit 3 is; a stale lease joins them when one is at hand.
-  void CompleteMany(const Op& op, std::ostringstream& out) {
-    std::vector<Settlement> batch;
-    for (uint32_t i = 0; i < op.b && !held_.empty(); ++i) {
-      const Outcome outcome = (op.c >> i) & 1 ? Outcome::Nack("boom") : Outcome::Ack();
-      batch.push_back({Take(held_, op.a), outcome});
-    }
-    if (!retired_.empty()) batch.push_back({retired_[op.a % retired_.size()], Outcome::Ack()});
-    auto results = store_->CompleteMany(batch, (op.c & 8) != 0);
-    for (size_t i = 0; i < batch.size(); ++i) {
-      out << " (";
-      Describe(results[i], out);
-      out << ")";
-    }
-    for (Settlement& s : batch) Retire(std::move(s.lease));
-  }
-
-  void Hold(Lease lease, std::ostringstream& out) {
-    out << " [" << EventText(lease.event) << " grant " << grant_of_(lease.token) << " until "
-        << Ms(lease.deadline_ns) << "]";
-    held_.push_back(std::move(lease));
-  }
-  void Retire(Lease lease) {
-    retired_.push_back(std::move(lease));
-    if (retired_.size() > 6) retired_.erase(retired_.begin());
-  }
-  static Lease Take(std::vector<Lease>& leases, uint32_t i) {
-    auto it = leases.begin() + static_cast<std::ptrdiff_t>(i % leases.size());
-    Lease lease = std::move(*it);
-    leases.erase(it);
-    return lease;
-  }
-  std::string EventText(const Event& e) const {
-    return e.account + " #" + std::to_string(e.id) + "/" + std::to_string(e.seq) + " " + e.payload +
-           " attempt " + std::to_string(e.attempt) + " from " + Ms(e.enqueued_ns);
-  }
-  // Nanoseconds since the run began, in ms with a fraction.
-  std::string Ms(int64_t ns) const {
-    const int64_t d = ns - start_ns_;
-    return std::to_string(d / 1'000'000) + "." + std::to_string(d % 1'000'000) + "ms";
-  }
-
-  std::unique_ptr<Store> store_;
-  GrantOf grant_of_;
-  ManualClock* clock_;
-  const int64_t start_ns_;
-  std::vector<Lease> held_;
-  std::vector<Lease> retired_;
-  std::vector<uint64_t> dead_ids_;  // as of the last step's ListDead
-  uint64_t payloads_ = 0;
 };
 
 // ---- Backends ----
@@ -425,8 +140,10 @@ std::optional<Divergence> RunOps(const std::string& backend, const Config& confi
   ManualClock store_clock(1'000'000'000);
   auto store = OpenSubject(backend, options, &store_clock);
   if (!store.ok()) return Divergence{0, "", store.status().ToString()};
-  Runner model(std::make_unique<ModelStore>(options, &model_clock), HighWord, &model_clock);
-  Runner subject(std::move(*store), backend == "mem" ? HighWord : Itself, &store_clock);
+  testing::StepRunner model(std::make_unique<ModelStore>(options, &model_clock), testing::HighWord,
+                            &model_clock);
+  testing::StepRunner subject(std::move(*store),
+                              backend == "mem" ? testing::HighWord : testing::Itself, &store_clock);
   for (size_t i = 0; i < ops.size(); ++i) {
     std::string want = model.Step(ops[i]);
     std::string got = subject.Step(ops[i]);
@@ -481,7 +198,7 @@ std::string Report(const std::string& backend, const Config& config, const std::
       << PolicyName(config.policy) << ", on_dead " << OnDeadName(config.on_dead)
       << ", max_attempts " << config.max_attempts << "), shortest failing sequence:\n";
   for (size_t i = 0; i < shortest.size(); ++i) {
-    out << "  " << i << ": " << Describe(shortest[i]) << "\n";
+    out << "  " << i << ": " << testing::Describe(shortest[i]) << "\n";
   }
   if (!d) return out.str() + "(no difference on the shrunk run)";
   out << "at step " << d->step << " the model answered:\n"
@@ -498,7 +215,7 @@ TEST_P(StoreDifferentialTest, EveryAnswerIsTheModels) {
     const Config config{random.Uniform(2) == 0 ? Policy::kLongest : Policy::kOldest,
                         random.Uniform(2) == 0 ? OnDead::kSkip : OnDead::kPark,
                         static_cast<uint32_t>(1 + random.Uniform(3))};
-    const std::vector<Op> ops = Generate(random, plan.length);
+    const std::vector<Op> ops = testing::Generate(random, plan.length);
     if (!RunOps(plan.backend, config, ops)) continue;
     FAIL() << Report(plan.backend, config, "seed " + std::to_string(seed), ops);
   }
