@@ -57,8 +57,10 @@ std::string FormatDuration(std::chrono::nanoseconds d) {
   for (const Unit& u : kUnits) {
     if (std::llabs(ns) >= u.scale) {
       if (ns % u.scale == 0) return std::to_string(ns / u.scale) + u.name;
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.6g%s", static_cast<double>(ns) / u.scale, u.name);
+      // 6 significant digits, never an exponent (ParseDuration reads no "e+06").
+      const double value = static_cast<double>(ns) / u.scale;
+      char buf[48];
+      std::snprintf(buf, sizeof buf, std::fabs(value) < 1e6 ? "%.6g%s" : "%.0f%s", value, u.name);
       return buf;
     }
   }
