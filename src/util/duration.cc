@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace strandq {
@@ -57,11 +58,12 @@ std::string FormatDuration(std::chrono::nanoseconds d) {
   for (const Unit& u : kUnits) {
     if (std::llabs(ns) >= u.scale) {
       if (ns % u.scale == 0) return std::to_string(ns / u.scale) + u.name;
-      // 6 significant digits, never an exponent (ParseDuration reads no "e+06").
+      // 6 significant digits, but never an exponent (ParseDuration reads no "e+06").
       const double value = static_cast<double>(ns) / u.scale;
       char buf[48];
-      std::snprintf(buf, sizeof buf, std::fabs(value) < 1e6 ? "%.6g%s" : "%.0f%s", value, u.name);
-      return buf;
+      std::snprintf(buf, sizeof buf, "%.6g", value);
+      if (std::strchr(buf, 'e') != nullptr) std::snprintf(buf, sizeof buf, "%.0f", value);
+      return buf + std::string(u.name);
     }
   }
   return std::to_string(ns) + "ns";

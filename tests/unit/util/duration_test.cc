@@ -42,6 +42,8 @@ TEST(DurationTest, FormatsReadably) {
   ASSERT_TRUE(long_ago.ok());
   EXPECT_EQ(FormatDuration(*long_ago), "2222244h");
   EXPECT_TRUE(ParseDuration(FormatDuration(*long_ago)).ok());
+  EXPECT_EQ(FormatDuration(*ParseDuration("99999.9h")), "99999.9h");
+  EXPECT_EQ(FormatDuration(*ParseDuration("999999.9h")), "1000000h");  // 6 digits
   EXPECT_EQ(FormatDuration(nanoseconds(7)), "7ns");
 }
 
