@@ -43,7 +43,8 @@ TEST(DurationTest, FormatsReadably) {
   EXPECT_EQ(FormatDuration(*long_ago), "2222244h");
   EXPECT_TRUE(ParseDuration(FormatDuration(*long_ago)).ok());
   EXPECT_EQ(FormatDuration(*ParseDuration("99999.9h")), "99999.9h");
-  EXPECT_EQ(FormatDuration(*ParseDuration("999999.9h")), "1000000h");  // 6 digits
+  EXPECT_EQ(FormatDuration(*ParseDuration("9199999999s")), "2555555h");  // near the largest
+  EXPECT_EQ(FormatDuration(*ParseDuration("999999.9h")), "999999h");     // 6 digits, truncated
   EXPECT_EQ(FormatDuration(nanoseconds(7)), "7ns");
 }
 
