@@ -13,12 +13,14 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "strandq/clock.h"
+#include "strandq/duration.h"
 #include "util/hostname.h"
 
 // DESIGN
@@ -69,6 +71,14 @@
 // leases) reads it. The Completion's early-or-late race is settled by an atomic state
 // word: if `done` runs while Start is still on the stack it only stores the outcome, and
 // StartHandler picks it up after Start returns; a second `done` finds the attempt settled.
+//
+// Handler timeout: each attempt has an Attempt object, shared by the slot (the ticker reads it)
+// and the handler's Completion. It holds the handler's copy of the event (so a handler that
+// runs past its timeout still reads valid memory) and a `settled` flag that exactly one of
+// the Completion, Start throwing and the timeout wins. The ticker times out an attempt by
+// winning the flag, firing its Cancellation, then handing a nack to OnDone as a Completion
+// from a foreign thread would. A Completion that loses the flag returns without touching the
+// pool, so a late one is harmless even after the pool is gone.
 
 namespace strandq {
 namespace {
@@ -107,6 +117,16 @@ AttemptRecord::Outcome RecordOutcome(Disposition d) {
 std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
 
 struct WorkerPool::Impl {
+  // One attempt of a slot, shared with the handler's Completion.
+  struct Attempt {
+    Event event;  // the handler's copy
+    size_t index = 0;
+    uint64_t generation = 0;
+    int64_t started_ns = 0;            // monotonic
+    std::atomic<bool> settled{false};  // won by the Completion, Start throwing or the timeout
+    Cancellation::State cancel;
+  };
+
   struct Slot {
     std::string worker;  // "<worker_id>:<index>", constant
     std::mutex mu;       // guards lease, start_ns, last_extend_ns
@@ -116,6 +136,7 @@ struct WorkerPool::Impl {
     std::atomic<uint64_t> state{State(0, kFinishing)};
     uint64_t generation = 0;               // of the current attempt; only the slot's path
     std::optional<Outcome> early_outcome;  // written in kEarlyWriting, read after kDoneEarly
+    std::shared_ptr<Attempt> attempt;      // the last one started; guarded by mu
   };
 
   Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
@@ -290,26 +311,35 @@ struct WorkerPool::Impl {
   // Starts the handler on the slot's lease. Returns the outcome if it completed before Start
   // returned.
   std::optional<Outcome> StartHandler(Slot& slot, size_t index) {
+    slot.early_outcome.reset();
+    const uint64_t generation = ++slot.generation;
+    auto attempt = std::make_shared<Attempt>();
+    // The event is read without the slot lock: the ticker writes only the deadline, and
+    // the lease is replaced only after the attempt was settled.
+    attempt->event = slot.lease.event;
+    attempt->index = index;
+    attempt->generation = generation;
+    attempt->started_ns = clock->MonotonicNs();
     {
       std::lock_guard lock(slot.mu);
       slot.start_ns = clock->WallNs();
+      slot.attempt = attempt;
     }
-    slot.early_outcome.reset();
-    const uint64_t generation = ++slot.generation;
     slot.state.store(State(generation, kStarting), std::memory_order_release);
-    Completion done = [this, index, generation](Outcome outcome) {
-      OnDone(index, generation, std::move(outcome));
+    Completion done = [this, attempt](Outcome outcome) {
+      if (attempt->settled.exchange(true, std::memory_order_acq_rel)) return;  // timed out
+      OnDone(attempt->index, attempt->generation, std::move(outcome));
     };
     std::optional<Outcome> thrown;
     try {
-      // The event is read without the slot lock: the ticker writes only the deadline, and
-      // the lease is replaced only after the Completion ran.
-      handler.Start(slot.lease.event, io, std::move(done));
+      handler.Start(attempt->event, io, std::move(done),
+                    Cancellation(std::shared_ptr<Cancellation::State>(attempt, &attempt->cancel)));
     } catch (const std::exception& e) {
       thrown = Outcome::Nack(std::string("handler threw: ") + e.what());
     } catch (...) {
       thrown = Outcome::Nack("handler threw a non-exception");
     }
+    if (thrown) attempt->settled.store(true, std::memory_order_release);
     uint64_t expected = State(generation, kStarting);
     if (!thrown && slot.state.compare_exchange_strong(expected, State(generation, kRunning),
                                                       std::memory_order_acq_rel)) {
@@ -575,15 +605,39 @@ struct WorkerPool::Impl {
     }
   }
 
-  // The ticker thread: runs Tick every lease_ttl / 6 until told to stop. A thread of its own,
-  // not a timer on the I/O loop, so that a loop saturated by handlers cannot starve it.
+  // Fails the attempts that ran for handler_timeout or more (see DESIGN).
+  void TimeOutHandlers() {
+    const std::chrono::nanoseconds timeout = options.handler_timeout;
+    const int64_t now = clock->MonotonicNs();
+    for (Slot& slot : slots) {
+      std::shared_ptr<Attempt> attempt;
+      {
+        std::lock_guard lock(slot.mu);
+        if (slot.attempt == nullptr || slot.attempt->settled.load(std::memory_order_acquire) ||
+            now - slot.attempt->started_ns < timeout.count()) {
+          continue;
+        }
+        attempt = slot.attempt;
+      }
+      if (attempt->settled.exchange(true, std::memory_order_acq_rel)) continue;  // just ended
+      CancellationSource(std::shared_ptr<Cancellation::State>(attempt, &attempt->cancel)).Cancel();
+      OnDone(attempt->index, attempt->generation,
+             Outcome::Nack("handler timed out after " + FormatDuration(timeout)));
+    }
+  }
+
+  // The ticker thread: runs Tick every lease_ttl / 6 (and TimeOutHandlers every
+  // handler_timeout / 8) until told to stop. A thread of its own, not a timer on the I/O loop,
+  // so that a loop saturated by handlers cannot starve it.
   void TickLoop() {
-    const auto period =
-        std::max<std::chrono::nanoseconds>(options.lease_ttl / 6, std::chrono::microseconds(100));
+    auto period = options.lease_ttl / 6;
+    if (options.handler_timeout.count() > 0) period = std::min(period, options.handler_timeout / 8);
+    period = std::max<std::chrono::nanoseconds>(period, std::chrono::microseconds(100));
     std::unique_lock lock(ticker_mu);
     while (!ticker_cv.wait_for(lock, period, [&] { return ticker_stop; })) {
       lock.unlock();
       Tick();
+      if (options.handler_timeout.count() > 0) TimeOutHandlers();
       lock.lock();
     }
   }
