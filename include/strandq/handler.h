@@ -29,6 +29,7 @@ class Cancellation {
   // Shared by a signal's copies and its source.
   struct State {
     std::atomic<bool> cancelled{false};
+    std::atomic<bool> on_cancel_set{false};  // a callback was registered
     std::mutex mu;
     std::function<void()> on_cancel;  // guarded by mu
   };
@@ -68,8 +69,9 @@ class CancellationSource {
 class Handler {
  public:
   virtual ~Handler() = default;
-  // `event` stays valid for as long as `done` (or a copy of it) exists, even past a timeout.
-  // `cancel` fires if the pool abandons the attempt (copy it to keep it past Start).
+  // `event` stays valid until `done` is called; for an attempt abandoned before that (timed
+  // out, or Start threw), for as long as `done` (or a copy of it) exists. `cancel` fires if the
+  // pool abandons the attempt (a copy may be kept past Start; it is valid as long as `event`).
   virtual void Start(const Event& event, boost::asio::io_context& io, Completion done,
                      const Cancellation& cancel) = 0;
 };

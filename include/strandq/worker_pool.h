@@ -39,7 +39,8 @@ struct PoolOptions {
   std::chrono::nanoseconds lease_ttl = std::chrono::seconds(30);
   // An attempt whose handler runs longer is abandoned: its Cancellation fires, and it is nacked
   // ("handler timed out after D") through the normal path, so its lease goes back for the
-  // retry (or the dead letter). Checked every handler_timeout / 8. 0 = never.
+  // retry (or the dead letter), between handler_timeout and 1.25 x handler_timeout after it
+  // started (the ticker checks every handler_timeout / 8). 0 = never.
   std::chrono::nanoseconds handler_timeout = std::chrono::minutes(5);
   // The `worker` field of log lines is "<worker_id>:<slot>". Empty = "<hostname>:<pid>".
   std::string worker_id;

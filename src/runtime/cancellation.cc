@@ -15,6 +15,7 @@ void Cancellation::OnCancel(std::function<void()> fn) const {
     std::lock_guard lock(state_->mu);
     if (!state_->cancelled.load(std::memory_order_acquire)) {
       state_->on_cancel = std::move(fn);
+      state_->on_cancel_set.store(true, std::memory_order_release);
       return;
     }
   }

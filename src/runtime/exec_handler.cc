@@ -130,11 +130,16 @@ class Child : public std::enable_shared_from_this<Child> {
     in_.close(ignored);  // EOF for the child
   }
 
+  // Keeps reading stderr until EOF, or until the child exited (Finish then waits for the read
+  // in flight: bytes it took are in its completion).
   void ReadStderr() {
+    reading_ = true;
     err_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](
                                                  const boost::system::error_code& ec, size_t n) {
+      self->reading_ = false;
       self->KeepStderr(n);
-      if (!ec && self->err_.is_open()) self->ReadStderr();
+      if (self->finishing_) return self->Finish();
+      if (!ec) self->ReadStderr();
     });
   }
 
@@ -170,6 +175,11 @@ class Child : public std::enable_shared_from_this<Child> {
   // what the child wrote; writes of its own children that outlive it are not waited for).
   void Finish() {
     if (reaped_) return;
+    finishing_ = true;
+    if (reading_) {
+      err_.cancel();  // its completion calls Finish again
+      return;
+    }
     int status = 0;
     while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
@@ -223,6 +233,7 @@ class Child : public std::enable_shared_from_this<Child> {
   Completion done_;
   const std::chrono::nanoseconds grace_;
   bool cancelled_ = false, grace_over_ = false, exited_ = false, reaped_ = false;
+  bool reading_ = false, finishing_ = false;
 };
 
 // Runs `/bin/sh -c command` per event (see MakeHandler). Written on posix_spawn and a pidfd
