@@ -194,9 +194,13 @@ Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& 
       return result;
     }
     Resume(slot);
+  } else if (outcome.permanent()) {
+    ++stats_.nacked;
+    DeadLetterHead(slot, outcome.error);
+    result.disposition = Disposition::kDead;
   } else {
     ++stats_.nacked;
-    result.disposition = Fail(slot, outcome.error, now, /*backoff=*/true);
+    result.disposition = Fail(slot, outcome.error, now, /*backoff=*/true, outcome.retry_after);
   }
   if (claim_next && !ready_.empty()) result.next = Grant(ready_.Pop(), now);
   WakeWaiters();
@@ -421,15 +425,17 @@ Result<uint32_t> MemoryStore::FindLease(const Lease& lease, int64_t now) {
                            ") is no longer valid: it expired or was granted again");
 }
 
-Disposition MemoryStore::Fail(uint32_t slot, std::string_view error, int64_t now, bool backoff) {
+Disposition MemoryStore::Fail(uint32_t slot, std::string_view error, int64_t now, bool backoff,
+                              std::chrono::nanoseconds requested) {
   Strand& strand = At(slot);
   assert(strand.state == State::kIdle);
   if (strand.attempt >= options_.max_attempts) {
     DeadLetterHead(slot, error);
     return Disposition::kDead;
   }
-  const std::chrono::nanoseconds delay =
-      backoff ? backoff_.Delay(strand.attempt, random_) : std::chrono::nanoseconds(0);
+  const std::chrono::nanoseconds delay = requested.count() >= 0 ? requested
+                                         : backoff ? backoff_.Delay(strand.attempt, random_)
+                                                   : std::chrono::nanoseconds(0);
   if (delay.count() <= 0) {
     Resume(slot);
   } else {

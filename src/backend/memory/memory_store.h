@@ -105,8 +105,10 @@ class MemoryStore final : public Store {
   // Looks up the strand `lease` is valid for; LeaseLost if it is not valid.
   Result<uint32_t> FindLease(const Lease& lease, int64_t now);
   // Settles a failed attempt of the head of idle strand `slot`: dead letter at max_attempts,
-  // else ready again, after a backoff if `backoff`.
-  Disposition Fail(uint32_t slot, std::string_view error, int64_t now, bool backoff);
+  // else ready again: after `requested` if it is >= 0 (the handler's retry delay), else after a
+  // backoff if `backoff`.
+  Disposition Fail(uint32_t slot, std::string_view error, int64_t now, bool backoff,
+                   std::chrono::nanoseconds requested = std::chrono::nanoseconds(-1));
   void DeadLetterHead(uint32_t slot, std::string_view error);
   // Expires leases and ends delays that are due at `now`.
   void ProcessDue(int64_t now);

@@ -107,6 +107,9 @@ class RedisStore final : public Store {
   // Parses a lease {account, record, token, attempt}.
   Result<Lease> ParseLease(const redisReply& reply) const;
   std::chrono::nanoseconds RetryDelay(const Lease& lease);
+  // The settlement's delay field (RedisSettlementArg): the handler's retry delay, else a drawn
+  // backoff; kSettleAck or kSettlePermanent.
+  int64_t SettlementDelay(const Settlement& settlement);
 
   const RedisUrl url_;
   const EngineOptions options_;
