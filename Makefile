@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_GEN  := -G Ninja
 RUN_ARGS   ?= --log $(BUILD)/run.jsonl
 
-.PHONY: all deps build run test test-release test-asan test-tsan bench format format-check clean
+.PHONY: all deps build run test test-release test-asan test-tsan bench fuzz format format-check clean
 
 all: build
 
@@ -57,6 +57,29 @@ test-tsan: deps
 bench: build
 	bash bench/run-all
 
+# Runs every fuzz target (fuzz/) for FUZZ_SECONDS each, one after the other on one core, with
+# clang's libFuzzer + ASan + UBSan, in build-fuzz/. Starts from the committed corpus
+# (fuzz/corpus/<name>, read only) and keeps what it finds in build-fuzz/corpus/<name>. Stops at
+# the first crash, whose input is build-fuzz/artifacts/<name>-crash-*: minimize it
+# (-minimize_crash=1), add it to fuzz/corpus/<name>/ and fix the bug (`make test` replays it).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := event_body csv workload_csv event_log redis_url duration
+fuzz: deps
+	@cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DSTRANDQ_SANITIZE=fuzzer -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DSTRANDQ_BUILD_TESTS=OFF \
+	  -DSTRANDQ_BUILD_BENCH=OFF > build-fuzz.configure.log 2>&1 || (cat build-fuzz.configure.log; exit 1)
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+	@mkdir -p build-fuzz/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  ./build-fuzz/fuzz/$${t}_fuzz build-fuzz/corpus/$$t fuzz/corpus/$$t \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/$$t- \
+	    > build-fuzz/$$t.log 2>&1 || { tail -60 build-fuzz/$$t.log; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" build-fuzz/$$t.log; \
+	done
+
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
@@ -65,4 +88,4 @@ format-check: deps
 	@clang-format --dry-run --Werror $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf build build-asan build-tsan build*.configure.log
+	rm -rf build build-asan build-tsan build-fuzz build*.configure.log

@@ -30,6 +30,11 @@ struct HttpServerOptions {
   // Longest a read of one request (headers, then body), a write of one response, or the wait
   // for the next request on a kept-alive connection may take; the connection is closed then.
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);
+  // Longest the head of a request (request line and headers) may take to arrive, counted
+  // from the connection's accept or, on a kept-alive connection, from the request's first
+  // byte; the connection is closed then, unanswered. At most `timeout` applies. Short, so
+  // that clients sending a byte now and then cannot hold every connection slot.
+  std::chrono::nanoseconds head_timeout = std::chrono::seconds(5);
   // Threads running the server's one I/O loop. 0 = one per core.
   size_t threads = 0;
   // Optional: the counters of workers in this process, shown by /v1/stats and /metrics.

@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -28,13 +29,30 @@ struct Lease {
 
 // What a handler made of one attempt.
 struct Outcome {
-  enum class Kind { kAck, kNack };
+  enum class Kind {
+    kAck,        // done
+    kNack,       // failed; retried (after a backoff) until max_attempts, then dead-lettered
+    kPermanent,  // will never succeed: dead-lettered now, whatever the attempts left
+  };
   Kind kind = Kind::kAck;
-  std::string error;  // why, for kNack
+  std::string error;  // why, for kNack and kPermanent
+  // For kNack: the delay before the retry, used instead of the store's backoff. Negative (the
+  // default): the backoff.
+  std::chrono::nanoseconds retry_after{-1};
 
   static Outcome Ack() { return {}; }
   static Outcome Nack(std::string error) { return {Kind::kNack, std::move(error)}; }
+  // A nack whose retry comes after `delay` (a handler told when to come back: a rate limit).
+  static Outcome NackRetryAfter(std::string error, std::chrono::nanoseconds delay) {
+    return {Kind::kNack, std::move(error), std::max(delay, std::chrono::nanoseconds(0))};
+  }
+  // Dead-letter now, no retries (a declined card must not be charged again). The error, as the
+  // log and the dead letter show it, says "permanent failure: ".
+  static Outcome Permanent(std::string error) {
+    return {Kind::kPermanent, "permanent failure: " + error};
+  }
   bool acked() const { return kind == Kind::kAck; }
+  bool permanent() const { return kind == Kind::kPermanent; }
 };
 
 // What Complete did with the event.

@@ -37,6 +37,11 @@ struct PoolOptions {
   size_t lookahead = 0;
   // Leases are extended every lease_ttl / 3 while their handler runs. Must match the store's.
   std::chrono::nanoseconds lease_ttl = std::chrono::seconds(30);
+  // An attempt whose handler runs longer is abandoned: its Cancellation fires, and it is nacked
+  // ("handler timed out after D") through the normal path, so its lease goes back for the
+  // retry (or the dead letter), between handler_timeout and 1.25 x handler_timeout after it
+  // started (the ticker checks every handler_timeout / 8). 0 = never.
+  std::chrono::nanoseconds handler_timeout = std::chrono::minutes(5);
   // The `worker` field of log lines is "<worker_id>:<slot>". Empty = "<hostname>:<pid>".
   std::string worker_id;
   // Return from Run once the store is drained (the `run` job). Otherwise run until Stop().
@@ -65,7 +70,8 @@ struct PoolProgress {
 // leases are claimed ahead so that a slot starts its next event without waiting for the last
 // one's completion. From its grant to its completion
 // a lease is extended every lease_ttl / 3 by a ticker thread; a lease found lost makes its attempt
-// end as `lost`, never acked. Each attempt is written to the LogSink when it ends.
+// end as `lost`, never acked. The ticker also fails attempts that run past handler_timeout.
+// Each attempt is written to the LogSink when it ends.
 //
 // Stop() (thread-safe, callable from a signal watcher) stops claiming; events in flight finish
 // and are completed without claiming more; Run then flushes the log and returns.

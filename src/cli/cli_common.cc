@@ -95,6 +95,16 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
       ->check(Probability())
       ->capture_default_str();
   app.add_option("--log", log_path, "Write the event log (JSON Lines) to this file");
+  app.add_option("--handler-timeout", handler_timeout,
+                 "An attempt running longer is failed and retried; an exec: child gets SIGTERM, "
+                 "SIGKILL 5s later (0 = never)")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            auto parsed = ParseDuration(value);
+            return parsed.ok() ? std::string() : parsed.status().message();
+          },
+          "DURATION"))
+      ->capture_default_str();
 }
 
 Status ProcessingFlags::CheckWorkers(const CLI::App& app, bool allow_zero) const {
@@ -121,6 +131,7 @@ void ProcessingFlags::ApplyTo(const CLI::App& app, const std::string& store_url,
   pool.lookahead = embedded ? 0 : std::max<size_t>(1, pool.workers / 8);
   if (app.count("--store-threads") > 0) pool.store_threads = store_threads;
   if (app.count("--lookahead") > 0) pool.lookahead = lookahead;
+  pool.handler_timeout = *ParseDuration(handler_timeout);  // checked when parsed
 }
 
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {

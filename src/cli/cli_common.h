@@ -74,15 +74,19 @@ struct ProcessingFlags {
   std::string work;
   double fail_rate = 0.0;
   std::string log_path;
+  // Long enough for any sane event (a timed-out attempt may have done its work, and its retry
+  // does it again), short enough that a hung handler holds its account for minutes, not
+  // forever.
+  std::string handler_timeout = "5m";
 
   // `default_work` is the --work default; `workers_help` describes --workers' default.
   void Register(CLI::App& app, const std::string& default_work, const std::string& workers_help);
   // InvalidArgument if --workers was given as 0 (unless `allow_zero`) or more than the bound.
   Status CheckWorkers(const CLI::App& app, bool allow_zero = false) const;
-  // Sets the pool's threads, store_threads and lookahead (pool.workers must be set): the
-  // flags given, else defaults by store: none of the last two for the embedded store (mem:,
-  // whose calls are in-process and fast); for a remote one, 1 store call at a time and
-  // workers / 8 (at least 1) leases claimed ahead.
+  // Sets the pool's threads, store_threads, lookahead and handler_timeout (pool.workers must be
+  // set): the flags given, else defaults; store_threads and lookahead by store: none for the
+  // embedded store (mem:, whose calls are in-process and fast); for a remote one, 1 store call
+  // at a time and workers / 8 (at least 1) leases claimed ahead.
   void ApplyTo(const CLI::App& app, const std::string& store_url, PoolOptions& pool) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;

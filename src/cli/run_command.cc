@@ -176,7 +176,8 @@ int RunCommand::Execute() {
   const VerifyReport report = Verify(records, verify_options);
   std::fputs(FormatRunReport(facts, report).c_str(), stdout);
   std::fflush(stdout);
-  if (!report.ok()) return kExitFailed;
+  // A dead letter is an event that was not processed: the run failed, however it verified.
+  if (!report.ok() || facts.stats.dead > 0) return kExitFailed;
   return facts.interrupted ? kExitInterrupted : kExitOk;
 }
 

@@ -26,6 +26,12 @@ std::string FormatRunReport(const RunFacts& facts, const VerifyReport& report) {
   line("log", facts.log_path.empty() ? "(in memory; --log FILE.jsonl keeps it)" : facts.log_path);
   out += "\n";
   out += FormatVerifyReport(report);
+  if (facts.stats.dead > 0) {
+    out += fmt::format(
+        "result: FAILED: {} event{} dead-lettered (the log's \"dead\" lines carry each last "
+        "error)\n",
+        facts.stats.dead, facts.stats.dead == 1 ? " was" : "s were");
+  }
   return out;
 }
 

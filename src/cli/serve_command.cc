@@ -22,6 +22,17 @@ namespace {
 // Slots when --workers is not given: enough for many accounts at once on timers.
 constexpr size_t kDefaultServeWorkers = 1000;
 
+// `text` of the duration flag `flag`, which must be positive.
+Result<std::chrono::nanoseconds> PositiveDuration(const std::string& flag,
+                                                  const std::string& text) {
+  auto d = ParseDuration(text);
+  if (!d.ok() || *d <= std::chrono::nanoseconds(0)) {
+    return Status::InvalidArgument(
+        flag + " must be a positive duration such as 5s or 500ms, not '" + text + "'");
+  }
+  return *d;
+}
+
 // Feeds the server's latency histogram with every attempt the workers log, then passes the
 // attempt on to the event log (if any). Thread-safe as its parts are.
 class MetricsTee final : public LogSink {
@@ -103,6 +114,10 @@ ServeCommand::ServeCommand(CLI::App& parent) {
   app_->add_option("--timeout", timeout_,
                    "Close a connection whose request, response or idle wait takes longer")
       ->capture_default_str();
+  app_->add_option("--head-timeout", head_timeout_,
+                   "Close a connection whose request head (line and headers) takes longer to "
+                   "arrive, counted from its first byte (at most --timeout)")
+      ->capture_default_str();
   app_->add_option("--http-threads", http_threads_, "Server threads (default: one per core)")
       ->check(WholeNumber(0, 256));
   processing_.Register(*app_, "sleep:1s", "default: 1000; 0 = ingest only");
@@ -120,10 +135,11 @@ int ServeCommand::Execute() {
     PrintError(engine.status());
     return kExitUsage;
   }
-  auto timeout = ParseDuration(timeout_);
-  if (!timeout.ok() || *timeout <= std::chrono::nanoseconds(0)) {
-    PrintError(
-        Status::InvalidArgument("--timeout must be a positive duration, not '" + timeout_ + "'"));
+  auto timeout = PositiveDuration("--timeout", timeout_);
+  auto head_timeout = PositiveDuration("--head-timeout", head_timeout_);
+  for (const Status& s : {timeout.status(), head_timeout.status()}) {
+    if (s.ok()) continue;
+    PrintError(s);
     return kExitUsage;
   }
   auto handler = processing_.MakeHandler();
@@ -150,6 +166,7 @@ int ServeCommand::Execute() {
   options.max_payload_bytes = engine->max_payload_bytes;
   options.max_connections = max_connections_;
   options.timeout = *timeout;
+  options.head_timeout = *head_timeout;
   options.threads = http_threads_;
   if (workers > 0) options.worker_progress = [&pool] { return pool->Progress(); };
   auto server = HttpServer::Start(**store, options);

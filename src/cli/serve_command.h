@@ -27,6 +27,7 @@ class ServeCommand {
   size_t max_body_ = 16 << 20;
   size_t max_connections_ = 1024;
   std::string timeout_ = "30s";
+  std::string head_timeout_ = "5s";
   size_t http_threads_ = 0;
 };
 

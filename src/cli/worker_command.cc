@@ -98,6 +98,16 @@ int WorkerCommand::Execute() {
     PrintError(ran.Prefixed("worker"));
     return kExitFailed;
   }
+  // A worker that ran the queue to its end failed if it dead-lettered events. (A lost lease
+  // is not a lost event: the store delivers it again, to this worker or another.)
+  if (exit_when_drained_ && done.dead > 0) {
+    std::fprintf(stderr,
+                 "strandq: error: worker %s dead-lettered %llu events: strandq dlq list --store "
+                 "%s shows them and their last errors\n",
+                 options.worker_id.c_str(), static_cast<unsigned long long>(done.dead),
+                 RedactedUrl(engine_.store).c_str());
+    return kExitFailed;
+  }
   return kExitOk;
 }
 

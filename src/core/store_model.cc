@@ -97,11 +97,13 @@ Result<CompleteResult> StoreModel::Complete(const Lease& lease, const Outcome& o
   if (outcome.acked()) return Ack(slot, claim_next, now.mono_ns);
 
   ++stats_.nacked;
-  const uint32_t attempt = strand.attempt;
-  const uint64_t id = strand.events.front().id;
   CompleteResult result;
-  result.disposition = Fail(slot, outcome.error, now,
-                            backoff_.Delay(attempt, JitterDraw(jitter_seed_, id, attempt)));
+  if (outcome.permanent()) {
+    DeadLetterHead(slot, outcome.error, now.wall_ns);
+    result.disposition = Disposition::kDead;
+  } else {
+    result.disposition = Fail(slot, outcome.error, now, NackDelay(strand, outcome));
+  }
   if (claim_next && !ready_.empty()) result.next = Grant(ready_.Pop(), now.mono_ns);
   return result;
 }
@@ -121,6 +123,12 @@ std::vector<Result<CompleteResult>> StoreModel::CompleteMany(
     results[i]->next = Grant(ready_.Pop(), now.mono_ns);
   }
   return results;
+}
+
+std::chrono::nanoseconds StoreModel::NackDelay(const Strand& strand, const Outcome& outcome) const {
+  if (outcome.retry_after.count() >= 0) return outcome.retry_after;
+  const uint32_t attempt = strand.attempt;
+  return backoff_.Delay(attempt, JitterDraw(jitter_seed_, strand.events.front().id, attempt));
 }
 
 CompleteResult StoreModel::Ack(uint32_t slot, bool claim_next, int64_t now) {

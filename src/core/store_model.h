@@ -49,8 +49,11 @@ struct ModelTime {
 //  - Ack: the head leaves; the account is ready if it has more events.
 //  - Nack (and expiry, at deadline + 1): a failed attempt. At max_attempts the head is dead-
 //    lettered (with its attempt and the error; OnDead::kPark stops the account until a replay
-//    or purge of one of its dead letters); else it stays the head, ready again after
-//    Backoff::Delay(attempt, JitterDraw(seed, id, attempt)) for a nack, at once for an expiry.
+//    or purge of one of its dead letters); else it stays the head, ready again after the
+//    handler's delay (Outcome::NackRetryAfter), else Backoff::Delay(attempt, JitterDraw(seed,
+//    id, attempt)) for a nack, at once for an expiry.
+//  - Permanent failure (Outcome::Permanent): counted as a nack, dead-lettered at once whatever
+//    the attempts left.
 //  - Complete with claim_next grants the best ready account after the settlement (possibly the
 //    same account); CompleteMany settles all of its leases, then grants the best ready accounts,
 //    one per lease settled.
@@ -151,6 +154,8 @@ class StoreModel {
   Result<uint32_t> FindLease(const Lease& lease, int64_t now);
   // Settles an acked lease of `slot` (leased no more) and, with claim_next, grants the next.
   CompleteResult Ack(uint32_t slot, bool claim_next, int64_t now);
+  // The retry delay of a nack of the head of `strand`: the handler's, else the backoff's.
+  std::chrono::nanoseconds NackDelay(const Strand& strand, const Outcome& outcome) const;
   // Settles a failed attempt of the head of idle strand `slot`: dead letter at max_attempts,
   // else ready again, after `delay`.
   Disposition Fail(uint32_t slot, std::string_view error, ModelTime now,

@@ -3,6 +3,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -62,7 +63,7 @@ Result<ClientResponse> ClientConnection::Request(beast_http::verb method, std::s
   beast_http::async_write(stream_, req, [&ec](beast::error_code e, size_t) { ec = e; });
   RunOnce();
   if (ec) return IoError("sending to " + host_, ec);
-  return Read();
+  return Read(method == beast_http::verb::head);
 }
 
 Status ClientConnection::Write(std::string_view bytes) {
@@ -75,14 +76,17 @@ Status ClientConnection::Write(std::string_view bytes) {
   return Status();
 }
 
-Result<ClientResponse> ClientConnection::Read() {
-  beast_http::response<beast_http::string_body> res;
+Result<ClientResponse> ClientConnection::Read(bool head) {
+  beast_http::response_parser<beast_http::string_body> parser;
+  parser.skip(head);  // the answer to a HEAD has no body, whatever its Content-Length says
   beast::error_code ec;
   stream_.expires_after(timeout_);
-  beast_http::async_read(stream_, buffer_, res, [&ec](beast::error_code e, size_t) { ec = e; });
+  beast_http::async_read(stream_, buffer_, parser, [&ec](beast::error_code e, size_t) { ec = e; });
   RunOnce();
   if (ec) return IoError("reading from " + host_, ec);
+  auto& res = parser.get();
   ClientResponse out;
+  out.content_length = std::string(res[beast_http::field::content_length]);
   out.status = res.result_int();
   out.keep_alive = res.keep_alive();
   out.content_type = std::string(res[beast_http::field::content_type]);

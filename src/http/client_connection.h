@@ -21,7 +21,8 @@ struct ClientResponse {
   unsigned status = 0;
   std::string body;
   std::string content_type;
-  bool keep_alive = false;  // the server keeps the connection open after this response
+  std::string content_length;  // the header as sent
+  bool keep_alive = false;     // the server keeps the connection open after this response
 };
 
 // A blocking HTTP/1.1 client connection that is kept alive between requests (the load
@@ -42,8 +43,8 @@ class ClientConnection {
 
   // Writes raw bytes (pipelined or malformed requests in tests).
   Status Write(std::string_view bytes);
-  // Reads the next response.
-  Result<ClientResponse> Read();
+  // Reads the next response; `head`: the answer to a HEAD request (no body).
+  Result<ClientResponse> Read(bool head = false);
 
   explicit ClientConnection(std::chrono::nanoseconds timeout);  // use Connect
 

@@ -1,223 +1,198 @@
 // Copyright 2026 The strandq Authors.
 #include "http/event_body.h"
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
+#include "http/json_tokens.h"
+
 // DESIGN
-// The body is parsed with nlohmann's SAX interface straight into NewEvents: no DOM is built
-// for the envelope, so a 1,000-event batch costs one pass over its bytes and one string per
-// account and payload. Only a payload that is not a string (an object, a number...) is built
-// as a small ordered_json value and written back as compact text. The handler is a small
-// state machine over the nesting depth: depth 0 is the body, an array at depth 0 holds the
-// events, an event is an object, and inside an event everything below its fields belongs to
-// the payload. Returning false from a SAX callback stops the parse at the first problem.
+// The body is read token by token (JsonTokens) straight into NewEvents: no DOM is built, so
+// a 1,000-event batch costs one pass over its bytes and one string per account and payload.
+// The envelope is a fixed grammar (an object, or an array of objects, whose fields are
+// "account" and "payload"); a payload that is not a string is copied token by token, each
+// token's exact bytes without the whitespace between them, so numbers of any size and
+// strings with escapes come back as posted. Nothing recurses: the open containers of a
+// payload are a stack bounded by kMaxPayloadDepth, checked before it grows.
 
 namespace strandq::http {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Token = JsonTokens::Token;
 
-class EventSax {
+bool IsScalar(Token t) {
+  return t == Token::value_string || t == Token::value_unsigned || t == Token::value_integer ||
+         t == Token::value_float || t == Token::literal_true || t == Token::literal_false ||
+         t == Token::literal_null;
+}
+
+bool IsBad(Token t) { return t == Token::parse_error || t == Token::end_of_input; }
+
+// Reads the events of one JSON text (the whole body, or one NDJSON line) into `out`.
+class EventReader {
  public:
-  using number_integer_t = Json::number_integer_t;
-  using number_unsigned_t = Json::number_unsigned_t;
-  using number_float_t = Json::number_float_t;
-  using string_t = Json::string_t;
-  using binary_t = Json::binary_t;
+  EventReader(std::string_view text, size_t max_payload_bytes, std::vector<NewEvent>& out)
+      : tokens_(text), max_payload_bytes_(max_payload_bytes), out_(out) {}
 
-  EventSax(std::vector<NewEvent>& out, size_t max_payload_bytes, bool allow_array)
-      : out_(out), max_payload_bytes_(max_payload_bytes), allow_array_(allow_array) {}
-
-  const Status& error() const { return error_; }
-
-  bool null() { return Scalar(Json(nullptr)); }
-  bool boolean(bool v) { return Scalar(Json(v)); }
-  bool number_integer(number_integer_t v) { return Scalar(Json(v)); }
-  bool number_unsigned(number_unsigned_t v) { return Scalar(Json(v)); }
-  bool number_float(number_float_t v, const string_t&) { return Scalar(Json(v)); }
-  bool binary(binary_t&) { return Fail("binary values are not JSON"); }
-
-  bool string(string_t& s) {
-    if (capturing()) return Add(Json(std::move(s)));
-    if (field_ == Field::kAccount) {
-      event_.account = std::move(s);
-      Status valid = ValidateAccount(event_.account);
-      if (!valid.ok()) return Fail(valid.message());
-      field_ = Field::kNone;
-      return true;
-    }
-    if (field_ == Field::kPayload) return SetPayload(std::move(s));
-    return NotAnEvent();
-  }
-
-  bool start_object(std::size_t) {
-    if (capturing() || field_ == Field::kPayload) return StartCapture(Json::object());
-    if (field_ == Field::kAccount) return Fail("\"account\" must be a string");
-    if (depth_ == event_depth()) {
-      event_ = NewEvent{};
-      seen_account_ = seen_payload_ = false;
-      ++depth_;
-      return true;
-    }
-    return NotAnEvent();
-  }
-
-  bool key(string_t& k) {
-    if (capturing()) {
-      key_ = std::move(k);
-      return true;
-    }
-    bool* seen = nullptr;
-    if (k == "account") {
-      field_ = Field::kAccount;
-      seen = &seen_account_;
-    } else if (k == "payload") {
-      field_ = Field::kPayload;
-      seen = &seen_payload_;
+  Status Read(bool allow_array) {
+    Token t = tokens_.Next();
+    if (t == Token::begin_array && allow_array) {
+      if (Status s = ReadArray(); !s.ok()) return s;
+    } else if (t == Token::begin_object) {
+      if (Status s = ReadEvent(); !s.ok()) return s;
     } else {
-      return Fail("unknown field \"" + k + "\" (an event has \"account\" and \"payload\")");
+      return NotAnEvent(t, allow_array);
     }
-    if (*seen) return Fail("field \"" + k + "\" given twice");
-    *seen = true;
-    return true;
-  }
-
-  bool end_object() { return capturing() ? EndCapture() : EndEvent(); }
-
-  bool start_array(std::size_t) {
-    if (capturing() || field_ == Field::kPayload) return StartCapture(Json::array());
-    if (field_ == Field::kAccount) return Fail("\"account\" must be a string");
-    if (depth_ == 0 && allow_array_) {
-      in_array_ = true;
-      ++depth_;
-      return true;
-    }
-    return NotAnEvent();
-  }
-
-  bool end_array() {
-    if (capturing()) return EndCapture();
-    --depth_;
-    return true;
-  }
-
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-    std::string_view what = e.what();
-    // "[json.exception.parse_error.101] parse error at ...": keep what follows the tag.
-    if (const size_t end = what.find("] "); end != std::string_view::npos) {
-      what.remove_prefix(end + 2);
-    }
-    return Fail("malformed JSON: " + std::string(what));
+    tokens_.Next();
+    if (!tokens_.AtEnd()) return Fail(tokens_.Unexpected("the end of the JSON text"));
+    return Status();
   }
 
  private:
-  enum class Field { kNone, kAccount, kPayload };
+  Status Fail(const std::string& message) const {
+    return Status::InvalidArgument("event " + std::to_string(out_.size()) + ": " + message);
+  }
 
-  bool capturing() const { return !stack_.empty(); }
-  int event_depth() const { return in_array_ ? 1 : 0; }
+  Status NotAnEvent(Token t, bool allow_array) const {
+    if (IsBad(t)) return Fail(tokens_.Unexpected("an object"));
+    return Fail(allow_array ? "not a JSON object (expected an object or an array of objects)"
+                            : "not a JSON object");
+  }
 
-  bool Fail(std::string_view message) {
-    if (error_.ok()) {
-      error_ = Status::InvalidArgument("event " + std::to_string(out_.size()) + ": " +
-                                       std::string(message));
+  // After '[': objects separated by ',', up to ']'.
+  Status ReadArray() {
+    Token t = tokens_.Next();
+    if (t == Token::end_array) return Status();
+    while (true) {
+      if (t != Token::begin_object) return NotAnEvent(t, true);
+      if (Status s = ReadEvent(); !s.ok()) return s;
+      t = tokens_.Next();
+      if (t == Token::end_array) return Status();
+      if (t != Token::value_separator) return Fail(tokens_.Unexpected("',' or ']'"));
+      t = tokens_.Next();
+      if (t == Token::end_array) return Fail(tokens_.Unexpected("an object"));
     }
-    return false;
   }
 
-  bool NotAnEvent() {
-    return Fail(allow_array_ ? "not a JSON object (expected an object or an array of objects)"
-                             : "not a JSON object");
-  }
-
-  bool Scalar(Json value) {
-    if (capturing() || field_ == Field::kPayload) return Add(std::move(value));
-    if (field_ == Field::kAccount) return Fail("\"account\" must be a string");
-    return NotAnEvent();
-  }
-
-  // Adds a value to the payload being captured; a scalar payload is complete at once.
-  bool Add(Json value) {
-    if (!capturing()) return SetPayload(value.dump());
-    Json& top = *stack_.back();
-    if (top.is_array()) {
-      top.push_back(std::move(value));
-    } else {
-      top[key_] = std::move(value);
+  // After '{': the fields of one event, up to '}'.
+  Status ReadEvent() {
+    NewEvent event;
+    bool seen_account = false, seen_payload = false;
+    for (Token t = tokens_.Next(); t != Token::end_object;) {
+      if (t != Token::value_string) return Fail(tokens_.Unexpected("a field name"));
+      const bool account = tokens_.String() == "account";
+      if (!account && tokens_.String() != "payload") {
+        return Fail("unknown field \"" + tokens_.String() +
+                    "\" (an event has \"account\" and \"payload\")");
+      }
+      bool& seen = account ? seen_account : seen_payload;
+      if (seen) return Fail("field \"" + tokens_.String() + "\" given twice");
+      seen = true;
+      if (tokens_.Next() != Token::name_separator) return Fail(tokens_.Unexpected("':'"));
+      t = tokens_.Next();
+      Status s = account ? ReadAccount(t, event.account) : ReadPayload(t, event.payload);
+      if (!s.ok()) return s;
+      t = tokens_.Next();
+      if (t == Token::value_separator) {
+        t = tokens_.Next();
+        if (t == Token::end_object) return Fail(tokens_.Unexpected("a field name"));
+      } else if (t != Token::end_object) {
+        return Fail(tokens_.Unexpected("',' or '}'"));
+      }
     }
-    return true;
+    if (!seen_account) return Fail("missing \"account\"");
+    out_.push_back(std::move(event));
+    return Status();
   }
 
-  bool StartCapture(Json container) {
-    if (!capturing()) {
-      root_ = std::move(container);
-      stack_.push_back(&root_);
-      return true;
+  Status ReadAccount(Token t, std::string& account) {
+    if (IsBad(t)) return Fail(tokens_.Unexpected("a string"));
+    if (t != Token::value_string) return Fail("\"account\" must be a string");
+    account = std::move(tokens_.String());
+    Status valid = ValidateAccount(account);
+    return valid.ok() ? valid : Fail(valid.message());
+  }
+
+  // `t` is the payload's first token. A string is stored unescaped, any other value as its
+  // JSON text.
+  Status ReadPayload(Token t, std::string& payload) {
+    if (t == Token::value_string) {
+      payload = std::move(tokens_.String());
+    } else if (Status s = ReadValue(t, payload); !s.ok()) {
+      return s;
     }
-    Json& top = *stack_.back();
-    Json* child = nullptr;
-    if (top.is_array()) {
-      top.push_back(std::move(container));
-      child = &top.back();
-    } else {
-      child = &(top[key_] = std::move(container));
-    }
-    stack_.push_back(child);
-    return true;
-  }
-
-  bool EndCapture() {
-    stack_.pop_back();
-    if (capturing()) return true;
-    std::string text = root_.dump();
-    root_ = Json();
-    return SetPayload(std::move(text));
-  }
-
-  bool SetPayload(std::string payload) {
-    field_ = Field::kNone;
     if (payload.size() > max_payload_bytes_) {
-      error_ = Status::TooLarge("event " + std::to_string(out_.size()) + ": payload of " +
-                                std::to_string(payload.size()) + " bytes exceeds the limit of " +
-                                std::to_string(max_payload_bytes_) + " bytes");
-      return false;
+      return Status::TooLarge("event " + std::to_string(out_.size()) + ": payload of " +
+                              std::to_string(payload.size()) + " bytes exceeds the limit of " +
+                              std::to_string(max_payload_bytes_) + " bytes");
     }
-    event_.payload = std::move(payload);
-    return true;
+    return Status();
   }
 
-  bool EndEvent() {
-    --depth_;
-    if (!seen_account_) return Fail("missing \"account\"");
-    out_.push_back(std::move(event_));
-    return true;
+  // Copies the value that starts with `t` into `out`, without whitespace.
+  Status ReadValue(Token t, std::string& out) {
+    std::vector<bool> open;  // the containers `t` is in, innermost last; true for an object
+    while (true) {
+      if (t == Token::begin_object || t == Token::begin_array) {
+        const bool object = t == Token::begin_object;
+        if (open.size() == kMaxPayloadDepth) {
+          return Fail("payload nested deeper than the limit of " +
+                      std::to_string(kMaxPayloadDepth) + " levels");
+        }
+        open.push_back(object);
+        out += object ? '{' : '[';
+        t = tokens_.Next();
+        if (t != (object ? Token::end_object : Token::end_array)) {
+          if (object) {
+            if (const std::string_view want = ReadKey(t, out); !want.empty()) {
+              return Fail(tokens_.Unexpected(want));
+            }
+            t = tokens_.Next();
+          }
+          continue;  // `t` starts the container's first value
+        }
+      } else if (!IsScalar(t)) {
+        return Fail(tokens_.Unexpected("a JSON value"));
+      } else {
+        out += tokens_.Raw();
+        if (open.empty()) return Status();
+        t = tokens_.Next();
+      }
+      // A value ended; `t` follows it: close the containers it ends, or start the next value.
+      while (t == (open.back() ? Token::end_object : Token::end_array)) {
+        out += open.back() ? '}' : ']';
+        open.pop_back();
+        if (open.empty()) return Status();
+        t = tokens_.Next();
+      }
+      if (t != Token::value_separator) {
+        return Fail(tokens_.Unexpected(open.back() ? "',' or '}'" : "',' or ']'"));
+      }
+      out += ',';
+      t = tokens_.Next();
+      if (open.back()) {
+        if (const std::string_view want = ReadKey(t, out); !want.empty()) {
+          return Fail(tokens_.Unexpected(want));
+        }
+        t = tokens_.Next();
+      }
+    }
   }
 
-  std::vector<NewEvent>& out_;
+  // `t` should be an object's key: copies it and the ':' after it. Returns what was expected
+  // instead, or "" when both are there.
+  std::string_view ReadKey(Token t, std::string& out) {
+    if (t != Token::value_string) return "a string";
+    out += tokens_.Raw();
+    if (tokens_.Next() != Token::name_separator) return "':'";
+    out += ':';
+    return {};
+  }
+
+  JsonTokens tokens_;
   const size_t max_payload_bytes_;
-  const bool allow_array_;
-  Status error_;
-  int depth_ = 0;  // nesting of the envelope: 0 body, 1 inside the array or the event
-  bool in_array_ = false;
-  bool seen_account_ = false, seen_payload_ = false;
-  Field field_ = Field::kNone;  // which field the next value is for
-  NewEvent event_;              // the event being read
-  Json root_;                   // a non-string payload being captured
-  std::vector<Json*> stack_;    // open containers of root_, innermost last
-  std::string key_;             // the last key read inside root_
+  std::vector<NewEvent>& out_;
 };
-
-// Parses one JSON text (the whole body, or one NDJSON line) into `out`.
-Status ParseOne(std::string_view text, bool allow_array, size_t max_payload_bytes,
-                std::vector<NewEvent>& out) {
-  EventSax sax(out, max_payload_bytes, allow_array);
-  const bool parsed =
-      Json::sax_parse(text.begin(), text.end(), &sax, Json::input_format_t::json, true);
-  if (!sax.error().ok()) return sax.error();
-  if (!parsed) return Status::InvalidArgument("malformed JSON");
-  return Status();
-}
 
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
@@ -230,7 +205,7 @@ Result<std::vector<NewEvent>> ParseEventBody(std::string_view body, BodyFormat f
   std::vector<NewEvent> events;
   if (format == BodyFormat::kJson) {
     if (IsBlank(body)) return Status::InvalidArgument("empty body");
-    Status s = ParseOne(body, /*allow_array=*/true, max_payload_bytes, events);
+    Status s = EventReader(body, max_payload_bytes, events).Read(/*allow_array=*/true);
     if (!s.ok()) return s;
   } else {
     while (!body.empty()) {
@@ -238,7 +213,7 @@ Result<std::vector<NewEvent>> ParseEventBody(std::string_view body, BodyFormat f
       const std::string_view line = body.substr(0, eol);
       body.remove_prefix(eol == std::string_view::npos ? body.size() : eol + 1);
       if (IsBlank(line)) continue;
-      Status s = ParseOne(line, /*allow_array=*/false, max_payload_bytes, events);
+      Status s = EventReader(line, max_payload_bytes, events).Read(/*allow_array=*/false);
       if (!s.ok()) return s;
     }
   }

@@ -48,7 +48,9 @@ std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_v
   const bool get = head.method == beast_http::verb::get;
 
   if (path == "/healthz") {
-    if (!get) return Refusal{405, "GET /healthz takes no other method", "GET"};
+    if (!get && head.method != beast_http::verb::head) {
+      return Refusal{405, "/healthz takes GET or HEAD", "GET, HEAD"};
+    }
     return Route{Endpoint::kHealthz};
   }
   if (!token.empty() && !Authorized(head.authorization, token)) {

@@ -34,9 +34,9 @@ struct RequestHead {
 };
 
 // Decides from the head alone where a request goes, or why it is refused, in this order:
-// 401 if `token` is set and the request does not carry "Bearer <token>" (GET /healthz is
-// exempt so that probes need no secret), 404 for an unknown path, 405 for a method the path
-// does not take (with Allow), 415 for a POST /v1/events whose Content-Type is not
+// 401 if `token` is set and the request does not carry "Bearer <token>" (GET and HEAD
+// /healthz are exempt so that probes need no secret), 404 for an unknown path, 405 for a
+// method the path does not take (with Allow), 415 for a POST /v1/events whose Content-Type is not
 // application/json or application/x-ndjson (parameters such as charset are ignored; no
 // Content-Type means JSON). The query string is ignored. Pure.
 std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_view token);

@@ -1,9 +1,11 @@
 // Copyright 2026 The strandq Authors.
 #include "http/session.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -22,6 +24,13 @@ constexpr std::chrono::milliseconds kMaxLinger{1000};
 
 bool HasBody(const beast_http::request_parser<beast_http::string_body>& parser) {
   return !parser.is_done();
+}
+
+// The client went away (maybe mid-request), timed out, or we are draining: nothing to answer.
+bool IsGone(const beast::error_code& ec) {
+  return ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message ||
+         ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == beast::error::timeout || ec == asio::error::operation_aborted;
 }
 
 }  // namespace
@@ -65,7 +74,32 @@ void Session::ReadHeader() {
   parser_->header_limit(16 * 1024);
   parser_->body_limit(context_.options.max_body_bytes);
   waiting_ = true;
-  stream_.expires_after(context_.options.timeout);
+  const auto head_timeout = std::min(context_.options.head_timeout, context_.options.timeout);
+  const auto now = std::chrono::steady_clock::now();
+  head_deadline_ = now + head_timeout;
+  if (buffer_.size() > 0) return ParseHeader();  // a pipelined request has begun
+  stream_.expires_at(kept_alive_ ? now + context_.options.timeout : head_deadline_);
+  stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, 64 * 1024)),
+                          beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+}
+
+void Session::OnFirstBytes(beast::error_code ec, size_t bytes) {
+  if (ec) return OnHeader(ec, 0);
+  buffer_.commit(bytes);
+  if (kept_alive_) {
+    head_deadline_ = std::chrono::steady_clock::now() +
+                     std::min(context_.options.head_timeout, context_.options.timeout);
+  }
+  ParseHeader();
+}
+
+// Parses the head from the buffer when it is all there (one read less), else reads the rest
+// by head_deadline_.
+void Session::ParseHeader() {
+  beast::error_code ec;
+  buffer_.consume(parser_->put(buffer_.data(), ec));
+  if (ec != beast_http::error::need_more) return OnHeader(ec, 0);
+  stream_.expires_at(head_deadline_);
   beast_http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
 }
@@ -79,15 +113,19 @@ void Session::OnHeader(beast::error_code ec, size_t) {
     if (ec == beast_http::error::header_limit) {
       return Send(ErrorResponse(431, "request header too large", 11), true);
     }
-    // The client went away (maybe mid-request), timed out, or we are draining: no answer.
-    if (ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message ||
-        ec == asio::error::connection_reset || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || !stream_.socket().is_open()) {
-      return Close();
-    }
+    if (IsGone(ec) || !stream_.socket().is_open()) return Close();
     return Send(ErrorResponse(400, "malformed HTTP request: " + ec.message(), 11), true);
   }
   const Request& head = parser_->get();
+  const auto expect = head[beast_http::field::expect];
+  const bool expect_continue = beast::iequals(expect, "100-continue");
+  if (!expect.empty() && !expect_continue) {
+    return Send(ErrorResponse(417,
+                              "unsupported expectation 'Expect: " + std::string(expect) +
+                                  "' (only 100-continue is)",
+                              head.version()),
+                HasBody(*parser_));
+  }
   auto decision = context_.handler.Decide(head);
   if (const Refusal* refusal = std::get_if<Refusal>(&decision)) {
     // A body we will not read would be taken for the next request: close after answering.
@@ -95,7 +133,7 @@ void Session::OnHeader(beast::error_code ec, size_t) {
   }
   route_ = std::get<Route>(decision);
   if (!HasBody(*parser_)) return Send(context_.handler.Handle(route_, parser_->get()), false);
-  if (beast::iequals(head[beast_http::field::expect], "100-continue")) {
+  if (expect_continue) {
     continue_ = {beast_http::status::continue_, head.version()};
     stream_.expires_after(context_.options.timeout);
     return beast_http::async_write(stream_, continue_,
@@ -131,7 +169,9 @@ void Session::OnBody(beast::error_code ec, size_t) {
   if (ec == beast_http::error::body_limit) return SendBodyTooLarge();
   if (ec) {
     CountError(ec);
-    return Close();
+    if (IsGone(ec) || !stream_.socket().is_open()) return Close();
+    // Bad framing (a chunk size that is not hex, a missing CRLF...): the rest is unreadable.
+    return Send(ErrorResponse(400, "malformed HTTP request body: " + ec.message(), 11), true);
   }
   Send(context_.handler.Handle(route_, parser_->get()), false);
 }
@@ -151,6 +191,10 @@ void Session::Send(Response response, bool close) {
   response_ = std::move(response);
   response_.keep_alive(keep_alive);
   response_.prepare_payload();
+  // A HEAD is answered with the headers a GET would get (Content-Length included), no body.
+  if (parser_ && parser_->is_header_done() && parser_->get().method() == beast_http::verb::head) {
+    response_.body().clear();
+  }
   context_.metrics.CountResponse(response_.result_int());
   stream_.expires_after(context_.options.timeout);
   beast_http::async_write(
@@ -165,6 +209,7 @@ void Session::OnWrite(bool close, beast::error_code ec, size_t) {
   }
   response_ = {};
   if (close) return Close();
+  kept_alive_ = true;
   ReadHeader();
 }
 

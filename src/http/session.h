@@ -27,10 +27,17 @@ struct SessionContext {
 // DESIGN
 // One HTTP/1.1 connection. Everything it does runs on its socket's strand, one request at a
 // time: read the head, route it (a refusal is answered without reading a body it would not
-// use, closing the connection when one was announced), answer "100 Continue" when asked,
-// read the body (at most max_body_bytes), handle, write, and read the next request from the
-// same buffer, so pipelined requests are answered in order. Every read and write has its own
-// deadline (options.timeout); a slow or idle client is closed when it passes. A connection
+// use, closing the connection when one was announced), answer "100 Continue" when asked
+// (417 for any other expectation), read the body (at most max_body_bytes), handle, write,
+// and read the next request from the same buffer, so pipelined requests are answered in
+// order. A malformed head or body (bad chunked framing...) is answered 400, then closed.
+// A HEAD request gets the headers of its response without the body.
+//
+// Deadlines: a request's head must arrive whole within options.head_timeout (capped at
+// options.timeout) of the connection's accept, or of its first byte on a kept-alive
+// connection, which may idle for options.timeout before that byte; so slow clients cannot
+// hold connection slots for long. Every other read and write has options.timeout; a client
+// is closed when its deadline passes, without an answer. A connection
 // closed with input still unread (a refused body, pipelined requests during a drain) shuts
 // down its sending side and discards what the client still sends for a moment, so that the
 // client reads the last response instead of a reset.
@@ -51,6 +58,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void ReadHeader();
+  void OnFirstBytes(boost::beast::error_code ec, size_t bytes);
+  void ParseHeader();
   void OnHeader(boost::beast::error_code ec, size_t bytes);
   void ReadBody();
   void OnBody(boost::beast::error_code ec, size_t bytes);
@@ -68,8 +77,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Route route_{Endpoint::kHealthz};
   Response response_;  // alive while it is written
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
-  bool waiting_ = false;   // reading the head of a next request
-  bool draining_ = false;  // answer the current request, then close
+  std::chrono::steady_clock::time_point head_deadline_;  // for the head being read
+  bool kept_alive_ = false;  // a response was written: the next request may come after idling
+  bool waiting_ = false;     // reading the head of a next request
+  bool draining_ = false;    // answer the current request, then close
   bool closing_ = false;
 };
 

@@ -16,7 +16,9 @@ BlockingHandler::BlockingHandler(size_t threads) : impl_(std::make_unique<Impl>(
 
 BlockingHandler::~BlockingHandler() { impl_->pool.join(); }
 
-void BlockingHandler::Start(const Event& event, boost::asio::io_context& /*io*/, Completion done) {
+// A cancelled Handle runs on (its Completion is ignored); `event` lives as long as `done`.
+void BlockingHandler::Start(const Event& event, boost::asio::io_context& /*io*/, Completion done,
+                            const Cancellation& /*cancel*/) {
   boost::asio::post(impl_->pool, [this, &event, done = std::move(done)] {
     Outcome outcome;
     try {

@@ -24,7 +24,7 @@ Result<std::unique_ptr<Handler>> MakeHandler(std::string_view spec, const Handle
     if (options.fail_rate > 0.0) {
       return Status::InvalidArgument("--fail-rate applies to sleep: and noop, not exec:");
     }
-    return NewExecHandler(std::string(arg), options.blocking_threads);
+    return NewExecHandler(std::string(arg), options.exec_kill_grace);
   }
   return Status::InvalidArgument("unknown handler '" + std::string(spec) +
                                  "': expected sleep:DURATION, noop or exec:COMMAND");

@@ -27,7 +27,8 @@ std::unique_ptr<Handler> NewSleepHandler(std::chrono::nanoseconds duration, Fail
 // noop — completes inside Start.
 std::unique_ptr<Handler> NewNoopHandler(FailureInjector fail);
 
-// exec:COMMAND — `/bin/sh -c COMMAND` per event on `threads` blocking threads.
-std::unique_ptr<Handler> NewExecHandler(std::string command, size_t threads);
+// exec:COMMAND — `/bin/sh -c COMMAND` per event, on the pool's I/O loop; a cancelled child's
+// process group gets SIGTERM, then SIGKILL `kill_grace` later.
+std::unique_ptr<Handler> NewExecHandler(std::string command, std::chrono::nanoseconds kill_grace);
 
 }  // namespace strandq

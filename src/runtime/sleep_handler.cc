@@ -16,7 +16,9 @@ class SleepHandler final : public Handler {
   SleepHandler(std::chrono::nanoseconds duration, FailureInjector fail)
       : duration_(duration), fail_(fail) {}
 
-  void Start(const Event& /*event*/, boost::asio::io_context& io, Completion done) override {
+  // A cancelled sleep runs out its timer; its Completion is then ignored.
+  void Start(const Event& /*event*/, boost::asio::io_context& io, Completion done,
+             const Cancellation& /*cancel*/) override {
     auto timer = std::make_unique<boost::asio::steady_timer>(io, duration_);
     auto* raw = timer.get();
     raw->async_wait(
@@ -33,7 +35,8 @@ class SleepHandler final : public Handler {
 class NoopHandler final : public Handler {
  public:
   explicit NoopHandler(FailureInjector fail) : fail_(fail) {}
-  void Start(const Event& /*event*/, boost::asio::io_context& /*io*/, Completion done) override {
+  void Start(const Event& /*event*/, boost::asio::io_context& /*io*/, Completion done,
+             const Cancellation& /*cancel*/) override {
     done(fail_.ShouldFail() ? Outcome::Nack(kInjectedFailure) : Outcome::Ack());
   }
 

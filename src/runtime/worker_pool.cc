@@ -13,12 +13,14 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "strandq/clock.h"
+#include "strandq/duration.h"
 #include "util/hostname.h"
 
 // DESIGN
@@ -69,6 +71,17 @@
 // leases) reads it. The Completion's early-or-late race is settled by an atomic state
 // word: if `done` runs while Start is still on the stack it only stores the outcome, and
 // StartHandler picks it up after Start returns; a second `done` finds the attempt settled.
+//
+// Handler timeout: a slot's attempts run on an Attempt object, shared by the slot (the ticker
+// reads it) and the handler's Completion. It holds the handler's copy of the event and a word,
+// (generation << 1) | settled, that exactly one of the Completion, Start throwing and the
+// timeout wins for each attempt. The ticker times out an attempt by winning the word (marking
+// the Attempt abandoned), firing its Cancellation, then handing a nack to OnDone as a
+// Completion from a foreign thread would. A Completion that loses the word returns without
+// touching the pool, so a late or repeated one is harmless even after the pool is gone. The
+// slot's next attempt reuses the Attempt (no allocation per event): the handler was done with
+// it when its Completion ran. One abandoned by a timeout or by Start throwing is left to what
+// the handler still runs (with its event) and the slot makes a new one.
 
 namespace strandq {
 namespace {
@@ -107,6 +120,22 @@ AttemptRecord::Outcome RecordOutcome(Disposition d) {
 std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
 
 struct WorkerPool::Impl {
+  // The attempts of a slot, shared with the handler's Completion (see DESIGN).
+  struct Attempt {
+    Event event;  // the handler's copy
+    size_t index = 0;
+    // (generation << 1) | 1 once won by the Completion, Start throwing or the timeout.
+    std::atomic<uint64_t> settled{0};
+    std::atomic<bool> abandoned{false};  // timed out, or Start threw
+    Cancellation::State cancel;
+
+    // True if this call settles attempt `generation` (its first).
+    bool Settle(uint64_t generation) {
+      uint64_t expected = generation << 1;
+      return settled.compare_exchange_strong(expected, expected | 1, std::memory_order_acq_rel);
+    }
+  };
+
   struct Slot {
     std::string worker;  // "<worker_id>:<index>", constant
     std::mutex mu;       // guards lease, start_ns, last_extend_ns
@@ -116,6 +145,7 @@ struct WorkerPool::Impl {
     std::atomic<uint64_t> state{State(0, kFinishing)};
     uint64_t generation = 0;               // of the current attempt; only the slot's path
     std::optional<Outcome> early_outcome;  // written in kEarlyWriting, read after kDoneEarly
+    std::shared_ptr<Attempt> attempt;      // written only by the slot's path, under mu
   };
 
   Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
@@ -124,6 +154,7 @@ struct WorkerPool::Impl {
     if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
     if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
     slots = std::vector<Slot>(options.workers);
+    running_since.resize(options.workers);
     free_slots.reserve(options.workers);
     for (size_t i = 0; i < options.workers; ++i) {
       slots[i].worker = options.worker_id + ":" + std::to_string(i);
@@ -156,6 +187,9 @@ struct WorkerPool::Impl {
   std::condition_variable ticker_cv;
   bool ticker_stop = false;  // guarded by ticker_mu
   std::vector<Slot> slots;
+  // Per slot: the attempt generation the ticker saw running, and since when (monotonic). Only
+  // the ticker thread uses it.
+  std::vector<std::pair<uint64_t, int64_t>> running_since;
 
   std::mutex mu;               // guards free_slots, reserve, first_error
   std::condition_variable cv;  // free slot, reserve below target, stop, or busy reaching 0
@@ -290,26 +324,30 @@ struct WorkerPool::Impl {
   // Starts the handler on the slot's lease. Returns the outcome if it completed before Start
   // returned.
   std::optional<Outcome> StartHandler(Slot& slot, size_t index) {
-    {
-      std::lock_guard lock(slot.mu);
-      slot.start_ns = clock->WallNs();
-    }
     slot.early_outcome.reset();
     const uint64_t generation = ++slot.generation;
+    std::shared_ptr<Attempt> attempt = NextAttempt(slot, index, generation);
     slot.state.store(State(generation, kStarting), std::memory_order_release);
-    Completion done = [this, index, generation](Outcome outcome) {
-      OnDone(index, generation, std::move(outcome));
+    Completion done = [this, attempt, generation](Outcome outcome) {
+      if (!attempt->Settle(generation)) return;  // timed out, or called twice
+      OnDone(attempt->index, generation, std::move(outcome));
     };
     std::optional<Outcome> thrown;
     try {
-      // The event is read without the slot lock: the ticker writes only the deadline, and
-      // the lease is replaced only after the Completion ran.
-      handler.Start(slot.lease.event, io, std::move(done));
+      // Not owning (no reference count per event): like the event, the cancellation is valid
+      // while the Completion, which owns the Attempt, exists.
+      handler.Start(attempt->event, io, std::move(done),
+                    Cancellation(std::shared_ptr<Cancellation::State>(
+                        std::shared_ptr<Cancellation::State>(), &attempt->cancel)));
     } catch (const std::exception& e) {
       thrown = Outcome::Nack(std::string("handler threw: ") + e.what());
     } catch (...) {
       thrown = Outcome::Nack("handler threw a non-exception");
     }
+    if (thrown) {
+      attempt->Settle(generation);                                // a later Completion is ignored
+      attempt->abandoned.store(true, std::memory_order_release);  // what Start scheduled may
+    }                                                             // still read the event
     uint64_t expected = State(generation, kStarting);
     if (!thrown && slot.state.compare_exchange_strong(expected, State(generation, kRunning),
                                                       std::memory_order_acq_rel)) {
@@ -327,6 +365,29 @@ struct WorkerPool::Impl {
     assert(done_early);
     (void)done_early;
     return std::move(slot.early_outcome);
+  }
+
+  // The slot's Attempt, set up for attempt `generation` of its lease: the last one reused, or a
+  // new one if the last was abandoned (its late handler may still read it) or there is none.
+  std::shared_ptr<Attempt> NextAttempt(Slot& slot, size_t index, uint64_t generation) {
+    std::shared_ptr<Attempt> attempt = slot.attempt;  // only this path writes it
+    if (attempt == nullptr || attempt->abandoned.load(std::memory_order_acquire)) {
+      attempt = std::make_shared<Attempt>();
+    }
+    if (attempt->cancel.on_cancel_set.load(std::memory_order_acquire)) {
+      std::lock_guard lock(attempt->cancel.mu);  // the last attempt's callback must not fire
+      attempt->cancel.on_cancel = nullptr;
+      attempt->cancel.on_cancel_set.store(false, std::memory_order_relaxed);
+    }
+    // The event is read without the slot lock: the ticker writes only the deadline, and
+    // the lease is replaced only after the attempt was settled.
+    attempt->event = slot.lease.event;
+    attempt->index = index;
+    attempt->settled.store(generation << 1, std::memory_order_release);
+    std::lock_guard lock(slot.mu);
+    slot.start_ns = clock->WallNs();
+    slot.attempt = attempt;
+    return attempt;
   }
 
   // The Completion of attempt `generation` of slot `index`. Ignores a second call.
@@ -575,15 +636,48 @@ struct WorkerPool::Impl {
     }
   }
 
-  // The ticker thread: runs Tick every lease_ttl / 6 until told to stop. A thread of its own,
-  // not a timer on the I/O loop, so that a loop saturated by handlers cannot starve it.
+  // Fails the attempts that ran for handler_timeout or more (see DESIGN). An attempt is timed
+  // from when the ticker first saw it running (no clock read per attempt), so it is failed
+  // between handler_timeout and handler_timeout plus two ticker periods after its start.
+  void TimeOutHandlers() {
+    const std::chrono::nanoseconds timeout = options.handler_timeout;
+    const int64_t now = clock->MonotonicNs();
+    for (size_t i = 0; i < slots.size(); ++i) {
+      std::shared_ptr<Attempt> attempt;
+      uint64_t generation;
+      {
+        std::lock_guard lock(slots[i].mu);
+        if (slots[i].attempt == nullptr) continue;
+        const uint64_t word = slots[i].attempt->settled.load(std::memory_order_acquire);
+        generation = word >> 1;
+        if ((word & 1) != 0) continue;  // not running
+        if (running_since[i].first != generation) {
+          running_since[i] = {generation, now};
+          continue;
+        }
+        if (now - running_since[i].second < timeout.count()) continue;
+        if (!slots[i].attempt->Settle(generation)) continue;  // it just ended
+        attempt = slots[i].attempt;
+        attempt->abandoned.store(true, std::memory_order_release);
+      }
+      CancellationSource(std::shared_ptr<Cancellation::State>(attempt, &attempt->cancel)).Cancel();
+      OnDone(attempt->index, generation,
+             Outcome::Nack("handler timed out after " + FormatDuration(timeout)));
+    }
+  }
+
+  // The ticker thread: runs Tick every lease_ttl / 6 (and TimeOutHandlers every
+  // handler_timeout / 8) until told to stop. A thread of its own, not a timer on the I/O loop,
+  // so that a loop saturated by handlers cannot starve it.
   void TickLoop() {
-    const auto period =
-        std::max<std::chrono::nanoseconds>(options.lease_ttl / 6, std::chrono::microseconds(100));
+    auto period = options.lease_ttl / 6;
+    if (options.handler_timeout.count() > 0) period = std::min(period, options.handler_timeout / 8);
+    period = std::max<std::chrono::nanoseconds>(period, std::chrono::microseconds(100));
     std::unique_lock lock(ticker_mu);
     while (!ticker_cv.wait_for(lock, period, [&] { return ticker_stop; })) {
       lock.unlock();
       Tick();
+      if (options.handler_timeout.count() > 0) TimeOutHandlers();
       lock.lock();
     }
   }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace strandq {
@@ -57,9 +58,15 @@ std::string FormatDuration(std::chrono::nanoseconds d) {
   for (const Unit& u : kUnits) {
     if (std::llabs(ns) >= u.scale) {
       if (ns % u.scale == 0) return std::to_string(ns / u.scale) + u.name;
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.6g%s", static_cast<double>(ns) / u.scale, u.name);
-      return buf;
+      // 6 significant digits, but never an exponent (ParseDuration reads no "e+06"): whole
+      // units then, rounded toward zero so that the largest durations still parse.
+      const double value = static_cast<double>(ns) / u.scale;
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%.6g", value);
+      if (std::strchr(buf, 'e') != nullptr) {
+        std::snprintf(buf, sizeof buf, "%.0f", std::trunc(value));
+      }
+      return buf + std::string(u.name);
     }
   }
   return std::to_string(ns) + "ns";

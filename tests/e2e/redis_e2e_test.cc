@@ -408,11 +408,16 @@ TEST_F(RedisE2eTest, DeadLetterListReplayPurge) {
   const std::string url = redis.Url("dlq");
   constexpr int kEvents = 30;
   Produce(url, kEvents, 6, 9);
+  // A worker that dead-letters events fails (exit 1), and says where to look.
   auto work = [&](const std::string& fail_rate) {
     ProcessResult r =
         Strandq({"worker", "--store", url, "--workers", "4", "--work", "noop", "--fail-rate",
                  fail_rate, "--max-attempts", "1", "--exit-when-drained", "--threads", "2"});
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const bool failing = fail_rate != "0";
+    EXPECT_EQ(r.exit_code, failing ? 1 : 0) << r.out << r.err;
+    if (failing) {
+      EXPECT_TRUE(Contains(r.err, "strandq dlq list")) << r.err;
+    }
     return r;
   };
   auto dlq = [&](std::vector<std::string> args) {

@@ -70,7 +70,9 @@ TEST_F(RunE2eTest, RetriesAndDeadLettersStillVerify) {
   ProcessResult run = Strandq({"run", "--events", "1500", "--accounts", "100", "--work",
                                "sleep:1ms", "--fail-rate", "0.3", "--max-attempts", "3",
                                "--retry-backoff", "1ms", "--workers", "30", "--log", log});
-  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  // Dead letters are events that were not processed: the run fails, though it verifies.
+  ASSERT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.out, "result: FAILED")) << run.out;
   EXPECT_TRUE(Contains(run.out, "verification: OK")) << run.out;
   ProcessResult verify = Strandq({"verify", log});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
@@ -88,7 +90,7 @@ TEST_F(RunE2eTest, ParkedAccountsAreNotCountedAsLost) {
   ProcessResult run =
       Strandq({"run", "--events", "500", "--accounts", "20", "--work", "noop", "--fail-rate", "0.5",
                "--max-attempts", "2", "--retry-backoff", "1ms", "--on-dead", "park"});
-  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // dead letters
   EXPECT_TRUE(Contains(run.out, "verification: OK")) << run.out;
 }
 
@@ -97,6 +99,15 @@ TEST_F(RunE2eTest, ExecHandlerThroughTheCli) {
                                "exec:test -n \"$STRANDQ_ACCOUNT\"", "--workers", "4"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_TRUE(Contains(run.out, "verification: OK")) << run.out;
+}
+
+TEST_F(RunE2eTest, EveryEventDeadLetteredFailsTheRun) {
+  ProcessResult run =
+      Strandq({"run", "--events", "20", "--accounts", "4", "--work", "exec:/nonexistent",
+               "--max-attempts", "2", "--retry-backoff", "1ms", "--workers", "4"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.out, "verification: OK")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "result: FAILED: 20 events were dead-lettered")) << run.out;
 }
 
 TEST_F(RunE2eTest, TamperedLogsFailVerification) {
@@ -190,7 +201,8 @@ TEST_F(RunE2eTest, SigintFinishesInFlightAndReportsWhatWasDone) {
 
 TEST_F(RunE2eTest, SigintWithRetriesPendingIsStillAValidPartialRun) {
   Subprocess run({STRANDQ_BINARY, "run", "--events", "2000", "--accounts", "100", "--work",
-                  "sleep:50ms", "--fail-rate", "0.3", "--workers", "50"});
+                  "sleep:50ms", "--fail-rate", "0.3", "--workers", "50", "--max-attempts",
+                  "100"});  // no dead letter: that would fail the run (exit 1)
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   run.Signal(SIGTERM);
   ProcessResult r = run.Wait(std::chrono::seconds(30));

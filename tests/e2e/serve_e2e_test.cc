@@ -357,6 +357,38 @@ TEST_F(ServeE2eTest, IngestIntoRedisThenAWorkerProcessesIt) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 }
 
+TEST_F(ServeE2eTest, DeepPayloadsAndSlowClientsDoNotTakeTheServerDown) {
+  Server server({"--workers", "0", "--max-connections", "3", "--head-timeout", "200ms"});
+  ASSERT_TRUE(server.up());
+  // Slow heads hold every slot (first: no other connection is open) only until --head-timeout
+  // (--timeout stays 30 s).
+  std::vector<std::unique_ptr<ClientConnection>> slow;
+  for (int i = 0; i < 3; ++i) {
+    slow.push_back(server.Connect());
+    ASSERT_TRUE(slow.back()->Write("GET /healthz HTTP/1.1\r\nHo").ok());
+  }
+  bool served = false;
+  for (int i = 0; i < 500 && !served; ++i) {
+    auto conn = server.Connect();
+    auto res = conn->Request(verb::get, "/healthz");
+    served = res.ok() && res->status == 200;
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(served);
+  for (auto& conn : slow) EXPECT_FALSE(conn->Read().ok());  // closed, unanswered
+  // 100,000 levels crashed the server (SIGSEGV): now a 400 naming the limit.
+  const std::string deep =
+      R"({"account":"a1","payload":)" + std::string(100000, '[') + std::string(100000, ']') + "}\n";
+  for (const std::string type : {"application/json", "application/x-ndjson"}) {
+    auto conn = server.Connect();
+    auto res = Call(*conn, verb::post, "/v1/events", deep, type);
+    EXPECT_EQ(res.status, 400u) << res.body;
+    EXPECT_TRUE(Contains(res.body, "limit of 512 levels")) << res.body;
+  }
+  ProcessResult r = server.Stop();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(ServeE2eTest, Ipv6Loopback) {
   Server server({"--workers", "0"}, "[::1]:0");
   if (!server.up()) GTEST_SKIP() << "no IPv6 loopback here";
@@ -375,6 +407,9 @@ TEST_F(ServeE2eTest, BadFlagsAndUnreachableServers) {
   EXPECT_TRUE(Contains(redis.err, "127.0.0.1:1")) << redis.err;
   ProcessResult timeout = Strandq({"serve", "--timeout", "0s"});
   EXPECT_EQ(timeout.exit_code, 2);
+  ProcessResult head = Strandq({"serve", "--head-timeout", "soon"});
+  EXPECT_EQ(head.exit_code, 2);
+  EXPECT_TRUE(Contains(head.err, "--head-timeout must be a positive duration")) << head.err;
   ProcessResult down = Strandq({"generate", "--to", "http://127.0.0.1:1", "--events", "5"});
   EXPECT_EQ(down.exit_code, 1);
   EXPECT_TRUE(Contains(down.err, "127.0.0.1:1")) << down.err;

@@ -1,9 +1,31 @@
 // Copyright 2026 The strandq Authors.
 #include "testutil/store_steps.h"
 
+#include <chrono>
 #include <iterator>
 
 namespace strandq::testing {
+
+Outcome OutcomeOf(uint32_t code) {
+  switch (code) {
+    case 2:
+      return Outcome::Nack("boom");
+    case 3:
+      return Outcome::Permanent("no such card");
+    case 4:
+      return Outcome::NackRetryAfter("busy", std::chrono::milliseconds(0));
+    case 5:
+      return Outcome::NackRetryAfter("busy", std::chrono::milliseconds(12));
+    default:
+      return Outcome::Ack();
+  }
+}
+
+std::string OutcomeName(uint32_t code) {
+  static constexpr const char* kNames[] = {"ack",       "ack",           "nack",
+                                           "permanent", "retry-after 0", "retry-after 12ms"};
+  return kNames[code % kOutcomeCodes];
+}
 
 std::string Describe(const Op& op) {
   std::ostringstream out;
@@ -18,8 +40,7 @@ std::string Describe(const Op& op) {
       out << "claim " << op.a;
       break;
     case OpKind::kComplete:
-      out << "complete held#" << op.a << (op.b == 0 ? " ack" : " nack")
-          << (op.c ? " claim_next" : "");
+      out << "complete held#" << op.a << " " << OutcomeName(op.b) << (op.c ? " claim_next" : "");
       break;
     case OpKind::kExtend:
       out << "extend held#" << op.a;
@@ -34,8 +55,11 @@ std::string Describe(const Op& op) {
       out << "replay dead mask " << op.a << (op.b ? " at tail" : " at head");
       break;
     case OpKind::kCompleteMany:
-      out << "complete " << op.b << " held from #" << op.a << " nack mask " << (op.c & 7)
-          << ((op.c & 8) ? " claim_next" : "");
+      out << "complete " << op.b << " held from #" << op.a << ":";
+      for (uint32_t i = 0, codes = op.c / 2; i < op.b; ++i, codes /= kOutcomeCodes) {
+        out << " " << OutcomeName(codes % kOutcomeCodes);
+      }
+      out << (op.c % 2 ? " claim_next" : "");
       break;
     case OpKind::kPurge:
       out << "purge " << (op.a == 0 ? std::string("all") : "dead mask " + std::to_string(op.a));
@@ -69,7 +93,7 @@ std::vector<Op> Generate(Random& random, size_t length) {
         ops.push_back({OpKind::kClaim, 1 + r32(3)});
         break;
       case OpKind::kComplete:
-        ops.push_back({OpKind::kComplete, r32(4), r32(2), r32(2)});
+        ops.push_back({OpKind::kComplete, r32(4), r32(kOutcomeCodes), r32(2)});
         break;
       case OpKind::kExtend:
         ops.push_back({OpKind::kExtend, r32(4)});
@@ -87,7 +111,8 @@ std::vector<Op> Generate(Random& random, size_t length) {
         ops.push_back({OpKind::kPurge, r32(4)});
         break;
       case OpKind::kCompleteMany:
-        ops.push_back({OpKind::kCompleteMany, r32(4), 2 + r32(2), r32(16)});
+        ops.push_back({OpKind::kCompleteMany, r32(4), 2 + r32(2),
+                       r32(2 * kOutcomeCodes * kOutcomeCodes * kOutcomeCodes)});
         break;
     }
   }

@@ -43,6 +43,12 @@ struct Op {
 
 inline constexpr int64_t kAdvanceMs[] = {5, 5, 10, 15, 25};
 
+// The outcomes a step can settle a lease with, by code: ack (twice as likely), nack, permanent
+// failure, nack with a retry delay of 0 or 12 ms.
+inline constexpr uint32_t kOutcomeCodes = 6;
+Outcome OutcomeOf(uint32_t code);
+std::string OutcomeName(uint32_t code);
+
 // One line saying what the step does ("complete held#1 nack claim_next").
 std::string Describe(const Op& op);
 
@@ -117,7 +123,7 @@ class StepRunner {
       }
       case OpKind::kComplete:
         if (held_.empty()) return void(out << "(no lease)");
-        return Complete(Take(held_, op.a), op.b == 0, op.c != 0, out);
+        return Complete(Take(held_, op.a), OutcomeOf(op.b), op.c != 0, out);
       case OpKind::kCompleteMany:
         return CompleteMany(op, out);
       case OpKind::kExtend: {
@@ -130,7 +136,7 @@ class StepRunner {
       case OpKind::kStale: {
         if (retired_.empty()) return void(out << "(no retired lease)");
         Lease lease = retired_[op.a % retired_.size()];
-        if (op.b < 2) return Complete(std::move(lease), op.b == 0, false, out);
+        if (op.b < 2) return Complete(std::move(lease), OutcomeOf(op.b * 2), false, out);
         Status s = store_->Extend(lease);
         out << (s.ok() ? "extended to " + Ms(lease.deadline_ns) : std::string(CodeName(s.code())));
         return;
@@ -153,8 +159,8 @@ class StepRunner {
     }
   }
 
-  void Complete(Lease lease, bool ack, bool claim_next, std::ostringstream& out) {
-    auto result = store_->Complete(lease, ack ? Outcome::Ack() : Outcome::Nack("boom"), claim_next);
+  void Complete(Lease lease, const Outcome& outcome, bool claim_next, std::ostringstream& out) {
+    auto result = store_->Complete(lease, outcome, claim_next);
     Retire(std::move(lease));
     Describe(result, out);
   }
@@ -170,16 +176,17 @@ class StepRunner {
     }
   }
 
-  // Settles op.b held leases from the op.a-th on, the i-th nacked if bit i of op.c is set,
-  // with claim_next if bit 3 is; a stale lease joins them when one is at hand.
+  // Settles op.b held leases from the op.a-th on, the i-th with the outcome of code digit i of
+  // op.c / 2 in base kOutcomeCodes, with claim_next if op.c is odd; a stale lease joins them
+  // when one is at hand.
   void CompleteMany(const Op& op, std::ostringstream& out) {
     std::vector<Settlement> batch;
-    for (uint32_t i = 0; i < op.b && !held_.empty(); ++i) {
-      const Outcome outcome = (op.c >> i) & 1 ? Outcome::Nack("boom") : Outcome::Ack();
-      batch.push_back({Take(held_, op.a), outcome});
+    uint32_t codes = op.c / 2;
+    for (uint32_t i = 0; i < op.b && !held_.empty(); ++i, codes /= kOutcomeCodes) {
+      batch.push_back({Take(held_, op.a), OutcomeOf(codes % kOutcomeCodes)});
     }
     if (!retired_.empty()) batch.push_back({retired_[op.a % retired_.size()], Outcome::Ack()});
-    auto results = store_->CompleteMany(batch, (op.c & 8) != 0);
+    auto results = store_->CompleteMany(batch, op.c % 2 != 0);
     for (size_t i = 0; i < batch.size(); ++i) {
       out << " (";
       Describe(results[i], out);

@@ -236,9 +236,10 @@ local function dead_letter(a, s, err)
 end
 
 -- The head of account a (state s, no longer leased) failed an attempt: dead letter at
--- max_attempts, else ready again after `delay` microseconds. The caller saves s.
+-- max_attempts or if `delay` is -2 (a permanent failure), else ready again after `delay`
+-- microseconds. The caller saves s.
 local function fail(a, s, err, delay)
-  if s[2] >= MAX_ATTEMPTS then
+  if delay == -2 or s[2] >= MAX_ATTEMPTS then
     dead_letter(a, s, err)
     resume(a, s)
     return 'dead'
@@ -369,11 +370,11 @@ return {leases, #leases > 0 and -1 or next_due()}
 
 // ARGS[5]: claim_next '1'|'0'; ARGS[6]: repeat '1'|'0' (the client sends the call again
 // because the reply to the first send was lost); ARGS[7..]: two per lease: the account, then
-// struct('<ddd', token, event id, retry delay in µs or -1 for an ack) followed by the nack's
-// error (RedisSettlementArg). Settles every lease, then with claim_next grants the best ready
-// accounts, one per lease settled. Returns one {disposition, next lease or {}} per lease:
-// disposition 'acked' | 'retry' | 'dead' | 'lost'. In a repeat, a lease that was settled
-// returns its first disposition, with no next lease.
+// struct('<ddd', token, event id, retry delay in µs, or -1 for an ack, -2 for a permanent
+// failure) followed by the error unless acked (RedisSettlementArg). Settles every lease, then with
+// claim_next grants the best ready accounts, one per lease settled. Returns one {disposition, next
+// lease or {}} per lease: disposition 'acked' | 'retry' | 'dead' | 'lost'. In a repeat, a lease
+// that was settled returns its first disposition, with no next lease.
 constexpr std::string_view kComplete = R"lua(
 local claim_next, repeated = ARGS[5] == '1', ARGS[6] == '1'
 local n = (#ARGS - 6) / 2
@@ -404,7 +405,7 @@ for i = 1, n do
   else
     s[3], s[4] = 0, 0
     local disposition
-    if delay < 0 then
+    if delay == -1 then
       local _, new_head = pop_head(a, s)
       s[2] = 0
       count('acked', 1)
@@ -635,12 +636,13 @@ std::string_view RedisFunctionName(RedisScript script) {
 
 std::string_view RedisLibrarySource() { return AllSources().library; }
 
-std::string RedisSettlementArg(uint64_t token, uint64_t id, bool ack, int64_t delay_us,
+std::string RedisSettlementArg(uint64_t token, uint64_t id, int64_t delay_us,
                                std::string_view error) {
   std::string out;
+  const bool ack = delay_us == kSettleAck;
   out.reserve(24 + error.size());
-  for (double value : {static_cast<double>(token), static_cast<double>(id),
-                       ack ? -1.0 : static_cast<double>(delay_us)}) {
+  for (double value :
+       {static_cast<double>(token), static_cast<double>(id), static_cast<double>(delay_us)}) {
     const auto bits = std::bit_cast<uint64_t>(value);
     for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(bits >> (8 * i)));
   }

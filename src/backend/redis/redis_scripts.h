@@ -49,11 +49,15 @@ std::string_view RedisFunctionName(RedisScript script);
 // A short name for messages ("complete").
 std::string_view RedisScriptName(RedisScript script);
 
+// The settlement's third field: the retry delay in µs (>= 0) of a nack, or one of these.
+constexpr int64_t kSettleAck = -1;        // acked
+constexpr int64_t kSettlePermanent = -2;  // failed for good: dead-letter now
+
 // The complete step's argument for one lease (after its account): the token, the event id and
-// the retry delay in µs (-1 for an ack) as little-endian doubles, as Lua's struct.pack('<ddd')
-// writes them, followed by the error of a nack. Binary, because Lua turns text into numbers
-// and back only at a cost.
-std::string RedisSettlementArg(uint64_t token, uint64_t id, bool ack, int64_t delay_us,
+// `delay_us` (a retry delay, kSettleAck or kSettlePermanent) as little-endian doubles, as Lua's
+// struct.pack('<ddd') writes them, followed by the error unless acked. Binary, because Lua
+// turns text into numbers and back only at a cost.
+std::string RedisSettlementArg(uint64_t token, uint64_t id, int64_t delay_us,
                                std::string_view error);
 
 }  // namespace strandq

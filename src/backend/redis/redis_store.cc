@@ -246,9 +246,8 @@ std::vector<Result<CompleteResult>> RedisStore::CompleteMany(
   std::vector<std::string_view> args = {claim_next && !interrupted ? "1" : "0", "0"};
   args.reserve(2 + settlements.size() * 2);
   for (const Settlement& s : settlements) {
-    const bool ack = s.outcome.acked();
-    encoded.push_back(RedisSettlementArg(s.lease.token, s.lease.event.id, ack,
-                                         ack ? -1 : Micros(RetryDelay(s.lease)), s.outcome.error));
+    encoded.push_back(
+        RedisSettlementArg(s.lease.token, s.lease.event.id, SettlementDelay(s), s.outcome.error));
     args.push_back(s.lease.event.account);
     args.push_back(encoded.back());
   }
@@ -571,6 +570,13 @@ Result<Lease> RedisStore::ParseLease(const redisReply& reply) const {
   lease.event.attempt = static_cast<uint32_t>(reply.element[3]->integer);
   lease.token = static_cast<uint64_t>(reply.element[2]->integer);
   return lease;
+}
+
+int64_t RedisStore::SettlementDelay(const Settlement& s) const {
+  if (s.outcome.acked()) return kSettleAck;
+  if (s.outcome.permanent()) return kSettlePermanent;
+  if (s.outcome.retry_after.count() >= 0) return Micros(s.outcome.retry_after);
+  return Micros(RetryDelay(s.lease));
 }
 
 nanoseconds RedisStore::RetryDelay(const Lease& lease) const {

@@ -113,6 +113,9 @@ class RedisStore final : public Store {
   // Parses a lease {account, record, token, attempt}.
   Result<Lease> ParseLease(const redisReply& reply) const;
   std::chrono::nanoseconds RetryDelay(const Lease& lease) const;
+  // The settlement's delay field (RedisSettlementArg): the handler's retry delay, else a drawn
+  // backoff; kSettleAck or kSettlePermanent.
+  int64_t SettlementDelay(const Settlement& settlement) const;
   // With a test clock, writes its reading to clock_key_ if it changed.
   Status WriteTestClock(RedisConnection& conn);
 

@@ -397,6 +397,46 @@ TEST_P(StoreContractTest, RetriesThenDeadLetterThenTheStrandGoesOn) {
   EXPECT_EQ(stats.dead_lettered, 1u);
 }
 
+TEST_P(StoreContractTest, APermanentFailureIsDeadLetteredAtOnce) {
+  ASSERT_TRUE(Open(Fast(/*max_attempts=*/5)));
+  Enqueue({{"a", "declined"}, {"a", "next"}});
+  Lease lease = ClaimOne();
+  EXPECT_EQ(Complete(lease, Outcome::Permanent("card declined")).disposition, Disposition::kDead);
+  auto dead = store_->ListDead(10);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].event.payload, "declined");
+  EXPECT_EQ((*dead)[0].event.attempt, 1u);  // no retries
+  EXPECT_EQ((*dead)[0].error, "permanent failure: card declined");
+  EXPECT_EQ(ClaimOne().event.payload, "next");
+  const StoreStats stats = Stats();
+  EXPECT_EQ(stats.nacked, 1u);
+  EXPECT_EQ(stats.dead_lettered, 1u);
+}
+
+TEST_P(StoreContractTest, AHandlersRetryDelayReplacesTheBackoff) {
+  EngineOptions options = Fast();
+  options.retry_backoff = seconds(30);  // the backoff would hold the retry for the whole test
+  options.retry_backoff_max = seconds(30);
+  ASSERT_TRUE(Open(options));
+  Enqueue({{"a", "x"}, {"b", "y"}});
+  std::vector<Lease> leases = Claim(2);
+  ASSERT_EQ(leases.size(), 2u);
+  std::vector<Settlement> settlements = {
+      {leases[0], Outcome::NackRetryAfter("rate limited", milliseconds(100))},
+      {leases[1], Outcome::Nack("backoff")}};
+  for (auto& r : store_->CompleteMany(settlements, false)) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->disposition, Disposition::kRetrying);
+  }
+  EXPECT_TRUE(Claim(2).empty());  // both wait: the requested delay and the backoff
+  auto retried = store_->Claim(2, seconds(5));
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  ASSERT_EQ(retried->size(), 1u);  // after ~100 ms, only the one that asked for it
+  EXPECT_EQ((*retried)[0].event.id, leases[0].event.id);
+  EXPECT_EQ((*retried)[0].event.attempt, 2u);
+}
+
 TEST_P(StoreContractTest, DeadLettersCanBeReplayedAndPurged) {
   ASSERT_TRUE(Open(Fast(/*max_attempts=*/1)));
   Enqueue({{"a", "1"}, {"b", "1"}});

@@ -297,6 +297,110 @@ TEST_F(HttpServerTest, StatsAndMetricsShowTheCounters) {
   }
 }
 
+TEST_F(HttpServerTest, BadChunkedFramingIsAnswered400ThenClosed) {
+  Start();
+  for (const std::string chunks :
+       {"zz\r\nhello\r\n0\r\n\r\n", "-1\r\nhello\r\n0\r\n\r\n",
+        "123456789abcdef012\r\nhello\r\n0\r\n\r\n", "5\r\nhelloX0\r\n\r\n"}) {
+    auto conn = Connect();
+    ASSERT_TRUE(conn->Write("POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                            "\r\n\r\n" +
+                            chunks)
+                    .ok());
+    auto res = conn->Read();
+    ASSERT_TRUE(res.ok()) << chunks << ": " << res.status().ToString();
+    EXPECT_EQ(res->status, 400u) << chunks;
+    EXPECT_NE(res->body.find("malformed HTTP request body"), std::string::npos) << res->body;
+    EXPECT_FALSE(res->keep_alive);
+    EXPECT_FALSE(conn->Read().ok());  // then closed
+  }
+  EXPECT_EQ(Enqueued(), 0u);
+}
+
+TEST_F(HttpServerTest, AnExpectationOtherThan100ContinueIs417) {
+  Start();
+  auto conn = Connect();
+  auto res = conn->Request(verb::post, "/v1/events", R"({"account":"e"})", "application/json",
+                           {{"Expect", "999-bogus"}});
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->status, 417u);
+  EXPECT_NE(res->body.find("999-bogus"), std::string::npos) << res->body;
+  EXPECT_EQ(Enqueued(), 0u);
+}
+
+TEST_F(HttpServerTest, DeepOrOddPayloadsNeitherCrashNorLoseTheirText) {
+  Start();
+  auto conn = Connect();
+  const std::string deep =
+      R"({"account":"a1","payload":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  for (const char* type : {"application/json", "application/x-ndjson"}) {
+    auto res = Post(*conn, deep, type);
+    EXPECT_EQ(res.status, 400u) << res.body;
+    EXPECT_NE(res.body.find("nested deeper than the limit of 512 levels"), std::string::npos)
+        << res.body;
+  }
+  auto nul = Post(*conn, std::string(R"({"account":"a1"})") + '\0');
+  EXPECT_EQ(nul.status, 400u) << nul.body;
+  EXPECT_EQ(Enqueued(), 0u);
+  const std::string payload = R"({"n":1e400,"s":"\u00e9"})";
+  ASSERT_EQ(Post(*conn, R"({"account":"a1","payload":)" + payload + "}").status, 202u);
+  auto leases = store_->Claim(1, std::chrono::nanoseconds(0));
+  ASSERT_TRUE(leases.ok() && leases->size() == 1u);
+  EXPECT_EQ((*leases)[0].event.payload, payload);  // as posted
+}
+
+TEST_F(HttpServerTest, SlowHeadsAreCutAfterTheHeadTimeoutNotTheIdleTimeout) {
+  HttpServerOptions options;
+  options.max_connections = 3;
+  options.head_timeout = std::chrono::milliseconds(200);  // options.timeout stays 30 s
+  Start(options);
+  // A kept-alive connection may idle longer than the head timeout between requests.
+  auto kept = Connect();
+  ASSERT_EQ(kept->Request(verb::get, "/healthz")->status, 200u);
+  std::vector<std::unique_ptr<ClientConnection>> slow;
+  for (int i = 0; i < 2; ++i) {
+    slow.push_back(Connect());
+    ASSERT_TRUE(slow.back()->Write("GET /healthz HTTP/1.1\r\nHo").ok());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  auto res = kept->Request(verb::get, "/healthz");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->status, 200u);
+  // The slow heads were closed unanswered; their slots serve others well before 30 s.
+  for (auto& conn : slow) EXPECT_FALSE(conn->Read().ok());
+  slow.clear();
+  bool served = false;
+  for (int i = 0; i < 300 && !served; ++i) {
+    auto fresh = Connect();
+    auto again = fresh->Request(verb::get, "/healthz");
+    served = again.ok() && again->status == 200;
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(served);
+  EXPECT_GE(server_->Counters().timeouts, 2u);
+  // On a kept-alive connection, the head counts from its first byte.
+  ASSERT_TRUE(kept->Write("GET /healthz HTTP/1.1\r\n").ok());
+  EXPECT_FALSE(kept->Read().ok());
+}
+
+TEST_F(HttpServerTest, HeadHealthzAnswersLikeGetWithoutABody) {
+  HttpServerOptions options;
+  options.token = "secret";  // probes need none
+  Start(options);
+  auto conn = Connect();
+  auto get = conn->Request(verb::get, "/healthz");
+  auto head = conn->Request(verb::head, "/healthz");
+  ASSERT_TRUE(get.ok() && head.ok());
+  EXPECT_EQ(head->status, get->status);
+  EXPECT_EQ(head->content_type, get->content_type);
+  EXPECT_EQ(head->content_length, std::to_string(get->body.size()));
+  EXPECT_TRUE(head->keep_alive);
+  // No body bytes were sent: the next answer on the connection is read intact.
+  auto next = conn->Request(verb::get, "/healthz");
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->body, get->body);
+}
+
 TEST(HttpServerStartTest, BadOrBusyAddressesAreErrors) {
   auto store = NewMemoryStore(EngineOptions{});
   HttpServerOptions options;

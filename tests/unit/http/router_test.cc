@@ -19,7 +19,8 @@ struct Case {
 TEST(RouterTest, RoutesAndRefusalsInOrder) {
   const std::string token = "s3cret";
   const std::vector<Case> cases = {
-      {verb::get, "/healthz", "", "", 0},  // exempt from the token
+      {verb::get, "/healthz", "", "", 0},   // exempt from the token
+      {verb::head, "/healthz", "", "", 0},  // probes may use HEAD
       {verb::post, "/healthz", "", "", 405},
       {verb::get, "/v1/stats", "", "", 401},
       {verb::get, "/v1/stats", "Bearer wrong", "", 401},

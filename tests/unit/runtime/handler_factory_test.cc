@@ -29,15 +29,18 @@ Event MakeEvent(std::string account, uint64_t seq, std::string payload = "") {
 // (handlers are locals of the test body, destroyed before the fixture).
 class HandlerFactoryTest : public ::testing::Test {
  protected:
-  Outcome RunOne(Handler& handler, const Event& event) {
+  Outcome RunOne(Handler& handler, const Event& event, const Cancellation& cancel = {}) {
     io_.restart();
     auto guard = boost::asio::make_work_guard(io_);
     std::promise<Outcome> promise;
     auto future = promise.get_future();
-    handler.Start(event, io_, [&](Outcome o) {
-      promise.set_value(std::move(o));
-      boost::asio::post(io_, [&] { guard.reset(); });
-    });
+    handler.Start(
+        event, io_,
+        [&](Outcome o) {
+          promise.set_value(std::move(o));
+          boost::asio::post(io_, [&] { guard.reset(); });
+        },
+        cancel);
     io_.run();
     return future.get();
   }

@@ -238,7 +238,8 @@ class SlowCompleteStore : public ForwardingStore {
 // Slow on the first attempt only, so the redelivery can finish within the TTL.
 class SlowFirstAttempt : public Handler {
  public:
-  void Start(const Event& event, boost::asio::io_context& io, Completion done) override {
+  void Start(const Event& event, boost::asio::io_context& io, Completion done,
+             const Cancellation& /*cancel*/) override {
     auto d = event.attempt == 1 ? std::chrono::milliseconds(150) : std::chrono::milliseconds(1);
     auto timer = std::make_shared<boost::asio::steady_timer>(io, d);
     timer->async_wait([timer, done](const boost::system::error_code&) { done(Outcome::Ack()); });
@@ -306,7 +307,8 @@ TEST_P(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
 // Breaks the Completion contract: calls `done` twice, or schedules it and then throws.
 class MisbehavingHandler : public Handler {
  public:
-  void Start(const Event& event, boost::asio::io_context& io, Completion done) override {
+  void Start(const Event& event, boost::asio::io_context& io, Completion done,
+             const Cancellation& /*cancel*/) override {
     auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(1));
     timer->async_wait([timer, done](const boost::system::error_code&) {
       done(Outcome::Ack());
@@ -380,7 +382,8 @@ TEST_P(WorkerPoolTest, StopDuringAHandoverStillFinishesTheLease) {
 // "Start must not block" rule), so that every other slot's lease waits in the I/O queue.
 class BlockTheLoopOnceHandler : public Handler {
  public:
-  void Start(const Event&, boost::asio::io_context&, Completion done) override {
+  void Start(const Event&, boost::asio::io_context&, Completion done,
+             const Cancellation& /*cancel*/) override {
     if (!blocked_.exchange(true)) std::this_thread::sleep_for(250ms);
     done(Outcome::Ack());
   }
@@ -471,7 +474,8 @@ class WaitForCompletingHandler : public Handler {
  public:
   explicit WaitForCompletingHandler(std::atomic<bool>& a_completing)
       : a_completing_(a_completing) {}
-  void Start(const Event& event, boost::asio::io_context& io, Completion done) override {
+  void Start(const Event& event, boost::asio::io_context& io, Completion done,
+             const Cancellation& /*cancel*/) override {
     if (event.account != "b") {
       done(Outcome::Ack());
       return;

@@ -37,6 +37,14 @@ TEST(DurationTest, FormatsReadably) {
   EXPECT_EQ(FormatDuration(std::chrono::milliseconds(1500)), "1.5s");
   EXPECT_EQ(FormatDuration(nanoseconds(0)), "0s");
   EXPECT_EQ(FormatDuration(std::chrono::microseconds(250)), "250us");
+  // Found by fuzz/duration_fuzz: a rendering must parse again (no "2.22224e+06h").
+  const auto long_ago = ParseDuration("00008000080001s");
+  ASSERT_TRUE(long_ago.ok());
+  EXPECT_EQ(FormatDuration(*long_ago), "2222244h");
+  EXPECT_TRUE(ParseDuration(FormatDuration(*long_ago)).ok());
+  EXPECT_EQ(FormatDuration(*ParseDuration("99999.9h")), "99999.9h");
+  EXPECT_EQ(FormatDuration(*ParseDuration("9199999999s")), "2555555h");  // near the largest
+  EXPECT_EQ(FormatDuration(*ParseDuration("999999.9h")), "999999h");     // 6 digits, truncated
   EXPECT_EQ(FormatDuration(nanoseconds(7)), "7ns");
 }
 

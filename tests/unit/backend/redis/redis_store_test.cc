@@ -316,7 +316,7 @@ TEST(RedisStoreTest, ACompletionRepeatedAfterALostReplyIsNotAppliedTwice) {
   url.port = redis.port();
   auto conn = RedisConnection::Open(url, seconds(5));
   ASSERT_TRUE(conn.ok());
-  const std::string settlement = RedisSettlementArg(lease.token, lease.event.id, true, -1, "");
+  const std::string settlement = RedisSettlementArg(lease.token, lease.event.id, kSettleAck, "");
   auto repeat = (*conn)->Command({"EVAL", RedisScriptSource(RedisScript::kComplete), "1", "{once}",
                                   "longest", "10000000", "5", "skip", "0", "1", "a", settlement});
   ASSERT_TRUE(repeat.ok());
