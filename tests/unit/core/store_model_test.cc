@@ -75,6 +75,26 @@ TEST(StoreModelTest, ANackWaitsOutTheBackoffOfItsSeedEventAndAttempt) {
   EXPECT_EQ(model.Claim(1, {1 * kMs + delay.count(), 0}).size(), 1u);
 }
 
+TEST(StoreModelTest, AHandlersDelayReplacesTheBackoffAndPermanentDeadLettersAtOnce) {
+  StoreModel model(Options(5), 7);
+  Enqueue(model, {"a", "a"}, 0);
+  Lease lease = model.Claim(1, At(0))[0];
+  auto retried =
+      model.Complete(lease, Outcome::NackRetryAfter("busy", milliseconds(3)), false, At(1));
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried->disposition, Disposition::kRetrying);
+  EXPECT_EQ(model.NextDue(), 4 * kMs);
+  lease = model.Claim(1, At(4))[0];
+  EXPECT_EQ(lease.event.attempt, 2u);
+  auto dead = model.Complete(lease, Outcome::Permanent("declined"), false, At(5));
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(dead->disposition, Disposition::kDead);
+  const StoreStats stats = model.Stats(At(5));
+  EXPECT_EQ(stats.nacked, 2u);
+  EXPECT_EQ(stats.dead_lettered, 1u);
+  EXPECT_EQ(model.ListDead(1, At(5))[0].error, "permanent failure: declined");
+}
+
 TEST(StoreModelTest, TheSameStepsGiveTheSameAnswers) {
   auto run = [] {
     StoreModel model(Options(2), 99);
