@@ -255,6 +255,30 @@ TEST_F(ServeE2eTest, ConcurrentProducersKeepEveryAccountInOrder) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 }
 
+// Events accepted but still pending when a mem: server exits are lost with its store: the
+// report says how many, and verify on the log finds each of them (exit 1), not "OK".
+TEST_F(ServeE2eTest, EventsDroppedAtExitFailVerification) {
+  const std::string log = dir_.File("dropped.jsonl");
+  Server server({"--workers", "2", "--work", "sleep:200ms", "--log", log});
+  ASSERT_TRUE(server.up());
+  ProcessResult posted = Strandq(
+      {"generate", "--to", server.url(), "--events", "20", "--accounts", "2", "--seed", "3"});
+  ASSERT_EQ(posted.exit_code, 0) << posted.err;
+  ProcessResult r = server.Stop();  // two in flight finish; the rest stays in the store
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const size_t at = r.out.find("pending:");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const int pending = std::stoi(r.out.substr(r.out.find_first_not_of(' ', at + 8)));
+  ASSERT_GT(pending, 0) << r.out;
+  EXPECT_TRUE(Contains(r.out, "lost: the mem: store ends with this process; logged `dropped`"))
+      << r.out;
+  ProcessResult verify = Strandq({"verify", log});
+  EXPECT_EQ(verify.exit_code, 1) << verify.out;
+  EXPECT_TRUE(Contains(verify.out, "dropped:      " + std::to_string(pending))) << verify.out;
+  EXPECT_TRUE(Contains(verify.out, "violations:   " + std::to_string(pending))) << verify.out;
+  EXPECT_TRUE(Contains(verify.out, "accepted but dropped unprocessed")) << verify.out;
+}
+
 // Posts single events on several connections until the server goes away; returns the ids
 // answered 202.
 std::set<uint64_t> PostUntilRefused(const Server& server, int clients) {
