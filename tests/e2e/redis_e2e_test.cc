@@ -144,7 +144,7 @@ TEST_F(RedisE2eTest, StalledWorkerIsFencedOff) {
   std::map<uint64_t, int> acks;
   std::map<uint64_t, uint32_t> acked_attempt;
   for (const AttemptRecord& rec : records) {
-    if (rec.outcome != AttemptRecord::Outcome::kAck) continue;
+    if (rec.outcome != AttemptRecord::Outcome::kAck || rec.unconfirmed) continue;
     ++acks[rec.id];
     acked_attempt[rec.id] = rec.attempt;
   }

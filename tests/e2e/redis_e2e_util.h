@@ -103,10 +103,12 @@ inline std::vector<AttemptRecord> ReadLogs(const std::vector<std::string>& paths
   return all;
 }
 
+// Final lines (not the unconfirmed ones written before a store call) with `outcome`.
 inline size_t CountOutcome(const std::vector<AttemptRecord>& records,
                            AttemptRecord::Outcome outcome) {
-  return static_cast<size_t>(std::count_if(records.begin(), records.end(),
-                                           [&](const auto& r) { return r.outcome == outcome; }));
+  return static_cast<size_t>(std::count_if(records.begin(), records.end(), [&](const auto& r) {
+    return r.outcome == outcome && !r.unconfirmed;
+  }));
 }
 
 inline std::string Describe(const VerifyReport& report) {
