@@ -470,7 +470,7 @@ struct WorkerPool::Impl {
     for (size_t i = 0; i < batch.size(); ++i) {
       const size_t index = batch[i].index;
       if (Settle(slots[index], index, std::move(settlements[i]), starts[i], batch[i].end_ns,
-                 std::move(results[i]), lines, batch[i].detached)) {
+                 std::move(results[i]), &lines, batch[i].detached)) {
         asio::post(io, [this, index] { RunSlot(index); });
       }
     }
@@ -508,19 +508,16 @@ struct WorkerPool::Impl {
     if (RecordingFirst()) log->Write(Unconfirmed(slot, settled, start_ns, end_ns));
     auto completed = store.Complete(settled.lease, settled.outcome, !stopping.load());
     failpoint.AfterSettle();
-    std::vector<AttemptRecord> lines;
-    const bool next =
-        Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed), lines);
-    if (log != nullptr) log->WriteMany(lines);
-    return next;
+    return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed),
+                  /*lines=*/nullptr);
   }
 
   // Books what the store made of a settlement (`completed`): the slot's next lease, the
-  // counters, the log line (appended to `lines` for the caller to write). Returns true if the
-  // slot has a next lease; otherwise releases it. A detached settlement's slot runs another
-  // lease already: its next lease is distributed.
+  // counters, the log line (appended to `lines` for the caller to write; written at once if
+  // `lines` is null). Returns true if the slot has a next lease; otherwise releases it. A
+  // detached settlement's slot runs another lease already: its next lease is distributed.
   bool Settle(Slot& slot, size_t index, Settlement settled, int64_t start_ns, int64_t end_ns,
-              Result<CompleteResult> completed, std::vector<AttemptRecord>& lines,
+              Result<CompleteResult> completed, std::vector<AttemptRecord>* lines,
               bool detached = false) {
     // The next lease is the slot's (and so the ticker's to extend) at once, not after the log.
     const bool has_next = completed.ok() && completed->next;
@@ -554,10 +551,14 @@ struct WorkerPool::Impl {
         break;
     }
     if (log != nullptr) {
-      AttemptRecord& record =
-          lines.emplace_back(AttemptOf(settled.lease.event, slot.worker, start_ns, end_ns));
+      AttemptRecord record = AttemptOf(settled.lease.event, slot.worker, start_ns, end_ns);
       record.outcome = logged;
       record.error = std::move(error);
+      if (lines != nullptr) {
+        lines->push_back(std::move(record));
+      } else {
+        log->Write(record);
+      }
     }
     if (detached) return false;
     if (has_next) return true;
