@@ -49,7 +49,9 @@ namespace strandq {
 // Dead letters keep the event (payload included), its attempt count and last error, oldest
 // first, indexed by id. Replay puts them back with attempt 0: at the tail, or at the head;
 // but a head already in progress (leased, delayed or attempted) stays the head, and replayed
-// events go right behind it, so no live lease is broken.
+// events go right behind it, so no live lease is broken. A replayed event's replay count
+// (Event::replay) is kept in replays_ by id while it is pending and in its dead entry while it
+// is dead.
 
 namespace {
 
@@ -248,6 +250,7 @@ Result<std::vector<DeadLetter>> MemoryStore::ListDead(size_t limit) {
     letter.event.payload = entry.event.payload;
     letter.event.enqueued_ns = entry.event.enqueued_ns;
     letter.event.attempt = entry.attempt;
+    letter.event.replay = entry.replays;
     letter.error = entry.error;
     letter.dead_ns = entry.dead_ns;
   }
@@ -272,6 +275,7 @@ Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, bool at_ta
             [](const DeadEntry& a, const DeadEntry& b) { return a.event.id < b.event.id; });
   if (!at_tail) std::reverse(replay.begin(), replay.end());
   for (DeadEntry& entry : replay) {
+    replays_[entry.event.id] = entry.replays + 1;
     if (at_tail) {
       PushBack(entry.slot, std::move(entry.event));
     } else {
@@ -311,6 +315,32 @@ Result<size_t> MemoryStore::PurgeDead(std::span<const uint64_t> ids) {
   for (uint32_t slot : slots) Unpark(slot);
   WakeWaiters();
   return slots.size();
+}
+
+std::vector<Event> MemoryStore::ListPending() {
+  std::lock_guard lock(mu_);
+  std::vector<Event> out;
+  for (const Strand* strand : slots_) {
+    bool head = true;
+    strand->events.ForEach([&](const QueuedEvent& queued) {
+      Event& event = out.emplace_back();
+      event.id = queued.id;
+      event.account = *strand->account;
+      event.seq = queued.seq;
+      event.enqueued_ns = queued.enqueued_ns;
+      event.attempt = head ? strand->attempt : 0;
+      auto replayed = replays_.find(queued.id);
+      if (replayed != replays_.end()) event.replay = replayed->second;
+      head = false;
+    });
+  }
+  return out;
+}
+
+Result<std::vector<Event>> ListPendingEmbedded(Store& store) {
+  auto* memory = dynamic_cast<MemoryStore*>(&store);
+  if (memory == nullptr) return Status::InvalidArgument("not an embedded (mem:) store");
+  return memory->ListPending();
 }
 
 void MemoryStore::Interrupt() {
@@ -357,6 +387,7 @@ void MemoryStore::PushAtHead(uint32_t slot, QueuedEvent event) {
 
 void MemoryStore::PopHead(uint32_t slot) {
   Strand& strand = At(slot);
+  if (!replays_.empty()) replays_.erase(strand.events.front().id);
   strand.events.pop_front();
   --stats_.pending;
   if (strand.events.empty()) --stats_.accounts;
@@ -403,6 +434,10 @@ Lease MemoryStore::Grant(uint32_t slot, int64_t now) {
   lease.event.payload = head.payload;
   lease.event.enqueued_ns = head.enqueued_ns;
   lease.event.attempt = strand.attempt;
+  if (!replays_.empty()) {
+    auto replayed = replays_.find(head.id);
+    if (replayed != replays_.end()) lease.event.replay = replayed->second;
+  }
   lease.token = Token(strand);
   lease.deadline_ns = strand.deadline_ns;
   return lease;
@@ -453,6 +488,9 @@ void MemoryStore::DeadLetterHead(uint32_t slot, std::string_view error) {
       dead_.emplace_back(DeadEntry{slot, std::move(strand.events.front()), strand.attempt,
                                    std::string(error), clock_->WallNs()});
   dead_by_id_[entry.event.id] = std::prev(dead_.end());
+  if (auto replayed = replays_.find(entry.event.id); replayed != replays_.end()) {
+    entry.replays = replayed->second;
+  }
   PopHead(slot);
   strand.attempt = 0;
   ++stats_.dead_lettered;

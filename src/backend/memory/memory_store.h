@@ -47,6 +47,9 @@ class MemoryStore final : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
   void Interrupt() override;
 
+  // Every pending event (ListPendingEmbedded).
+  std::vector<Event> ListPending();
+
  private:
   // One accepted, unsettled event. Its account is the strand's; its attempt count, when it is
   // the head, is the strand's.
@@ -88,6 +91,7 @@ class MemoryStore final : public Store {
     uint32_t attempt;
     std::string error;
     int64_t dead_ns;
+    uint32_t replays = 0;  // times the event was replayed before it died
   };
 
   // The helpers below require mu_ to be held.
@@ -130,6 +134,9 @@ class MemoryStore final : public Store {
   // end of the delay), by slot.
   IndexedHeap<int64_t, std::less<int64_t>> timers_;
   std::list<DeadEntry> dead_;  // oldest first
+  // Pending events that were replayed from the dead letters: id -> times replayed (Event::replay).
+  // Kept beside the strands so that an event's record stays small; empty in most runs.
+  std::unordered_map<uint64_t, uint32_t> replays_;
   std::unordered_map<uint64_t, std::list<DeadEntry>::iterator> dead_by_id_;
   Random random_;  // jitter
   uint64_t last_id_ = 0;
