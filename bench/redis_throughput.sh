@@ -13,6 +13,7 @@
 # events/s" is 1e6 / the server's µs per event (µs per call x calls per event), what one Redis
 # core could do if clients and network cost nothing.
 # A last line measures the store's real claim script alone (one grant per call).
+# BENCH_LOG=1: each worker also writes its event log (--log), to measure what logging costs.
 set -euo pipefail
 bin=$1 runs=${2:-5} events=${3:-200000} accounts=${4:-10000} procs=${5:-4} slots=${6:-32}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,8 +47,10 @@ for run in $(seq "$runs"); do
   rcli CONFIG RESETSTAT > /dev/null
   start=$(now_s)
   for p in $(seq "$procs"); do
+    log_args=()
+    [ "${BENCH_LOG:-0}" = 1 ] && log_args=(--log "$BENCH_TMP/worker$p.jsonl")
     bench_spawn "$BENCH_TMP/worker$p.out" timeout 300 "$bin" worker --store "$url" \
-      --workers "$slots" --work noop --exit-when-drained --id "tp$run-w$p"
+      --workers "$slots" --work noop --exit-when-drained --id "tp$run-w$p" "${log_args[@]}"
   done
   # Drained = every event acked ({P}:stats, docs/redis-protocol.md), polled every 0.1 s: a
   # worker notices the drain only when its claim wait (1 s) runs out, so its exit comes later.

@@ -49,6 +49,8 @@ struct Event {
   std::string payload;      // opaque bytes
   int64_t enqueued_ns = 0;  // CLOCK_REALTIME at acceptance
   uint32_t attempt = 0;     // 1 on first delivery, +1 on every redelivery
+  uint32_t replay = 0;      // times an operator replayed it from the dead letters (attempt
+                            // starts again at 1 with each replay)
 };
 
 }  // namespace strandq

@@ -180,4 +180,9 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptio
 // The embedded, in-process store.
 std::unique_ptr<Store> NewMemoryStore(const EngineOptions& options, Clock* clock = nullptr);
 
+// The events pending in an embedded store (NewMemoryStore, OpenStore("mem:")), account by
+// account, head first, with the attempts their current head had so far; what ends with the
+// process. InvalidArgument for any other store (its events outlive the process).
+Result<std::vector<Event>> ListPendingEmbedded(Store& store);
+
 }  // namespace strandq

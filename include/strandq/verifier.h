@@ -42,11 +42,15 @@ struct Violation {
 // DESIGN
 // Checks what the guarantees promise, from the attempt lines alone (of one or many processes):
 // - order: within an account, attempts (ignoring `lost` ones) start in seq order, and an
-//   event's next seq starts only after its settling attempt (ack or dead) ended;
+//   event's next seq starts only after its settling attempt (ack or dead) ended; an event
+//   replayed from the dead letters (`replay` > 0) may run after later seqs of its account;
 // - overlap: no two attempts of one account that were not `lost` overlap in time;
-// - duplicate: no event is settled twice, and no id names two different (account, seq);
+// - duplicate: no event is settled twice in one delivery series (the attempts between two
+//   replays), none is replayed after an ack, and no id names two different (account, seq);
 // - loss: every seq of an account from its first to its last logged one is settled
-//   (and with an input, every input event is settled and nothing outside it appears).
+//   (and with an input, every input event is settled and nothing outside it appears); a
+//   missing event is reported once.
+// Lines a crash left unconfirmed are resolved first (see event_log.h and ResolveUnconfirmed).
 struct VerifyReport {
   bool ok() const { return violations_total == 0; }
 
@@ -60,10 +64,15 @@ struct VerifyReport {
   size_t nacked = 0;
   size_t dead = 0;
   size_t lost = 0;
-  size_t redelivered = 0;            // attempts > 1 that did not follow a nack of the same event
-  size_t longest = 0;                // most events of one account
-  size_t workers = 0;                // used for the lower bound
-  std::chrono::nanoseconds unit{0};  // used for the lower bound
+  size_t dropped = 0;        // events an embedded store took with it at exit (each also a "loss")
+  size_t redelivered = 0;    // attempts > 1 that did not follow a nack of the same event
+  size_t replayed = 0;       // events replayed from the dead letters (a series with replay > 0)
+  size_t replayed_late = 0;  // ... of which ran after later events of their account
+  size_t unconfirmed = 0;    // lines a crash left unconfirmed (no final line)
+  size_t unconfirmed_settled = 0;        // ... of which taken as settling (no later delivery)
+  size_t longest = 0;                    // most events of one account
+  size_t workers = 0;                    // used for the lower bound
+  std::chrono::nanoseconds unit{0};      // used for the lower bound
   std::chrono::nanoseconds makespan{0};  // first start to last end
   std::chrono::nanoseconds lower_bound{0};
   double efficiency = 0.0;  // makespan / lower_bound (1.0 is optimal)

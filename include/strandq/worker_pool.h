@@ -46,6 +46,12 @@ struct PoolOptions {
   std::string worker_id;
   // Return from Run once the store is drained (the `run` job). Otherwise run until Stop().
   bool stop_when_drained = false;
+  // Write each attempt's line to the log before its outcome goes to the store, marked
+  // unconfirmed (AttemptRecord::unconfirmed), and its final line after: a process killed
+  // between the store's ack and the final line still leaves a line of the attempt. What
+  // processes sharing a store need; the lines of one store call go out together (one write()
+  // with a sink that writes each line). Off: one line per attempt, after the store's answer.
+  bool record_first = false;
   // Longest a free slot waits in one Claim call before looking again.
   std::chrono::nanoseconds claim_wait = std::chrono::seconds(1);
 };
@@ -71,7 +77,8 @@ struct PoolProgress {
 // one's completion. From its grant to its completion
 // a lease is extended every lease_ttl / 3 by a ticker thread; a lease found lost makes its attempt
 // end as `lost`, never acked. The ticker also fails attempts that run past handler_timeout.
-// Each attempt is written to the LogSink when it ends.
+// Each attempt is written to the LogSink once the store settled it (the lines of one store call
+// together); with record_first, also before, unconfirmed.
 //
 // Stop() (thread-safe, callable from a signal watcher) stops claiming; events in flight finish
 // and are completed without claiming more; Run then flushes the log and returns.

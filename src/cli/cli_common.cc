@@ -132,6 +132,9 @@ void ProcessingFlags::ApplyTo(const CLI::App& app, const std::string& store_url,
   if (app.count("--store-threads") > 0) pool.store_threads = store_threads;
   if (app.count("--lookahead") > 0) pool.lookahead = lookahead;
   pool.handler_timeout = *ParseDuration(handler_timeout);  // checked when parsed
+  // A shared store outlives this process: a crash must not take the lines of attempts it
+  // settled. The embedded store dies with the process.
+  pool.record_first = !embedded;
 }
 
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {

@@ -56,13 +56,10 @@ int DlqCommand::List(Store& store) {
   for (const DeadLetter& d : *dead) {
     if (json_) {
       nlohmann::ordered_json line = {
-          {"id", d.event.id},
-          {"account", d.event.account},
-          {"seq", d.event.seq},
-          {"attempt", d.event.attempt},
-          {"error", d.error},
-          {"dead_ns", d.dead_ns},
-          {"enqueued_ns", d.event.enqueued_ns},
+          {"id", d.event.id},           {"account", d.event.account},
+          {"seq", d.event.seq},         {"attempt", d.event.attempt},
+          {"replay", d.event.replay},   {"error", d.error},
+          {"dead_ns", d.dead_ns},       {"enqueued_ns", d.event.enqueued_ns},
           {"payload", d.event.payload},
       };
       std::printf("%s\n",

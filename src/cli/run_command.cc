@@ -89,7 +89,11 @@ int RunCommand::Execute() {
   std::unique_ptr<LogSink> file_log;
   MemoryLogSink memory_log;
   if (!processing_.log_path.empty()) {
-    auto opened = OpenJsonlLog(processing_.log_path);
+    // With a shared store, lines reach the file before the store settles their events (as a
+    // worker's do), so a crash cannot lose a settled event's line.
+    auto opened =
+        OpenJsonlLog(processing_.log_path,
+                     /*write_each_line=*/engine_.store != "mem:" && engine_.store != "mem");
     if (!opened.ok()) {
       PrintError(opened.status());
       return kExitUsage;

@@ -7,11 +7,14 @@
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include "cli/signal_watcher.h"
 #include "cli/worker_command.h"
+#include "strandq/clock.h"
 #include "strandq/duration.h"
+#include "strandq/event_log.h"
 #include "strandq/http_server.h"
 #include "strandq/store.h"
 #include "strandq/worker_pool.h"
@@ -33,14 +36,21 @@ Result<std::chrono::nanoseconds> PositiveDuration(const std::string& flag,
   return *d;
 }
 
-// Feeds the server's latency histogram with every attempt the workers log, then passes the
-// attempt on to the event log (if any). Thread-safe as its parts are.
+// Feeds the server's latency histogram with every attempt the workers log (the final lines,
+// not the unconfirmed ones written before a store call), then passes the attempt on to the event
+// log (if any). Thread-safe as its parts are.
 class MetricsTee final : public LogSink {
  public:
   MetricsTee(HttpServer& server, LogSink* next) : server_(server), next_(next) {}
   void Write(const AttemptRecord& record) override {
-    server_.RecordAttempt(record);
+    if (!record.unconfirmed) server_.RecordAttempt(record);
     if (next_ != nullptr) next_->Write(record);
+  }
+  void WriteMany(std::span<const AttemptRecord> records) override {
+    for (const AttemptRecord& record : records) {
+      if (!record.unconfirmed) server_.RecordAttempt(record);
+    }
+    if (next_ != nullptr) next_->WriteMany(records);
   }
   Status Flush() override { return next_ != nullptr ? next_->Flush() : Status(); }
 
@@ -68,6 +78,23 @@ class StopLatch {
   bool set_ = false;  // guarded by mu_
 };
 
+// Writes a `dropped` line for each event still pending in the embedded store `store`, which
+// ends with this process, so that `strandq verify` counts them as lost as the report does.
+void LogDropped(Store& store, LogSink& log) {
+  auto pending = ListPendingEmbedded(store);
+  if (!pending.ok() || pending->empty()) return;
+  const int64_t now = SystemClock()->WallNs();
+  const std::string worker = DefaultWorkerId();
+  std::vector<AttemptRecord> lines;
+  lines.reserve(pending->size());
+  for (const Event& event : *pending) {
+    AttemptRecord& r = lines.emplace_back(AttemptOf(event, worker, now, now));
+    r.outcome = AttemptRecord::Outcome::kDropped;
+    r.error = "accepted, but the mem: store ended with strandq serve before it was processed";
+  }
+  log.WriteMany(lines);
+}
+
 std::string FormatServeReport(const std::string& address, const HttpServerCounters& c,
                               const Result<StoreStats>& stats, bool mem_store,
                               const std::string& log_path) {
@@ -85,8 +112,10 @@ std::string FormatServeReport(const std::string& address, const HttpServerCounte
     line("processed", fmt::format("{} acked, {} dead letters", stats->acked, stats->dead));
     line("pending", fmt::format("{} events{}", stats->pending,
                                 stats->pending > 0 && mem_store
-                                    ? " (not processed; the mem: store ends with this process)"
-                                    : ""));
+                                    ? fmt::format(" (lost: the mem: store ends with this "
+                                                  "process{})",
+                                                  log_path.empty() ? "" : "; logged `dropped`")
+                                    : std::string()));
   } else {
     line("store", stats.status().ToString());
   }
@@ -208,13 +237,15 @@ int ServeCommand::Execute() {
       pool.reset();  // before the log it writes to
     }
   }
+  const bool mem_store = engine_.store.rfind("mem", 0) == 0;
+  if (mem_store && *log) LogDropped(**store, **log);
   Status flushed = tee.Flush();
   const HttpServerCounters counters = (*server)->Counters();
   auto stats = (*store)->Stats();
-  std::fputs(FormatServeReport((*server)->address(), counters, stats,
-                               engine_.store.rfind("mem", 0) == 0, processing_.log_path)
-                 .c_str(),
-             stdout);
+  std::fputs(
+      FormatServeReport((*server)->address(), counters, stats, mem_store, processing_.log_path)
+          .c_str(),
+      stdout);
   std::fflush(stdout);
   if (!ran.ok()) {
     PrintError(ran.Prefixed("workers"));

@@ -51,10 +51,17 @@ int VerifyCommand::Execute() {
   }
   std::vector<AttemptRecord> records;
   for (const std::string& path : logs_) {
-    auto read = ReadEventLog(path);
+    bool torn = false;
+    auto read = ReadEventLog(path, &torn);
     if (!read.ok()) {
       PrintError(read.status());
       return kExitUsage;
+    }
+    if (torn) {
+      std::fprintf(stderr,
+                   "strandq: note: %s: skipped its truncated last line (its writer was killed "
+                   "in mid-write; no settled attempt is lost with it)\n",
+                   path.c_str());
     }
     records.insert(records.end(), std::make_move_iterator(read->begin()),
                    std::make_move_iterator(read->end()));

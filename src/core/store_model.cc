@@ -183,6 +183,7 @@ std::vector<DeadLetter> StoreModel::ListDead(size_t limit, ModelTime now) {
     letter.event.payload = entry.event.payload;
     letter.event.enqueued_ns = entry.event.enqueued_ns;
     letter.event.attempt = entry.attempt;
+    letter.event.replay = entry.replays;
     letter.error = entry.error;
     letter.dead_ns = entry.dead_ns;
   }
@@ -205,6 +206,7 @@ size_t StoreModel::ReplayDead(std::span<const uint64_t> ids, bool at_tail, Model
             [](const DeadEntry& a, const DeadEntry& b) { return a.event.id < b.event.id; });
   if (!at_tail) std::reverse(replay.begin(), replay.end());
   for (DeadEntry& entry : replay) {
+    replays_[entry.event.id] = entry.replays + 1;
     if (at_tail) {
       PushBack(entry.slot, std::move(entry.event));
     } else {
@@ -240,6 +242,25 @@ size_t StoreModel::PurgeDead(std::span<const uint64_t> ids, ModelTime now) {
   }
   for (uint32_t slot : slots) Unpark(slot);
   return slots.size();
+}
+
+std::vector<Event> StoreModel::ListPending() const {
+  std::vector<Event> out;
+  for (const Strand* strand : slots_) {
+    bool head = true;
+    strand->events.ForEach([&](const QueuedEvent& queued) {
+      Event& event = out.emplace_back();
+      event.id = queued.id;
+      event.account = *strand->account;
+      event.seq = queued.seq;
+      event.enqueued_ns = queued.enqueued_ns;
+      event.attempt = head ? strand->attempt : 0;
+      auto replayed = replays_.find(queued.id);
+      if (replayed != replays_.end()) event.replay = replayed->second;
+      head = false;
+    });
+  }
+  return out;
 }
 
 std::optional<int64_t> StoreModel::NextDue() const {
@@ -285,6 +306,7 @@ void StoreModel::PushAtHead(uint32_t slot, QueuedEvent event) {
 
 void StoreModel::PopHead(uint32_t slot) {
   Strand& strand = At(slot);
+  if (!replays_.empty()) replays_.erase(strand.events.front().id);
   strand.events.pop_front();
   --stats_.pending;
   if (strand.events.empty()) --stats_.accounts;
@@ -331,6 +353,10 @@ Lease StoreModel::Grant(uint32_t slot, int64_t now) {
   lease.event.payload = head.payload;
   lease.event.enqueued_ns = head.enqueued_ns;
   lease.event.attempt = strand.attempt;
+  if (!replays_.empty()) {
+    auto replayed = replays_.find(head.id);
+    if (replayed != replays_.end()) lease.event.replay = replayed->second;
+  }
   lease.token = Token(strand);
   lease.deadline_ns = strand.deadline_ns;
   return lease;
@@ -377,6 +403,9 @@ void StoreModel::DeadLetterHead(uint32_t slot, std::string_view error, int64_t w
   DeadEntry& entry = dead_.emplace_back(DeadEntry{slot, std::move(strand.events.front()),
                                                   strand.attempt, std::string(error), wall_ns});
   dead_by_id_[entry.event.id] = std::prev(dead_.end());
+  if (auto replayed = replays_.find(entry.event.id); replayed != replays_.end()) {
+    entry.replays = replayed->second;
+  }
   PopHead(slot);
   strand.attempt = 0;
   ++stats_.dead_lettered;

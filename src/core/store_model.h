@@ -58,7 +58,8 @@ struct ModelTime {
 //    same account); CompleteMany settles all of its leases, then grants the best ready accounts,
 //    one per lease settled.
 //  - Extend: deadline = now + TTL.
-//  - Replay: dead events go back with attempt 0, in id order, at the tail of their account or
+//  - Replay: dead events go back with attempt 0 and their replay count + 1, in id order, at the
+//  tail of their account or
 //    at its head; a head in progress (leased, delayed or attempted) stays the head and replayed
 //    events go right behind it. Their accounts are unparked. Purge deletes dead events and
 //    unparks their accounts.
@@ -90,6 +91,9 @@ class StoreModel {
   std::vector<DeadLetter> ListDead(size_t limit, ModelTime now);
   size_t ReplayDead(std::span<const uint64_t> ids, bool at_tail, ModelTime now);
   size_t PurgeDead(std::span<const uint64_t> ids, ModelTime now);
+  // Every pending event, account by account (in order of first acceptance), head first; the
+  // head with its attempts so far, the others with attempt 0.
+  std::vector<Event> ListPending() const;
 
   // For a caller that blocks until work is ready: how many accounts are ready, and the earliest
   // monotonic instant at which a lease expires or a delay ends (nullopt: none pending).
@@ -137,6 +141,7 @@ class StoreModel {
     uint32_t attempt;
     std::string error;
     int64_t dead_ns;
+    uint32_t replays = 0;  // times the event was replayed before it died
   };
 
   Strand& At(uint32_t slot) { return *slots_[slot]; }
@@ -176,6 +181,9 @@ class StoreModel {
   // end of the delay), by slot.
   IndexedHeap<int64_t, std::less<int64_t>> timers_;
   std::list<DeadEntry> dead_;  // oldest first
+  // Pending events that were replayed from the dead letters: id -> times replayed (Event::replay).
+  // Kept beside the strands so that an event's record stays small; empty in most runs.
+  std::unordered_map<uint64_t, uint32_t> replays_;
   std::unordered_map<uint64_t, std::list<DeadEntry>::iterator> dead_by_id_;
   uint64_t last_id_ = 0;
   StoreStats stats_;  // all but `ready` and `dead`, which are read from the indexes

@@ -4,7 +4,9 @@
 // attempt, keys in this order:
 //   {"id":17,"account":"a42","seq":3,"attempt":1,"worker":"host:pid:slot",
 //    "enqueued_ns":...,"start_ns":...,"end_ns":...,"outcome":"ack"}
-// followed by ,"error":"..." for a nack, dead or lost attempt with a non-empty error.
+// with ,"replay":N after "attempt" when N > 0, ,"error":"..." for a nack, dead or lost attempt
+// with a non-empty error, and ,"unconfirmed":true last on a line written before the store
+// settled the attempt.
 //
 // Writing is hand-rolled appends (it runs once per event, up to ~1M times a second); strings
 // are escaped as JSON and bytes that are not valid UTF-8 become U+FFFD, so every line we write
@@ -207,6 +209,17 @@ class JsonlLogSink final : public LogSink {
     if (buffer_.size() >= flush_bytes_) WriteBufferLocked();
   }
 
+  void WriteMany(std::span<const AttemptRecord> records) override {
+    std::string lines;
+    for (const AttemptRecord& record : records) {
+      lines.append(FormatAttempt(record));
+      lines.push_back('\n');
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    buffer_.append(lines);
+    if (buffer_.size() >= flush_bytes_) WriteBufferLocked();
+  }
+
   Status Flush() override {
     std::lock_guard<std::mutex> lock(mu_);
     WriteBufferLocked();
@@ -244,8 +257,24 @@ std::string_view OutcomeName(AttemptRecord::Outcome outcome) {
       return "dead";
     case AttemptRecord::Outcome::kLost:
       return "lost";
+    case AttemptRecord::Outcome::kDropped:
+      return "dropped";
   }
   return "unknown";
+}
+
+AttemptRecord AttemptOf(const Event& event, std::string worker, int64_t start_ns, int64_t end_ns) {
+  AttemptRecord record;
+  record.id = event.id;
+  record.account = event.account;
+  record.seq = event.seq;
+  record.attempt = event.attempt;
+  record.replay = event.replay;
+  record.worker = std::move(worker);
+  record.enqueued_ns = event.enqueued_ns;
+  record.start_ns = start_ns;
+  record.end_ns = end_ns;
+  return record;
 }
 
 std::string FormatAttempt(const AttemptRecord& r) {
@@ -259,6 +288,10 @@ std::string FormatAttempt(const AttemptRecord& r) {
   AppendInt(r.seq, &out);
   out.append(",\"attempt\":");
   AppendInt(r.attempt, &out);
+  if (r.replay > 0) {
+    out.append(",\"replay\":");
+    AppendInt(r.replay, &out);
+  }
   out.append(",\"worker\":");
   AppendJsonString(r.worker, &out);
   out.append(",\"enqueued_ns\":");
@@ -274,6 +307,7 @@ std::string FormatAttempt(const AttemptRecord& r) {
     out.append(",\"error\":");
     AppendJsonString(r.error, &out);
   }
+  if (r.unconfirmed) out.append(",\"unconfirmed\":true");
   out.push_back('}');
   return out;
 }
@@ -313,16 +347,28 @@ Result<AttemptRecord> ParseAttempt(std::string_view line) {
     r.outcome = AttemptRecord::Outcome::kDead;
   } else if (outcome == "lost") {
     r.outcome = AttemptRecord::Outcome::kLost;
+  } else if (outcome == "dropped") {
+    r.outcome = AttemptRecord::Outcome::kDropped;
   } else {
-    return BadField("outcome", "one of ack, nack, dead, lost");
+    return BadField("outcome", "one of ack, nack, dead, lost, dropped");
   }
   if (object.contains("error")) {
     if (!(s = GetString(object, "error", &r.error)).ok()) return s;
   }
+  if (object.contains("replay")) {
+    uint64_t replay = 0;
+    if (!(s = GetUnsigned(object, "replay", kMaxU32, &replay)).ok()) return s;
+    r.replay = static_cast<uint32_t>(replay);
+  }
+  if (auto it = object.find("unconfirmed"); it != object.end()) {
+    if (!it->is_boolean()) return BadField("unconfirmed", "true or false");
+    r.unconfirmed = it->get<bool>();
+  }
   return r;
 }
 
-Result<std::vector<AttemptRecord>> ReadEventLog(const std::string& path) {
+Result<std::vector<AttemptRecord>> ReadEventLog(const std::string& path, bool* torn_last_line) {
+  if (torn_last_line != nullptr) *torn_last_line = false;
   auto opened = OpenInputFile(path);
   if (!opened.ok()) return opened.status();
   std::ifstream& in = *opened;
@@ -337,6 +383,10 @@ Result<std::vector<AttemptRecord>> ReadEventLog(const std::string& path) {
     Result<AttemptRecord> record = ParseAttempt(line);
     if (!record.ok()) {
       const std::string where = path + ":" + std::to_string(number) + ": ";
+      if (!has_newline && torn_last_line != nullptr) {
+        *torn_last_line = true;
+        break;
+      }
       if (!has_newline) {
         return Status::InvalidArgument(where + "truncated last line (no newline; did the writer " +
                                        "crash?): " + record.status().message());
@@ -358,6 +408,11 @@ Result<std::unique_ptr<LogSink>> OpenJsonlLog(const std::string& path, bool writ
 void MemoryLogSink::Write(const AttemptRecord& record) {
   std::lock_guard<std::mutex> lock(mu_);
   records_.push_back(record);
+}
+
+void MemoryLogSink::WriteMany(std::span<const AttemptRecord> records) {
+  std::lock_guard<std::mutex> lock(mu_);
+  records_.insert(records_.end(), records.begin(), records.end());
 }
 
 std::vector<AttemptRecord> MemoryLogSink::Records() const {

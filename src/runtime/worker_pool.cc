@@ -11,6 +11,8 @@
 #include <boost/asio/post.hpp>
 #include <cassert>
 #include <condition_variable>
+#include <csignal>
+#include <cstdlib>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -115,6 +117,27 @@ AttemptRecord::Outcome RecordOutcome(Disposition d) {
   return AttemptRecord::Outcome::kLost;
 }
 
+// A fault injected for the crash tests: with STRANDQ_FAILPOINT_KILL_AFTER_SETTLE=N in the
+// environment, the process sends itself SIGKILL right after its N-th store call that settled
+// attempts returned, before their final log lines are written: the worst moment for the log.
+// Unset (always, outside tests): one relaxed load per store call. Thread-safe.
+class CrashFailpoint {
+ public:
+  CrashFailpoint() {
+    const char* n = std::getenv("STRANDQ_FAILPOINT_KILL_AFTER_SETTLE");
+    if (n != nullptr) kill_after_ = std::strtoull(n, nullptr, 10);
+  }
+  void AfterSettle() {
+    if (kill_after_ != 0 && settled_.fetch_add(1, std::memory_order_relaxed) + 1 == kill_after_) {
+      ::kill(::getpid(), SIGKILL);
+    }
+  }
+
+ private:
+  uint64_t kill_after_ = 0;  // 0: never
+  std::atomic<uint64_t> settled_{0};
+};
+
 }  // namespace
 
 std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
@@ -206,6 +229,7 @@ struct WorkerPool::Impl {
   std::atomic<uint64_t> busy{0};
 
   std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
+  CrashFailpoint failpoint;
   // Completions from foreign threads still inside asio::post: io must outlive them.
   std::atomic<int> foreign_posts{0};
 
@@ -492,14 +516,39 @@ struct WorkerPool::Impl {
       }
       settlements[i].outcome = std::move(batch[i].outcome);
     }
+    if (RecordingFirst()) {
+      std::vector<AttemptRecord> unconfirmed(batch.size());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        unconfirmed[i] =
+            Unconfirmed(slots[batch[i].index], settlements[i], starts[i], batch[i].end_ns);
+      }
+      log->WriteMany(unconfirmed);
+    }
     auto results = store.CompleteMany(settlements, !stopping.load());
+    failpoint.AfterSettle();
+    std::vector<AttemptRecord> lines;
+    lines.reserve(log != nullptr ? batch.size() : 0);
     for (size_t i = 0; i < batch.size(); ++i) {
       const size_t index = batch[i].index;
       if (Settle(slots[index], index, std::move(settlements[i]), starts[i], batch[i].end_ns,
-                 std::move(results[i]), batch[i].detached)) {
+                 std::move(results[i]), &lines, batch[i].detached)) {
         asio::post(io, [this, index] { RunSlot(index); });
       }
     }
+    if (log != nullptr) log->WriteMany(lines);
+  }
+
+  bool RecordingFirst() const { return log != nullptr && options.record_first; }
+
+  // The line written before the store is told the outcome: the handler's verdict, unconfirmed.
+  static AttemptRecord Unconfirmed(const Slot& slot, const Settlement& settlement, int64_t start_ns,
+                                   int64_t end_ns) {
+    AttemptRecord record = AttemptOf(settlement.lease.event, slot.worker, start_ns, end_ns);
+    record.outcome =
+        settlement.outcome.acked() ? AttemptRecord::Outcome::kAck : AttemptRecord::Outcome::kNack;
+    record.error = settlement.outcome.error;
+    record.unconfirmed = true;
+    return record;
   }
 
   // Takes the slot's lease out of it (the ticker no longer extends it) and its start time.
@@ -517,15 +566,20 @@ struct WorkerPool::Impl {
   bool FinishSlot(Slot& slot, size_t index, Outcome outcome, int64_t end_ns) {
     int64_t start_ns;
     Settlement settled{TakeLease(slot, start_ns), std::move(outcome)};
+    if (RecordingFirst()) log->Write(Unconfirmed(slot, settled, start_ns, end_ns));
     auto completed = store.Complete(settled.lease, settled.outcome, !stopping.load());
-    return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed));
+    failpoint.AfterSettle();
+    return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed),
+                  /*lines=*/nullptr);
   }
 
   // Books what the store made of a settlement (`completed`): the slot's next lease, the
-  // counters, the log line. Returns true if the slot has a next lease; otherwise releases it.
-  // A detached settlement's slot runs another lease already: its next lease is distributed.
+  // counters, the log line (appended to `lines` for the caller to write; written at once if
+  // `lines` is null). Returns true if the slot has a next lease; otherwise releases it. A
+  // detached settlement's slot runs another lease already: its next lease is distributed.
   bool Settle(Slot& slot, size_t index, Settlement settled, int64_t start_ns, int64_t end_ns,
-              Result<CompleteResult> completed, bool detached = false) {
+              Result<CompleteResult> completed, std::vector<AttemptRecord>* lines,
+              bool detached = false) {
     // The next lease is the slot's (and so the ticker's to extend) at once, not after the log.
     const bool has_next = completed.ok() && completed->next;
     if (has_next && detached) Distribute(std::move(*completed->next));
@@ -553,23 +607,19 @@ struct WorkerPool::Impl {
         dead.fetch_add(1, std::memory_order_relaxed);
         break;
       case AttemptRecord::Outcome::kLost:
+      case AttemptRecord::Outcome::kDropped:  // never made by a pool
         lost.fetch_add(1, std::memory_order_relaxed);
         break;
     }
     if (log != nullptr) {
-      Lease& lease = settled.lease;
-      AttemptRecord record;
-      record.id = lease.event.id;
-      record.account = std::move(lease.event.account);
-      record.seq = lease.event.seq;
-      record.attempt = lease.event.attempt;
-      record.worker = slot.worker;
-      record.enqueued_ns = lease.event.enqueued_ns;
-      record.start_ns = start_ns;
-      record.end_ns = end_ns;
+      AttemptRecord record = AttemptOf(settled.lease.event, slot.worker, start_ns, end_ns);
       record.outcome = logged;
       record.error = std::move(error);
-      log->Write(record);
+      if (lines != nullptr) {
+        lines->push_back(std::move(record));
+      } else {
+        log->Write(record);
+      }
     }
     if (detached) return false;
     if (has_next) return true;

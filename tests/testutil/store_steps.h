@@ -212,7 +212,8 @@ class StepRunner {
   }
   std::string EventText(const Event& e) const {
     return e.account + " #" + std::to_string(e.id) + "/" + std::to_string(e.seq) + " " + e.payload +
-           " attempt " + std::to_string(e.attempt) + " from " + Ms(e.enqueued_ns);
+           " attempt " + std::to_string(e.attempt) + " replay " + std::to_string(e.replay) +
+           " from " + Ms(e.enqueued_ns);
   }
   // Nanoseconds since the run began, in ms with a fraction.
   std::string Ms(int64_t ns) const {

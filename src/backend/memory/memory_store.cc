@@ -141,6 +141,17 @@ Result<size_t> MemoryStore::PurgeDead(std::span<const uint64_t> ids) {
   return deleted;
 }
 
+std::vector<Event> MemoryStore::ListPending() {
+  std::lock_guard lock(mu_);
+  return model_.ListPending();
+}
+
+Result<std::vector<Event>> ListPendingEmbedded(Store& store) {
+  auto* memory = dynamic_cast<MemoryStore*>(&store);
+  if (memory == nullptr) return Status::InvalidArgument("not an embedded (mem:) store");
+  return memory->ListPending();
+}
+
 void MemoryStore::Interrupt() {
   std::lock_guard lock(mu_);
   interrupted_ = true;

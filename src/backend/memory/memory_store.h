@@ -44,6 +44,9 @@ class MemoryStore final : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
   void Interrupt() override;
 
+  // Every pending event (ListPendingEmbedded).
+  std::vector<Event> ListPending();
+
  private:
   // The current instant on clock_.
   ModelTime Now() const { return {clock_->MonotonicNs(), clock_->WallNs()}; }

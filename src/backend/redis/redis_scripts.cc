@@ -78,7 +78,8 @@ local function dead_key(id) return P .. ':d:' .. id end
 
 -- Numbers are kept in binary (the struct library's little-endian doubles): turning numbers
 -- into text costs more than the rest of a call. A strand record is
--- struct('<ddd', id, seq, enqueued µs) followed by the payload.
+-- struct('<dddd', id, seq, enqueued µs, times replayed from the dead letters) followed by the
+-- payload.
 local function head_id(rec) return (sunpack('<d', rec)) end
 -- An integral number as text for a command. redis.call turns a number argument into text with
 -- printf('%.17g'), the costliest part of a call (measured: ~7,000 instructions for a score);
@@ -338,7 +339,7 @@ for i = 0, n - 1 do
   local a = ARGS[5 + 2 * i]
   id = id + 1
   local seq = call('HINCRBY', K_SEQ, a, '1')
-  local len = call('RPUSH', strand(a), pack('<ddd', id, seq, NOW) .. ARGS[6 + 2 * i])
+  local len = call('RPUSH', strand(a), pack('<dddd', id, seq, NOW, 0) .. ARGS[6 + 2 * i])
   if len == 1 then new_accounts = new_accounts + 1 end
   seqs[#seqs + 1] = seq
   if not lens[a] then touched[#touched + 1] = a end
@@ -489,8 +490,8 @@ return out
 
 // ARGS[5]: '1' to put the events at the tail of their accounts, '0' at the head; ARGS[6..]:
 // dead event ids in ascending order. A head in progress (leased, delayed or attempted) stays
-// the head and replayed events go right behind it. Unparks their accounts. Returns how many
-// moved.
+// the head and replayed events go right behind it. Each record's replay count goes up by one.
+// Unparks their accounts. Returns how many moved.
 constexpr std::string_view kReplayDead = R"lua(
 process_due()
 local at_tail = ARGS[5] == '1'
@@ -501,7 +502,9 @@ for i = first, last, step do
   local id = ARGS[i]
   local h = call('HMGET', dead_key(id), 'account', 'event')
   if h[1] then
-    local a, rec, key = h[1], h[2], strand(h[1])
+    local a, key = h[1], strand(h[1])
+    local rid, rseq, renq, replays = sunpack('<dddd', h[2])
+    local rec = pack('<dddd', rid, rseq, renq, replays + 1) .. sub(h[2], 33)
     local s = states[a] or load(a)
     states[a] = s
     call('DEL', dead_key(id))

@@ -29,8 +29,9 @@ inline constexpr size_t kRedisScriptCount = 8;
 
 // The layout of a namespace's keys and values (docs/redis-protocol.md), kept in its config hash
 // as `format`. A client refuses a namespace of another format rather than misread it. Format 1
-// (before this field existed) kept the last settlement as text in the state.
-inline constexpr std::string_view kRedisStateFormat = "2";
+// (before this field existed) kept the last settlement as text in the state; format 2 had no
+// replay count in strand records.
+inline constexpr std::string_view kRedisStateFormat = "3";
 
 // Each step runs in one of two ways, with the same arguments and replies:
 //  - Redis 7+: as a function of one library (FUNCTION LOAD RedisLibrarySource() once, then

@@ -54,20 +54,22 @@ double ReadDouble(std::string_view bytes) {
   return std::bit_cast<double>(bits);
 }
 
-// A strand record, struct.pack('<ddd', id, seq, enqueued µs) .. payload, into `event`.
+// A strand record, struct.pack('<dddd', id, seq, enqueued µs, replays) .. payload, into `event`.
 bool ParseRecord(std::string_view record, Event& event) {
-  constexpr size_t kHeader = 24;
+  constexpr size_t kHeader = 32;
   if (record.size() < kHeader) return false;
   const double id = ReadDouble(record.substr(0, 8));
   const double seq = ReadDouble(record.substr(8, 8));
   const double enqueued_us = ReadDouble(record.substr(16, 8));
+  const double replays = ReadDouble(record.substr(24, 8));
   if (!(id >= 1 && seq >= 1 && enqueued_us >= 0 && id < 0x1p53 && seq < 0x1p53 &&
-        enqueued_us < 0x1p53)) {
+        enqueued_us < 0x1p53 && replays >= 0 && replays <= 0xFFFFFFFFp0)) {
     return false;
   }
   event.id = static_cast<uint64_t>(id);
   event.seq = static_cast<uint64_t>(seq);
   event.enqueued_ns = static_cast<int64_t>(enqueued_us) * 1000;
+  event.replay = static_cast<uint32_t>(replays);
   event.payload = std::string(record.substr(kHeader));
   return true;
 }

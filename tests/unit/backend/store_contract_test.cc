@@ -455,6 +455,19 @@ TEST_P(StoreContractTest, DeadLettersCanBeReplayedAndPurged) {
   EXPECT_EQ(again.event.seq, leases[0].event.seq);
   EXPECT_EQ(again.event.payload, "1");
   EXPECT_EQ(again.event.attempt, 1u);
+  EXPECT_EQ(leases[0].event.replay, 0u);
+  EXPECT_EQ(again.event.replay, 1u);  // the log tells the replay from a duplicate delivery
+  // Dead again, it keeps its replay count; a second replay counts 2.
+  EXPECT_EQ(Complete(again, Outcome::Nack("still no")).disposition, Disposition::kDead);
+  auto dead = store_->ListDead(10);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 2u);
+  EXPECT_EQ(dead->back().event.replay, 1u);
+  ASSERT_EQ(*store_->ReplayDead({&replay, 1}, /*at_tail=*/true), 1u);
+  again = ClaimOne();
+  EXPECT_EQ(again.event.id, replay);
+  EXPECT_EQ(again.event.replay, 2u);
+  EXPECT_EQ(again.event.payload, "1");
   EXPECT_EQ(Complete(again, Outcome::Ack()).disposition, Disposition::kAcked);
 
   auto purged = store_->PurgeDead({});

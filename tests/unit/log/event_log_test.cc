@@ -201,7 +201,7 @@ TEST(EventLogParseTest, FieldsMustHaveTheirTypes) {
   EXPECT_EQ(ParseError(ExampleWith("end_ns", "9223372036854775808")),
             "field \"end_ns\" must be a 64-bit integer");
   EXPECT_EQ(ParseError(ExampleWith("outcome", "\"ok\"")),
-            "field \"outcome\" must be one of ack, nack, dead, lost");
+            "field \"outcome\" must be one of ack, nack, dead, lost, dropped");
   EXPECT_EQ(ParseError(ExampleWith("outcome", "1")), "field \"outcome\" must be a string");
   EXPECT_EQ(ParseError(ExampleWith("error", "false")), "field \"error\" must be a string");
 }
@@ -272,6 +272,49 @@ TEST(ReadEventLogTest, TruncatedLastLineIsReported) {
   ASSERT_FALSE(records.ok());
   EXPECT_EQ(records.status().message().rfind(path + ":3: truncated last line", 0), 0u)
       << records.status().message();
+}
+
+TEST(ReadEventLogTest, TornLastLineCanBeSkipped) {
+  TempDir dir;
+  const std::string path = dir.File("log.jsonl");
+  const std::string good = FormatAttempt(DesignExample());
+  WriteFile(path, good + "\n" + good + "\n" + good.substr(0, 40));
+  bool torn = false;
+  Result<std::vector<AttemptRecord>> records = ReadEventLog(path, &torn);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  EXPECT_EQ(records->size(), 2u);
+  EXPECT_TRUE(torn);
+  // A bad line that ends with a newline is no torn write: still an error.
+  WriteFile(path, good + "\n" + good.substr(0, 40) + "\n");
+  EXPECT_FALSE(ReadEventLog(path, &torn).ok());
+  // A whole last line without its newline parses and is kept.
+  WriteFile(path, good + "\n" + good);
+  records = ReadEventLog(path, &torn);
+  ASSERT_TRUE(records.ok());
+  EXPECT_EQ(records->size(), 2u);
+  EXPECT_FALSE(torn);
+}
+
+TEST(EventLogTest, ReplayAndUnconfirmedRoundTrip) {
+  AttemptRecord r = DesignExample();
+  r.replay = 2;
+  r.unconfirmed = true;
+  const std::string line = FormatAttempt(r);
+  EXPECT_NE(line.find("\"attempt\":1,\"replay\":2,\"worker\""), std::string::npos) << line;
+  EXPECT_EQ(line.substr(line.size() - 20), ",\"unconfirmed\":true}") << line;
+  Result<AttemptRecord> parsed = ParseAttempt(line);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->replay, 2u);
+  EXPECT_TRUE(parsed->unconfirmed);
+  // Absent: 0 and false; the plain line has neither key.
+  const std::string plain = FormatAttempt(DesignExample());
+  EXPECT_EQ(plain.find("replay"), std::string::npos);
+  EXPECT_EQ(plain.find("unconfirmed"), std::string::npos);
+  EXPECT_EQ(ParseAttempt(plain)->replay, 0u);
+  EXPECT_FALSE(ParseAttempt(plain)->unconfirmed);
+  r.outcome = AttemptRecord::Outcome::kDropped;
+  EXPECT_EQ(ParseAttempt(FormatAttempt(r))->outcome, AttemptRecord::Outcome::kDropped);
+  EXPECT_FALSE(ParseAttempt(ExampleWith("unconfirmed", "1")).ok());
 }
 
 TEST(ReadEventLogTest, MissingFileIsNotFound) {
