@@ -152,19 +152,23 @@ std::optional<Divergence> RunOps(const std::string& backend, const Config& confi
   return std::nullopt;
 }
 
-// The shortest sequence found (by dropping chunks, then single steps) that still fails.
+// The shortest sequence found that still fails: chunks of steps are dropped (halves, then
+// quarters, ... single steps) for as long as dropping any of them keeps the failure.
 std::vector<Op> Shrink(const std::string& backend, const Config& config, std::vector<Op> ops) {
   if (auto d = RunOps(backend, config, ops)) ops.resize(d->step + 1);
-  for (size_t chunk = ops.size() / 2; chunk >= 1; chunk = chunk == 1 ? 0 : chunk / 2) {
-    for (size_t start = 0; start + chunk <= ops.size();) {
-      std::vector<Op> shorter = ops;
-      shorter.erase(shorter.begin() + static_cast<std::ptrdiff_t>(start),
-                    shorter.begin() + static_cast<std::ptrdiff_t>(start + chunk));
-      if (auto d = RunOps(backend, config, shorter)) {
-        shorter.resize(d->step + 1);
-        ops = std::move(shorter);
-      } else {
-        start += chunk;
+  for (size_t before = 0; before != ops.size();) {
+    before = ops.size();
+    for (size_t chunk = ops.size() / 2; chunk >= 1; chunk /= 2) {
+      for (size_t start = 0; start + chunk <= ops.size();) {
+        std::vector<Op> shorter = ops;
+        shorter.erase(shorter.begin() + static_cast<std::ptrdiff_t>(start),
+                      shorter.begin() + static_cast<std::ptrdiff_t>(start + chunk));
+        if (auto d = RunOps(backend, config, shorter)) {
+          shorter.resize(d->step + 1);
+          ops = std::move(shorter);
+        } else {
+          start += chunk;
+        }
       }
     }
   }
