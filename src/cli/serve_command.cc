@@ -255,6 +255,13 @@ int ServeCommand::Execute() {
     PrintError(flushed.Prefixed("flushing the log"));
     return kExitFailed;
   }
+  if (mem_store && stats.ok() && stats->pending > 0) {
+    PrintError(Status::Unavailable(fmt::format(
+        "{} accepted events were lost: the mem: store ends with this process (keep them in a "
+        "shared store: --store redis://HOST:PORT)",
+        stats->pending)));
+    return kExitFailed;
+  }
   return kExitOk;
 }
 

@@ -2,10 +2,13 @@
 #include "cli/verify_command.h"
 
 #include <cstdio>
+#include <set>
+#include <utility>
 
 #include "cli/cli_common.h"
 #include "strandq/duration.h"
 #include "strandq/event_log.h"
+#include "strandq/store.h"
 #include "strandq/verifier.h"
 #include "strandq/workload.h"
 
@@ -21,6 +24,43 @@ VerifyCommand::VerifyCommand(CLI::App& parent) {
       ->check(WholeNumber());
   app_->add_option("--unit", unit_,
                    "Time one event takes, for the lower bound (default: median ack duration)");
+  app_->add_option("--store", store_,
+                   "The shared store the logs' workers used: its dead letters count as settled "
+                   "(a lease that expired on its last attempt is dead-lettered by the store, and "
+                   "no worker logs it)");
+}
+
+Result<std::vector<DeadLetter>> StoreDeadLetters(const std::string& url) {
+  if (Status s = RequireSharedStore("verify --store", url); !s.ok()) return s;
+  EngineOptions options;
+  options.policy_from_store = true;
+  auto store = OpenStore(url, options);
+  if (!store.ok()) return store.status();
+  auto stats = (*store)->Stats();
+  if (!stats.ok()) return stats.status();
+  return (*store)->ListDead(stats->dead + 1024);  // + those dead-lettered meanwhile
+}
+
+void AddUnloggedDeadLetters(const std::vector<DeadLetter>& letters,
+                            std::vector<AttemptRecord>& records) {
+  std::set<std::pair<uint64_t, uint32_t>> logged;  // (id, replay) settled by a dead line
+  for (const AttemptRecord& r : records) {
+    if (r.outcome == AttemptRecord::Outcome::kDead) logged.emplace(r.id, r.replay);
+  }
+  for (const DeadLetter& letter : letters) {
+    if (logged.count({letter.event.id, letter.event.replay}) > 0) continue;
+    AttemptRecord& r = records.emplace_back();
+    r.id = letter.event.id;
+    r.account = letter.event.account;
+    r.seq = letter.event.seq;
+    r.attempt = letter.event.attempt;
+    r.replay = letter.event.replay;
+    r.worker = "store";
+    r.enqueued_ns = letter.event.enqueued_ns;
+    r.start_ns = r.end_ns = letter.dead_ns;
+    r.outcome = AttemptRecord::Outcome::kDead;
+    r.error = letter.error;
+  }
 }
 
 int VerifyCommand::Execute() {
@@ -49,6 +89,15 @@ int VerifyCommand::Execute() {
     input = std::move(*read);
     options.input = &input;
   }
+  std::vector<DeadLetter> letters;
+  if (!store_.empty()) {
+    auto read = StoreDeadLetters(store_);
+    if (!read.ok()) {
+      PrintError(read.status().Prefixed("--store"));
+      return ExitCodeFor(read.status());
+    }
+    letters = std::move(*read);
+  }
   std::vector<AttemptRecord> records;
   for (const std::string& path : logs_) {
     bool torn = false;
@@ -66,6 +115,7 @@ int VerifyCommand::Execute() {
     records.insert(records.end(), std::make_move_iterator(read->begin()),
                    std::make_move_iterator(read->end()));
   }
+  AddUnloggedDeadLetters(letters, records);
   const VerifyReport report = Verify(records, options);
   std::fputs(FormatVerifyReport(report).c_str(), stdout);
   return report.ok() ? kExitOk : kExitFailed;

@@ -135,7 +135,7 @@ TEST_F(RedisCliE2eTest, InspectorsNeedNoPolicy) {
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   ProcessResult work = Strandq({"worker", "--store", url, "--policy", "oldest", "--work", "noop",
                                 "--fail-rate", "1", "--max-attempts", "1", "--exit-when-drained"});
-  ASSERT_EQ(work.exit_code, 0) << work.err;
+  ASSERT_EQ(work.exit_code, 1) << work.err;  // it dead-lettered every event
   EXPECT_EQ(Field(Stats(url), "dead"), 12u);
   ProcessResult list = Strandq({"dlq", "list", "--store", url});
   EXPECT_EQ(list.exit_code, 0) << list.err;
@@ -172,7 +172,7 @@ TEST_F(RedisCliE2eTest, DropDeletesANamespace) {
   ASSERT_EQ(Strandq({"worker", "--store", url, "--work", "noop", "--fail-rate", "1",
                      "--max-attempts", "1", "--exit-when-drained"})
                 .exit_code,
-            0);
+            1);  // it dead-lettered every event
   const std::string four = dir_.File("four.csv");
   testing::WriteFile(four, "account,seq\na0,1\na1,1\na0,2\na1,2\n");
   ASSERT_EQ(Strandq({"generate", "--to", url, "--input", four}).exit_code, 0);

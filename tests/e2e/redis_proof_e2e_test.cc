@@ -106,5 +106,37 @@ TEST_F(RedisProofE2eTest, KilledBetweenTheStoreAckAndItsLogLinesLosesNoProof) {
   EXPECT_TRUE(Contains(verify.out, "acked:        " + std::to_string(kEvents))) << verify.out;
 }
 
+// A worker killed while it handled an event's last allowed attempt logs nothing for it; the
+// store dead-letters the event when the lease expires. Verify alone sees an event that never
+// settled (a loss); with --store it reads the store's dead letters and proves the run.
+TEST_F(RedisProofE2eTest, KilledOnTheLastAttemptIsADeadLetterWithStore) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.Error();
+  const std::string url = redis.Url("last-attempt");
+  const std::string csv = Produce(url, 6, 1, 21);
+  const std::string victim_log = dir_.File("victim.jsonl"), log = dir_.File("rest.jsonl");
+  auto victim_args = WorkerArgs(url, "victim", victim_log, 1, "exec:sleep 3", "300ms");
+  victim_args.insert(victim_args.end(), {"--max-attempts", "1"});
+  auto victim = StartStrandq(victim_args);
+  ASSERT_TRUE(WaitFor([&] { return Field(Stats(url), "leased") == 1; }, seconds(20)));
+  victim->Signal(SIGKILL);
+  victim->Wait();
+  ProcessResult rest = Strandq({"worker", "--store", url, "--work", "noop", "--max-attempts", "1",
+                                "--lease-ttl", "300ms", "--log", log, "--exit-when-drained"});
+  EXPECT_TRUE(rest.exit_code == 0 || rest.exit_code == 1) << rest.out << rest.err;
+  EXPECT_EQ(Field(Stats(url), "dead"), 1u);
+  EXPECT_EQ(Field(Stats(url), "acked"), 5u);
+
+  ProcessResult alone = Strandq({"verify", victim_log, log, "--input", csv});
+  EXPECT_EQ(alone.exit_code, 1) << alone.out << alone.err;
+  EXPECT_TRUE(Contains(alone.out, "loss")) << alone.out;
+  ProcessResult with_store = Strandq({"verify", victim_log, log, "--input", csv, "--store", url});
+  EXPECT_EQ(with_store.exit_code, 0) << with_store.out << with_store.err;
+  EXPECT_TRUE(Contains(with_store.out, "verification: OK")) << with_store.out;
+  EXPECT_TRUE(Contains(with_store.out, "dead:         1")) << with_store.out;
+  ProcessResult mem = Strandq({"verify", log, "--store", "mem:"});
+  EXPECT_EQ(mem.exit_code, 2) << mem.out << mem.err;
+}
+
 }  // namespace
 }  // namespace strandq

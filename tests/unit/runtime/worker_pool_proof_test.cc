@@ -31,7 +31,8 @@ std::vector<WorkloadEvent> Workload() {
 // Fails every attempt of an event with an even id until it is replayed; acks the rest.
 class FailsUntilReplayed final : public Handler {
  public:
-  void Start(const Event& event, boost::asio::io_context&, Completion done) override {
+  void Start(const Event& event, boost::asio::io_context&, Completion done,
+             const Cancellation&) override {
     done(event.id % 2 == 0 && event.replay == 0 ? Outcome::Nack("declined") : Outcome::Ack());
   }
 };
