@@ -64,6 +64,11 @@ void PrintError(const Status& status) {
   std::fprintf(stderr, "strandq: error: %s\n", status.message().c_str());
 }
 
+int Failed(const Status& status, int code) {
+  PrintError(status);
+  return code;
+}
+
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
     case Status::Code::kInvalidArgument:

@@ -26,6 +26,8 @@ inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; what
 
 // Prints "strandq: error: <message>" on stderr.
 void PrintError(const Status& status);
+// PrintError(status), then returns `code`: `return Failed(s, kExitUsage);`.
+int Failed(const Status& status, int code);
 
 // The exit code for a failed step: kExitUsage when the input was wrong (InvalidArgument,
 // TooLarge), else kExitFailed (a store that cannot be reached, an I/O error...).

@@ -39,12 +39,6 @@ std::vector<WorkloadEvent> WithoutParked(const std::vector<WorkloadEvent>& workl
   return expected;
 }
 
-// Prints `status` and returns the exit code `code`.
-int Failed(const Status& status, int code) {
-  PrintError(status);
-  return code;
-}
-
 // InvalidArgument unless `store` holds no event yet: the log is checked against the workload.
 Status RequireEmpty(Store& store, const std::string& url) {
   auto stats = store.Stats();

@@ -122,12 +122,6 @@ std::string FormatServeReport(const std::string& address, const HttpServerCounte
   return out;
 }
 
-// Prints `status` and returns the exit code `code`.
-int Failed(const Status& status, int code) {
-  PrintError(status);
-  return code;
-}
-
 // Runs `pool` (if any) on a thread of its own until SIGINT/SIGTERM or until it stops on its own
 // (only on a store error), then drains `server` and stops the pool: events in flight finish,
 // nothing more is claimed, every request in progress is answered. The pool's error.
