@@ -160,7 +160,8 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
 }
 
 Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& outcome,
-                                             bool claim_next) {
+                                             ClaimNext next) {
+  bool claim_next = next == ClaimNext::kYes;
   std::lock_guard lock(mu_);
   const int64_t now = clock_->MonotonicNs();
   ProcessDue(now);
@@ -258,7 +259,8 @@ Result<std::vector<DeadLetter>> MemoryStore::ListDead(size_t limit) {
   return out;
 }
 
-Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, bool at_tail) {
+Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, ReplayAt at) {
+  const bool at_tail = at == ReplayAt::kTail;
   std::lock_guard lock(mu_);
   ProcessDue(clock_->MonotonicNs());
   std::vector<DeadEntry> replay;
