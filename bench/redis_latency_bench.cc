@@ -110,7 +110,7 @@ RunFigures Measure(strandq::Store& store, size_t claimers, const Settings& setti
           const size_t index = std::strtoull(lease.event.payload.c_str(), nullptr, 10);
           if (index >= total) Die("unexpected payload " + lease.event.payload);
           latency[index] = got_ns - sent[index].load(std::memory_order_acquire);
-          auto done = store.Complete(lease, strandq::Outcome::Ack(), /*claim_next=*/false);
+          auto done = store.Complete(lease, strandq::Outcome::Ack(), strandq::ClaimNext::kNo);
           if (!done.ok()) Die("complete: " + done.status().ToString());
           received.fetch_add(1);
         }

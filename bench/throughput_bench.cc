@@ -89,7 +89,7 @@ double StoreOnly(const std::vector<NewEvent>& events, size_t threads) {
         if (!claimed.ok() || claimed->empty()) return;
         std::optional<strandq::Lease> lease = std::move(claimed->front());
         while (lease) {
-          auto done = store->Complete(*lease, strandq::Outcome::Ack(), true);
+          auto done = store->Complete(*lease, strandq::Outcome::Ack(), strandq::ClaimNext::kYes);
           if (!done.ok()) std::abort();
           lease = std::move(done->next);
         }

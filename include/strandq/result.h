@@ -9,8 +9,9 @@
 
 namespace strandq {
 
-// Result<T> holds either a value of T or a non-OK Status, like dragonfly's OpResult.
-// Reading value() of an error Result is a programmer error (asserts).
+// Result<T> holds either a value of T or a non-OK Status.
+// Reading value() of an error Result is a programmer error: it throws std::bad_variant_access.
+// Building one from an OK Status is one too (asserts in debug builds).
 template <typename T>
 class [[nodiscard]] Result {
  public:

@@ -62,9 +62,15 @@ enum class Disposition {
   kDead,      // moved to the dead-letter list
 };
 
+// Whether Complete (CompleteMany) also leases the next ready account in the same step.
+enum class ClaimNext { kNo, kYes };
+
+// Where ReplayDead puts a replayed event in its account's strand.
+enum class ReplayAt { kHead, kTail };
+
 struct CompleteResult {
   Disposition disposition = Disposition::kAcked;
-  std::optional<Lease> next;  // the next lease, when claim_next was asked and one was ready
+  std::optional<Lease> next;  // the next lease, when ClaimNext::kYes was asked and one was ready
 };
 
 // One lease to settle with its outcome, for Store::CompleteMany.
@@ -102,6 +108,18 @@ struct StoreStats {
   bool drained() const { return ready == 0 && leased == 0 && delayed == 0; }
 };
 
+// What a store is, as the store itself states it (never guessed from its URL).
+struct StoreTraits {
+  enum class Kind {
+    kEmbedded,  // lives inside its process (mem:): its events end with it; calls are in-process
+    kShared,    // outlives its processes, which share it (redis://); each call is a round trip
+  };
+  Kind kind = Kind::kShared;
+  std::chrono::nanoseconds lease_ttl{0};  // how long a grant or an Extend keeps a lease
+
+  bool embedded() const { return kind == Kind::kEmbedded; }
+};
+
 // DESIGN
 // A Store holds strands, the FIFO of pending events of each account. Only the head of a
 // strand can be leased, and only to one worker at a time, so per-account order is acceptance
@@ -127,19 +145,19 @@ class Store {
   // Interrupt(). Never polls: a waiting caller is woken by the change that made work ready.
   virtual Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) = 0;
 
-  // Settles the lease with the outcome and, if `claim_next`, leases the next ready account in
-  // the same step (possibly the same account). kLeaseLost if the lease is no longer valid.
+  // Settles the lease with the outcome and, with ClaimNext::kYes, leases the next ready account
+  // in the same step (possibly the same account). kLeaseLost if the lease is no longer valid.
   virtual Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
-                                          bool claim_next) = 0;
+                                          ClaimNext claim_next) = 0;
 
   // Settles each lease as Complete(lease, outcome, claim_next) would and returns their results
-  // in the same order; with claim_next, each lease settled may come back with a next lease, as
+  // in the same order; with ClaimNext::kYes, each lease settled may come back with a next lease, as
   // distinct accounts chosen by the policy. The built-in stores do it in one step that settles
   // every lease first and then grants the best ready accounts (StoreModel::CompleteMany; for
   // Redis, one call), which is what a busy worker pool uses it for. The default calls Complete
   // for each in turn.
   virtual std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
-                                                           bool claim_next);
+                                                           ClaimNext claim_next);
 
   // Moves the lease's deadline to now + lease_ttl and stores it in `lease`. kLeaseLost if the
   // lease is no longer valid.
@@ -149,9 +167,9 @@ class Store {
 
   // Dead letters, oldest first, at most `limit`.
   virtual Result<std::vector<DeadLetter>> ListDead(size_t limit) = 0;
-  // Moves dead events (by id) back into their strands with attempt 0: at the head of the
-  // account, or at its tail if `at_tail`. Unparks their accounts. Returns how many moved.
-  virtual Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool at_tail) = 0;
+  // Moves dead events (by id) back into their strands with attempt 0, at the head or the tail
+  // of their accounts (`at`). Unparks their accounts. Returns how many moved.
+  virtual Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) = 0;
   // Deletes dead events by id (all of them if `ids` is empty) and unparks their accounts.
   // Returns how many were deleted.
   virtual Result<size_t> PurgeDead(std::span<const uint64_t> ids) = 0;
@@ -163,9 +181,12 @@ class Store {
   // InvalidArgument for a store that lives only inside its process (mem:).
   virtual Result<uint64_t> Drop();
 
-  // Wakes every Claim blocked now and makes later Claims (and claim_next) return no lease at
+  // Wakes every Claim blocked now and makes later Claims (and ClaimNext::kYes) return no lease at
   // once. Complete and Extend keep working, so in-flight events can finish. Irreversible.
   virtual void Interrupt() = 0;
+
+  // What this store is (constant for its life).
+  virtual StoreTraits Traits() const = 0;
 };
 
 // Opens a store by URL: "mem:" (the embedded store) or
@@ -176,6 +197,10 @@ class Store {
 // embedded store; a Redis store keeps time on its server.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptions& options,
                                          Clock* clock = nullptr);
+
+// `url` with its password (redis://user:PASSWORD@...) replaced by "***", for messages and
+// reports; any other text unchanged.
+std::string RedactedStoreUrl(std::string_view url);
 
 // The embedded, in-process store.
 std::unique_ptr<Store> NewMemoryStore(const EngineOptions& options, Clock* clock = nullptr);

@@ -24,4 +24,15 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptio
       "': expected mem: or redis://[user:pass@]host:port[/db][?prefix=NAME]");
 }
 
+std::string RedactedStoreUrl(std::string_view url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.rfind('@');
+  if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme) {
+    return std::string(url);
+  }
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
 }  // namespace strandq

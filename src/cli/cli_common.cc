@@ -64,6 +64,11 @@ void PrintError(const Status& status) {
   std::fprintf(stderr, "strandq: error: %s\n", status.message().c_str());
 }
 
+int Failed(const Status& status, int code) {
+  PrintError(status);
+  return code;
+}
+
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
     case Status::Code::kInvalidArgument:
@@ -118,14 +123,13 @@ Status ProcessingFlags::CheckWorkers(const CLI::App& app, bool allow_zero) const
   return Status();
 }
 
-void ProcessingFlags::ApplyTo(const CLI::App& app, const std::string& store_url,
+void ProcessingFlags::ApplyTo(const CLI::App& app, const StoreTraits& store,
                               PoolOptions& pool) const {
-  // Measured on a Redis on loopback (docs/BENCHMARKS.md): with lookahead hiding the round
-  // trip, one call at a time makes the largest batches and leaves the most I/O threads to
-  // the handlers' timers (efficiency 1.04 against 1.05-1.10 with 2 calls, the same
-  // throughput); more calls make smaller batches, each costing the server a call.
+  // With lookahead hiding the round trip, one call at a time makes the largest batches and
+  // leaves the most I/O threads to the handlers' timers; more calls make smaller batches, each
+  // costing the server a call (figures: docs/BENCHMARKS.md).
   constexpr size_t kDefaultStoreThreads = 1;
-  const bool embedded = store_url == "mem:" || store_url == "mem";
+  const bool embedded = store.embedded();
   pool.threads = threads;
   pool.store_threads = embedded ? 0 : std::min(pool.workers, kDefaultStoreThreads);
   pool.lookahead = embedded ? 0 : std::max<size_t>(1, pool.workers / 8);
@@ -135,6 +139,7 @@ void ProcessingFlags::ApplyTo(const CLI::App& app, const std::string& store_url,
   // A shared store outlives this process: a crash must not take the lines of attempts it
   // settled. The embedded store dies with the process.
   pool.record_first = !embedded;
+  pool.lease_ttl = store.lease_ttl;
 }
 
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {
@@ -148,8 +153,12 @@ Result<std::unique_ptr<LogSink>> ProcessingFlags::OpenLineLog() const {
   return OpenJsonlLog(log_path, /*write_each_line=*/true);
 }
 
-Status RequireSharedStore(const std::string& command, const std::string& url) {
-  if (!url.empty() && url != "mem:" && url != "mem") return Status();
+Result<std::unique_ptr<Store>> OpenSharedStore(const std::string& command, const std::string& url,
+                                               const EngineOptions& options) {
+  if (!url.empty()) {
+    auto store = OpenStore(url, options);
+    if (!store.ok() || !(*store)->Traits().embedded()) return store;
+  }
   return Status::InvalidArgument(
       "strandq " + command +
       " needs --store redis://HOST:PORT[/DB][?prefix=NAME]: the embedded store (mem:) lives "
@@ -217,11 +226,9 @@ Result<EngineOptions> EngineFlags::Resolve() const {
 }
 
 Result<std::unique_ptr<Store>> EngineFlags::Open() const {
-  if (inspect_) {
-    if (Status s = RequireSharedStore(app_->get_name(), store); !s.ok()) return s;
-  }
   auto options = Resolve();
   if (!options.ok()) return options.status();
+  if (inspect_) return OpenSharedStore(app_->get_name(), store, *options);
   return OpenStore(store, *options);
 }
 

@@ -26,6 +26,8 @@ inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; what
 
 // Prints "strandq: error: <message>" on stderr.
 void PrintError(const Status& status);
+// PrintError(status), then returns `code`: `return Failed(s, kExitUsage);`.
+int Failed(const Status& status, int code);
 
 // The exit code for a failed step: kExitUsage when the input was wrong (InvalidArgument,
 // TooLarge), else kExitFailed (a store that cannot be reached, an I/O error...).
@@ -37,9 +39,11 @@ int ExitCodeFor(const Status& status);
 CLI::Validator WholeNumber(uint64_t min = 0, uint64_t max = UINT64_MAX);
 CLI::Validator Probability();
 
-// InvalidArgument unless `url` names a shared store, one that outlives its processes (not
-// mem:): `command` (stats, dlq, drop) works on what other processes left in it.
-Status RequireSharedStore(const std::string& command, const std::string& url);
+// OpenStore(url, options), then InvalidArgument unless the store is a shared one, which
+// outlives its processes (not mem:), or when `url` is empty: `command` (stats, dlq, drop,
+// verify --store) works on what other processes left in it.
+Result<std::unique_ptr<Store>> OpenSharedStore(const std::string& command, const std::string& url,
+                                               const EngineOptions& options);
 
 // The engine flags shared by run, serve and worker (DESIGN.md), and by stats and dlq.
 struct EngineFlags {
@@ -83,11 +87,12 @@ struct ProcessingFlags {
   void Register(CLI::App& app, const std::string& default_work, const std::string& workers_help);
   // InvalidArgument if --workers was given as 0 (unless `allow_zero`) or more than the bound.
   Status CheckWorkers(const CLI::App& app, bool allow_zero = false) const;
-  // Sets the pool's threads, store_threads, lookahead and handler_timeout (pool.workers must be
-  // set): the flags given, else defaults; store_threads and lookahead by store: none for the
-  // embedded store (mem:, whose calls are in-process and fast); for a remote one, 1 store call
-  // at a time and workers / 8 (at least 1) leases claimed ahead.
-  void ApplyTo(const CLI::App& app, const std::string& store_url, PoolOptions& pool) const;
+  // Sets the pool's threads, store_threads, lookahead, handler_timeout, record_first and
+  // lease_ttl (pool.workers must be set) for `store`: the flags given, else defaults;
+  // store_threads and lookahead by store: none for an embedded one (whose calls are in-process
+  // and fast); for a shared one, 1 store call at a time and workers / 8 (at least 1) leases
+  // claimed ahead. lease_ttl is the store's.
+  void ApplyTo(const CLI::App& app, const StoreTraits& store, PoolOptions& pool) const;
   // The handler --work and --fail-rate describe (InvalidArgument on a bad spec).
   Result<std::unique_ptr<Handler>> MakeHandler() const;
   // The --log file written line by line (a killed process loses no line it wrote), or null

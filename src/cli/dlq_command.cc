@@ -86,7 +86,8 @@ int DlqCommand::Move(Store& store, bool replay) {
     for (const DeadLetter& d : *dead) ids.push_back(d.event.id);
     if (!replay) ids.clear();  // PurgeDead with no ids purges them all, atomically
   }
-  auto moved = replay ? store.ReplayDead(ids, tail_) : store.PurgeDead(ids);
+  auto moved = replay ? store.ReplayDead(ids, tail_ ? ReplayAt::kTail : ReplayAt::kHead)
+                      : store.PurgeDead(ids);
   if (!moved.ok()) {
     PrintError(moved.status());
     return kExitFailed;

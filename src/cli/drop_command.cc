@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "cli/worker_command.h"
+#include "cli/cli_common.h"
 #include "strandq/store.h"
 
 namespace strandq::cli {
@@ -19,13 +19,9 @@ DropCommand::DropCommand(CLI::App& parent) {
 }
 
 int DropCommand::Execute() {
-  if (Status s = RequireSharedStore("drop", store_); !s.ok()) {
-    PrintError(s);
-    return kExitUsage;
-  }
   EngineOptions options;
   options.policy_from_store = true;
-  auto store = OpenStore(store_, options);
+  auto store = OpenSharedStore("drop", store_, options);
   if (!store.ok()) {
     PrintError(store.status());
     return ExitCodeFor(store.status());
@@ -35,7 +31,7 @@ int DropCommand::Execute() {
     PrintError(stats.status());
     return kExitFailed;
   }
-  const std::string url = RedactedUrl(store_);
+  const std::string url = RedactedStoreUrl(store_);
   auto count = [](uint64_t n, const std::string& what) {
     return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
   };

@@ -10,7 +10,6 @@
 #include "cli/progress_line.h"
 #include "cli/run_report.h"
 #include "cli/signal_watcher.h"
-#include "cli/worker_command.h"
 #include "strandq/duration.h"
 #include "strandq/event_log.h"
 #include "strandq/handler.h"
@@ -40,6 +39,60 @@ std::vector<WorkloadEvent> WithoutParked(const std::vector<WorkloadEvent>& workl
   return expected;
 }
 
+// InvalidArgument unless `store` holds no event yet: the log is checked against the workload.
+Status RequireEmpty(Store& store, const std::string& url) {
+  auto stats = store.Stats();
+  if (!stats.ok()) return stats.status();
+  if (stats->enqueued == 0) return Status();
+  return Status::InvalidArgument(
+      "the store " + RedactedStoreUrl(url) + " already holds " + std::to_string(stats->enqueued) +
+      " events from before: run needs an empty one (delete them with strandq drop --store URL "
+      "--yes, pick another ?prefix=, or use generate --to and worker for a shared queue)");
+}
+
+// Where the run's attempts go: the --log file, or memory without --log. Then read back for
+// the verifier.
+class RunLog {
+ public:
+  // With a shared store, lines reach the file before the store settles their events (as a
+  // worker's do), so a crash cannot lose a settled event's line. Unavailable if the file
+  // cannot be created.
+  static Result<RunLog> Open(const std::string& path, const StoreTraits& store) {
+    RunLog log;
+    log.path_ = path;
+    if (path.empty()) return log;
+    auto opened = OpenJsonlLog(path, /*write_each_line=*/!store.embedded());
+    if (!opened.ok()) return opened.status();
+    log.file_ = std::move(*opened);
+    return log;
+  }
+  LogSink* sink() { return file_ ? file_.get() : memory_.get(); }
+  // Every attempt written, as the verifier reads it: a file is closed and read back.
+  Result<std::vector<AttemptRecord>> Records() {
+    if (!file_) return memory_->Records();
+    file_.reset();
+    auto read = ReadEventLog(path_);
+    if (!read.ok()) return read.status().Prefixed("reading back the log");
+    return read;
+  }
+
+ private:
+  std::string path_;
+  std::unique_ptr<LogSink> file_;
+  std::unique_ptr<MemoryLogSink> memory_ = std::make_unique<MemoryLogSink>();
+};
+
+// The verifier's options for a run that left `dead` dead letters.
+VerifyOptions VerifyOptionsFor(const RunFacts& facts, const std::vector<DeadLetter>& dead,
+                               const std::string& work, size_t workers) {
+  VerifyOptions options;
+  for (const DeadLetter& d : dead) options.dead_letter_ids.push_back(d.event.id);
+  options.partial = facts.interrupted;
+  options.workers = workers;
+  if (work.rfind("sleep:", 0) == 0) options.unit = *ParseDuration(work.substr(6));
+  return options;
+}
+
 }  // namespace
 
 RunCommand::RunCommand(CLI::App& parent) {
@@ -51,132 +104,81 @@ RunCommand::RunCommand(CLI::App& parent) {
 
 int RunCommand::Execute() {
   // Everything that can be wrong with the input is checked before anything is processed.
-  if (Status s = processing_.CheckWorkers(*app_); !s.ok()) {
-    PrintError(s);
-    return kExitUsage;
-  }
+  if (Status s = processing_.CheckWorkers(*app_); !s.ok()) return Failed(s, kExitUsage);
   auto engine = engine_.Resolve();
-  if (!engine.ok()) {
-    PrintError(engine.status());
-    return kExitUsage;
-  }
+  if (!engine.ok()) return Failed(engine.status(), kExitUsage);
   auto handler = processing_.MakeHandler();
-  if (!handler.ok()) {
-    PrintError(handler.status());
-    return kExitUsage;
-  }
+  if (!handler.ok()) return Failed(handler.status(), kExitUsage);
   auto workload = workload_.Load();
-  if (!workload.ok()) {
-    PrintError(workload.status());
-    return kExitUsage;
-  }
+  if (!workload.ok()) return Failed(workload.status(), kExitUsage);
   auto store = OpenStore(engine_.store, *engine);
-  if (!store.ok()) {
-    PrintError(store.status());
-    return ExitCodeFor(store.status());
-  }
-  // The log is checked against the workload: a shared store must start out empty.
-  if (auto stats = (*store)->Stats(); !stats.ok() || stats->enqueued > 0) {
-    PrintError(stats.ok() ? Status::InvalidArgument(
-                                "the store " + RedactedUrl(engine_.store) + " already holds " +
-                                std::to_string(stats->enqueued) +
-                                " events from before: run needs an empty one (delete them "
-                                "with strandq drop --store URL --yes, pick another ?prefix=, "
-                                "or use generate --to and worker for a shared queue)")
-                          : stats.status());
-    return stats.ok() ? kExitUsage : kExitFailed;
-  }
-  std::unique_ptr<LogSink> file_log;
-  MemoryLogSink memory_log;
-  if (!processing_.log_path.empty()) {
-    // With a shared store, lines reach the file before the store settles their events (as a
-    // worker's do), so a crash cannot lose a settled event's line.
-    auto opened =
-        OpenJsonlLog(processing_.log_path,
-                     /*write_each_line=*/engine_.store != "mem:" && engine_.store != "mem");
-    if (!opened.ok()) {
-      PrintError(opened.status());
-      return kExitUsage;
-    }
-    file_log = std::move(*opened);
-  }
-  LogSink* log = file_log ? file_log.get() : &memory_log;
+  if (!store.ok()) return Failed(store.status(), ExitCodeFor(store.status()));
+  if (Status s = RequireEmpty(**store, engine_.store); !s.ok()) return Failed(s, ExitCodeFor(s));
+  auto log = RunLog::Open(processing_.log_path, (*store)->Traits());
+  if (!log.ok()) return Failed(log.status(), kExitUsage);
 
-  const size_t accounts = CountAccounts(*workload);
-  const size_t workers = processing_.workers > 0
-                             ? processing_.workers
-                             : std::clamp<size_t>(accounts, 1, kMaxDefaultWorkers);
-
-  RunFacts facts;
-  facts.store_url = RedactedUrl(engine_.store);  // the report must not show a password
-  facts.policy = std::string(PolicyName(engine->policy));
-  facts.handler = processing_.work;
-  facts.workers = workers;
-  facts.events = workload->size();
-  facts.log_path = processing_.log_path;
-
+  RunFacts facts = StartFacts(*engine, *workload);
   const auto enqueue_start = std::chrono::steady_clock::now();
   if (Status s = EnqueueWorkload(**store, *workload); !s.ok()) {
-    PrintError(s.Prefixed("enqueue"));
-    return ExitCodeFor(s);
+    return Failed(s.Prefixed("enqueue"), ExitCodeFor(s));
   }
   facts.enqueue_time = std::chrono::steady_clock::now() - enqueue_start;
+  if (Status s = Process(**store, **handler, *log->sink(), facts); !s.ok()) {
+    return Failed(s.Prefixed("processing"), kExitFailed);
+  }
+  auto dead = (*store)->ListDead(SIZE_MAX);
+  if (!dead.ok()) return Failed(dead.status().Prefixed("listing dead letters"), kExitFailed);
+  auto records = log->Records();
+  if (!records.ok()) return Failed(records.status(), kExitFailed);
+  return Report(*engine, *workload, *dead, *records, facts);
+}
 
+RunFacts RunCommand::StartFacts(const EngineOptions& engine,
+                                const std::vector<WorkloadEvent>& workload) const {
+  RunFacts facts;
+  facts.store_url = RedactedStoreUrl(engine_.store);  // the report must not show a password
+  facts.policy = std::string(PolicyName(engine.policy));
+  facts.handler = processing_.work;
+  facts.workers = processing_.workers > 0
+                      ? processing_.workers
+                      : std::clamp<size_t>(CountAccounts(workload), 1, kMaxDefaultWorkers);
+  facts.events = workload.size();
+  facts.log_path = processing_.log_path;
+  return facts;
+}
+
+Status RunCommand::Process(Store& store, Handler& handler, LogSink& log, RunFacts& facts) const {
   PoolOptions pool_options;
-  pool_options.workers = workers;
-  processing_.ApplyTo(*app_, engine_.store, pool_options);
-  pool_options.lease_ttl = engine->lease_ttl;
+  pool_options.workers = facts.workers;
+  processing_.ApplyTo(*app_, store.Traits(), pool_options);
   pool_options.stop_when_drained = true;
-  WorkerPool pool(**store, **handler, log, pool_options);
+  WorkerPool pool(store, handler, &log, pool_options);
   Status ran;
   bool signalled = false;
   {
     SignalWatcher signals([&pool] { pool.Stop(); });
-    ProgressLine progress(workload->size(), [&pool] { return pool.Progress(); });
+    ProgressLine progress(facts.events, [&pool] { return pool.Progress(); });
     ran = pool.Run();
     signalled = signals.signalled();
   }
-  if (!ran.ok()) {
-    PrintError(ran.Prefixed("processing"));
-    return kExitFailed;
-  }
-
-  auto stats = (*store)->Stats();
+  if (!ran.ok()) return ran;
+  auto stats = store.Stats();
   if (stats.ok()) facts.stats = *stats;
   // A signal that came when everything was done already interrupted nothing.
   facts.interrupted = signalled && !(stats.ok() && stats->drained());
-  auto dead = (*store)->ListDead(SIZE_MAX);
-  if (!dead.ok()) {
-    PrintError(dead.status().Prefixed("listing dead letters"));
-    return kExitFailed;
-  }
+  return Status();
+}
 
-  std::vector<AttemptRecord> records;
-  if (file_log) {
-    file_log.reset();  // closes the file; what we verify is what was written
-    auto read = ReadEventLog(processing_.log_path);
-    if (!read.ok()) {
-      PrintError(read.status().Prefixed("reading back the log"));
-      return kExitFailed;
-    }
-    records = std::move(*read);
-  } else {
-    records = memory_log.Records();
-  }
-
-  VerifyOptions verify_options;
-  for (const DeadLetter& d : *dead) verify_options.dead_letter_ids.push_back(d.event.id);
+int RunCommand::Report(const EngineOptions& engine, const std::vector<WorkloadEvent>& workload,
+                       const std::vector<DeadLetter>& dead,
+                       const std::vector<AttemptRecord>& records, const RunFacts& facts) const {
+  VerifyOptions verify_options = VerifyOptionsFor(facts, dead, processing_.work, facts.workers);
   // Events parked behind a dead letter (--on-dead park) are still in the store, not lost.
-  const bool parked = engine->on_dead == OnDead::kPark && !dead->empty();
+  const bool parked = engine.on_dead == OnDead::kPark && !dead.empty();
   const std::vector<WorkloadEvent> unparked =
-      parked ? WithoutParked(*workload, *dead) : std::vector<WorkloadEvent>{};
+      parked ? WithoutParked(workload, dead) : std::vector<WorkloadEvent>{};
   // An interrupted run did not process everything: check what it did, not what it skipped.
-  if (!facts.interrupted) verify_options.input = parked ? &unparked : &*workload;
-  verify_options.partial = facts.interrupted;
-  verify_options.workers = workers;
-  if (processing_.work.rfind("sleep:", 0) == 0) {
-    verify_options.unit = *ParseDuration(processing_.work.substr(6));
-  }
+  if (!facts.interrupted) verify_options.input = parked ? &unparked : &workload;
   const VerifyReport report = Verify(records, verify_options);
   std::fputs(FormatRunReport(facts, report).c_str(), stdout);
   std::fflush(stdout);

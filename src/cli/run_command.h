@@ -3,8 +3,10 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "cli/cli_common.h"
+#include "cli/run_report.h"
 
 namespace strandq::cli {
 
@@ -18,6 +20,17 @@ class RunCommand {
   int Execute();
 
  private:
+  // The report's facts known before processing: the store, policy, handler, slots, events.
+  RunFacts StartFacts(const EngineOptions& engine,
+                      const std::vector<WorkloadEvent>& workload) const;
+  // Runs facts.workers slots on `store` until it is drained or a signal stops them; records
+  // the store's stats and whether the run was interrupted in `facts`. The pool's error.
+  Status Process(Store& store, Handler& handler, LogSink& log, RunFacts& facts) const;
+  // Verifies `records` against the workload, prints the report; returns the exit code.
+  int Report(const EngineOptions& engine, const std::vector<WorkloadEvent>& workload,
+             const std::vector<DeadLetter>& dead, const std::vector<AttemptRecord>& records,
+             const RunFacts& facts) const;
+
   CLI::App* app_;
   EngineFlags engine_;
   WorkloadFlags workload_;

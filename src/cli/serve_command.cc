@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "cli/signal_watcher.h"
-#include "cli/worker_command.h"
 #include "strandq/clock.h"
 #include "strandq/duration.h"
 #include "strandq/event_log.h"
@@ -123,6 +122,30 @@ std::string FormatServeReport(const std::string& address, const HttpServerCounte
   return out;
 }
 
+// Runs `pool` (if any) on a thread of its own until SIGINT/SIGTERM or until it stops on its own
+// (only on a store error), then drains `server` and stops the pool: events in flight finish,
+// nothing more is claimed, every request in progress is answered. The pool's error.
+Status RunUntilStopped(HttpServer& server, std::optional<WorkerPool>& pool) {
+  StopLatch stop;
+  Status ran;
+  std::thread pool_thread;
+  if (pool) {
+    pool_thread = std::thread([&] {
+      ran = pool->Run();
+      stop.Set();
+    });
+  }
+  SignalWatcher signals([&stop] { stop.Set(); });
+  stop.Wait();
+  server.Drain();
+  if (pool) {
+    pool->Stop();
+    pool_thread.join();
+    pool.reset();  // before the log it writes to
+  }
+  return ran;
+}
+
 }  // namespace
 
 ServeCommand::ServeCommand(CLI::App& parent) {
@@ -155,112 +178,76 @@ ServeCommand::ServeCommand(CLI::App& parent) {
 
 int ServeCommand::Execute() {
   if (Status s = processing_.CheckWorkers(*app_, /*allow_zero=*/true); !s.ok()) {
-    PrintError(s);
-    return kExitUsage;
+    return Failed(s, kExitUsage);
   }
   const size_t workers = app_->count("--workers") > 0 ? processing_.workers : kDefaultServeWorkers;
   auto engine = engine_.Resolve();
-  if (!engine.ok()) {
-    PrintError(engine.status());
-    return kExitUsage;
-  }
-  auto timeout = PositiveDuration("--timeout", timeout_);
-  auto head_timeout = PositiveDuration("--head-timeout", head_timeout_);
-  for (const Status& s : {timeout.status(), head_timeout.status()}) {
-    if (s.ok()) continue;
-    PrintError(s);
-    return kExitUsage;
-  }
+  if (!engine.ok()) return Failed(engine.status(), kExitUsage);
+  auto server_options = ServerOptions(*engine);
+  if (!server_options.ok()) return Failed(server_options.status(), kExitUsage);
   auto handler = processing_.MakeHandler();
-  if (!handler.ok()) {
-    PrintError(handler.status());
-    return kExitUsage;
-  }
+  if (!handler.ok()) return Failed(handler.status(), kExitUsage);
   auto store = OpenStore(engine_.store, *engine);
-  if (!store.ok()) {
-    PrintError(store.status());
-    return ExitCodeFor(store.status());
-  }
+  if (!store.ok()) return Failed(store.status(), ExitCodeFor(store.status()));
   auto log = processing_.OpenLineLog();
-  if (!log.ok()) {
-    PrintError(log.status());
-    return kExitUsage;
-  }
+  if (!log.ok()) return Failed(log.status(), kExitUsage);
 
   std::optional<WorkerPool> pool;  // created once the server exists (its tee needs it)
-  HttpServerOptions options;
-  options.bind = bind_;
-  options.token = token_;
-  options.max_body_bytes = max_body_;
-  options.max_payload_bytes = engine->max_payload_bytes;
-  options.max_connections = max_connections_;
-  options.timeout = *timeout;
-  options.head_timeout = *head_timeout;
-  options.threads = http_threads_;
-  if (workers > 0) options.worker_progress = [&pool] { return pool->Progress(); };
-  auto server = HttpServer::Start(**store, options);
-  if (!server.ok()) {
-    PrintError(server.status());
-    return ExitCodeFor(server.status());
-  }
+  if (workers > 0) server_options->worker_progress = [&pool] { return pool->Progress(); };
+  auto server = HttpServer::Start(**store, *server_options);
+  if (!server.ok()) return Failed(server.status(), ExitCodeFor(server.status()));
   MetricsTee tee(**server, log->get());
   if (workers > 0) {
     PoolOptions pool_options;
     pool_options.workers = workers;
-    processing_.ApplyTo(*app_, engine_.store, pool_options);
-    pool_options.lease_ttl = engine->lease_ttl;
+    processing_.ApplyTo(*app_, (*store)->Traits(), pool_options);
     pool.emplace(**store, **handler, &tee, pool_options);
   }
-
   std::printf("listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
   std::fprintf(stderr, "strandq: serving %s on http://%s with %zu workers (%s); SIGTERM drains\n",
-               RedactedUrl(engine_.store).c_str(), (*server)->address().c_str(), workers,
+               RedactedStoreUrl(engine_.store).c_str(), (*server)->address().c_str(), workers,
                workers > 0 ? processing_.work.c_str() : "ingest only");
+  const Status ran = RunUntilStopped(**server, pool);
+  return Finish(**store, **server, log->get(), tee, ran);
+}
 
-  StopLatch stop;
-  Status ran;
-  std::thread pool_thread;
-  if (pool) {
-    pool_thread = std::thread([&] {
-      ran = pool->Run();
-      stop.Set();  // the workers stopped on their own only on a store error
-    });
-  }
-  {
-    SignalWatcher signals([&stop] { stop.Set(); });
-    stop.Wait();
-    (*server)->Drain();  // no new events; every request in progress is answered
-    if (pool) {
-      pool->Stop();  // events in flight finish; nothing more is claimed
-      pool_thread.join();
-      pool.reset();  // before the log it writes to
-    }
-  }
-  const bool mem_store = engine_.store.rfind("mem", 0) == 0;
-  if (mem_store && *log) LogDropped(**store, **log);
+Result<HttpServerOptions> ServeCommand::ServerOptions(const EngineOptions& engine) const {
+  auto timeout = PositiveDuration("--timeout", timeout_);
+  if (!timeout.ok()) return timeout.status();
+  auto head_timeout = PositiveDuration("--head-timeout", head_timeout_);
+  if (!head_timeout.ok()) return head_timeout.status();
+  HttpServerOptions options;
+  options.bind = bind_;
+  options.token = token_;
+  options.max_body_bytes = max_body_;
+  options.max_payload_bytes = engine.max_payload_bytes;
+  options.max_connections = max_connections_;
+  options.timeout = *timeout;
+  options.head_timeout = *head_timeout;
+  options.threads = http_threads_;
+  return options;
+}
+
+int ServeCommand::Finish(Store& store, HttpServer& server, LogSink* log, LogSink& tee,
+                         const Status& ran) const {
+  const bool embedded = store.Traits().embedded();
+  if (embedded && log != nullptr) LogDropped(store, *log);
   Status flushed = tee.Flush();
-  const HttpServerCounters counters = (*server)->Counters();
-  auto stats = (*store)->Stats();
+  const HttpServerCounters counters = server.Counters();
+  auto stats = store.Stats();
   std::fputs(
-      FormatServeReport((*server)->address(), counters, stats, mem_store, processing_.log_path)
-          .c_str(),
+      FormatServeReport(server.address(), counters, stats, embedded, processing_.log_path).c_str(),
       stdout);
   std::fflush(stdout);
-  if (!ran.ok()) {
-    PrintError(ran.Prefixed("workers"));
-    return kExitFailed;
-  }
-  if (!flushed.ok()) {
-    PrintError(flushed.Prefixed("flushing the log"));
-    return kExitFailed;
-  }
-  if (mem_store && stats.ok() && stats->pending > 0) {
-    PrintError(Status::Unavailable(fmt::format(
-        "{} accepted events were lost: the mem: store ends with this process (keep them in a "
-        "shared store: --store redis://HOST:PORT)",
-        stats->pending)));
-    return kExitFailed;
+  if (!ran.ok()) return Failed(ran.Prefixed("workers"), kExitFailed);
+  if (!flushed.ok()) return Failed(flushed.Prefixed("flushing the log"), kExitFailed);
+  if (embedded && stats.ok() && stats->pending > 0) {
+    return Failed(Status::Unavailable(fmt::format(
+                      "{} accepted events were lost: the mem: store ends with this process "
+                      "(keep them in a shared store: --store redis://HOST:PORT)",
+                      stats->pending)),
+                  kExitFailed);
   }
   return kExitOk;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/cli_common.h"
+#include "strandq/http_server.h"
 
 namespace strandq::cli {
 
@@ -19,6 +20,14 @@ class ServeCommand {
   int Execute();
 
  private:
+  // The server's options from the flags; InvalidArgument naming a bad --timeout or
+  // --head-timeout.
+  Result<HttpServerOptions> ServerOptions(const EngineOptions& engine) const;
+  // After the server drained and the workers stopped (`ran`: their error): logs the events an
+  // embedded store loses as `dropped` in `log` (if any), flushes `tee`, prints the report;
+  // returns the exit code.
+  int Finish(Store& store, HttpServer& server, LogSink* log, LogSink& tee, const Status& ran) const;
+
   CLI::App* app_;
   EngineFlags engine_;
   ProcessingFlags processing_;

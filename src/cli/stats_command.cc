@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "cli/worker_command.h"
 #include "strandq/store.h"
 
 namespace strandq::cli {
@@ -43,7 +42,7 @@ int StatsCommand::Execute() {
     out["drained"] = stats->drained();
     std::printf("%s\n", out.dump().c_str());
   } else {
-    std::printf("%-14s %s\n", "store", RedactedUrl(engine_.store).c_str());
+    std::printf("%-14s %s\n", "store", RedactedStoreUrl(engine_.store).c_str());
     for (const auto& [name, value] : rows) {
       std::printf("%-14s %llu\n", name, static_cast<unsigned long long>(value));
     }

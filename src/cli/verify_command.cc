@@ -31,10 +31,9 @@ VerifyCommand::VerifyCommand(CLI::App& parent) {
 }
 
 Result<std::vector<DeadLetter>> StoreDeadLetters(const std::string& url) {
-  if (Status s = RequireSharedStore("verify --store", url); !s.ok()) return s;
   EngineOptions options;
   options.policy_from_store = true;
-  auto store = OpenStore(url, options);
+  auto store = OpenSharedStore("verify --store", url, options);
   if (!store.ok()) return store.status();
   auto stats = (*store)->Stats();
   if (!stats.ok()) return stats.status();

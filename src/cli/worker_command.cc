@@ -17,15 +17,6 @@ constexpr size_t kDefaultWorkers = 100;
 
 }  // namespace
 
-std::string RedactedUrl(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t at = url.rfind('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 WorkerCommand::WorkerCommand(CLI::App& parent) {
   app_ = parent.add_subcommand("worker", "Process events of a shared store (redis://...)");
   processing_.Register(*app_, "sleep:1s", "default: 100");
@@ -40,12 +31,6 @@ int WorkerCommand::Execute() {
     PrintError(s);
     return kExitUsage;
   }
-  if (engine_.store == "mem:" || engine_.store == "mem") {
-    PrintError(Status::InvalidArgument(
-        "a worker needs a shared store: --store redis://host:port (mem: lives in one process; "
-        "use strandq run or serve for it)"));
-    return kExitUsage;
-  }
   auto engine = engine_.Resolve();
   if (!engine.ok()) {
     PrintError(engine.status());
@@ -56,27 +41,32 @@ int WorkerCommand::Execute() {
     PrintError(handler.status());
     return kExitUsage;
   }
-  auto log = processing_.OpenLineLog();
-  if (!log.ok()) {
-    PrintError(log.status());
-    return kExitUsage;
-  }
   auto store = OpenStore(engine_.store, *engine);
   if (!store.ok()) {
     PrintError(store.status());
     return ExitCodeFor(store.status());
   }
+  if ((*store)->Traits().embedded()) {
+    PrintError(Status::InvalidArgument(
+        "a worker needs a shared store: --store redis://host:port (mem: lives in one process; "
+        "use strandq run or serve for it)"));
+    return kExitUsage;
+  }
+  auto log = processing_.OpenLineLog();
+  if (!log.ok()) {
+    PrintError(log.status());
+    return kExitUsage;
+  }
 
   PoolOptions options;
   options.workers = processing_.workers > 0 ? processing_.workers : kDefaultWorkers;
-  processing_.ApplyTo(*app_, engine_.store, options);
-  options.lease_ttl = engine->lease_ttl;
+  processing_.ApplyTo(*app_, (*store)->Traits(), options);
   options.worker_id = id_.empty() ? DefaultWorkerId() : id_;
   options.stop_when_drained = exit_when_drained_;
   std::fprintf(stderr,
                "strandq worker %s: %zu slots (%zu store calls, lookahead %zu) on %s, handler %s\n",
                options.worker_id.c_str(), options.workers, options.store_threads, options.lookahead,
-               RedactedUrl(engine_.store).c_str(), processing_.work.c_str());
+               RedactedStoreUrl(engine_.store).c_str(), processing_.work.c_str());
 
   const auto started = std::chrono::steady_clock::now();
   WorkerPool pool(**store, **handler, log->get(), options);
@@ -105,7 +95,7 @@ int WorkerCommand::Execute() {
                  "strandq: error: worker %s dead-lettered %llu events: strandq dlq list --store "
                  "%s shows them and their last errors\n",
                  options.worker_id.c_str(), static_cast<unsigned long long>(done.dead),
-                 RedactedUrl(engine_.store).c_str());
+                 RedactedStoreUrl(engine_.store).c_str());
     return kExitFailed;
   }
   return kExitOk;

@@ -26,7 +26,4 @@ class WorkerCommand {
   bool exit_when_drained_ = false;
 };
 
-// The URL without its password, for messages.
-std::string RedactedUrl(const std::string& url);
-
 }  // namespace strandq::cli

@@ -4,7 +4,7 @@
 namespace strandq {
 
 std::vector<Result<CompleteResult>> Store::CompleteMany(std::span<const Settlement> settlements,
-                                                        bool claim_next) {
+                                                        ClaimNext claim_next) {
   std::vector<Result<CompleteResult>> results;
   results.reserve(settlements.size());
   for (const Settlement& s : settlements)

@@ -81,7 +81,8 @@ std::vector<Lease> StoreModel::Claim(size_t max, ModelTime now) {
 }
 
 Result<CompleteResult> StoreModel::Complete(const Lease& lease, const Outcome& outcome,
-                                            bool claim_next, ModelTime now) {
+                                            ClaimNext next, ModelTime now) {
+  const bool claim_next = next == ClaimNext::kYes;
   ProcessDue(now);
   Result<uint32_t> found = FindLease(lease, now.mono_ns);
   if (!found.ok()) return found.status();
@@ -109,15 +110,15 @@ Result<CompleteResult> StoreModel::Complete(const Lease& lease, const Outcome& o
 }
 
 std::vector<Result<CompleteResult>> StoreModel::CompleteMany(
-    std::span<const Settlement> settlements, bool claim_next, ModelTime now) {
+    std::span<const Settlement> settlements, ClaimNext claim_next, ModelTime now) {
   std::vector<Result<CompleteResult>> results;
   results.reserve(settlements.size());
   std::vector<size_t> settled;  // indexes of the leases settled now, each owed a next lease
   for (const Settlement& s : settlements) {
-    results.push_back(Complete(s.lease, s.outcome, /*claim_next=*/false, now));
+    results.push_back(Complete(s.lease, s.outcome, ClaimNext::kNo, now));
     if (results.back().ok()) settled.push_back(results.size() - 1);
   }
-  if (!claim_next) return results;
+  if (claim_next == ClaimNext::kNo) return results;
   for (size_t i : settled) {
     if (ready_.empty()) break;
     results[i]->next = Grant(ready_.Pop(), now.mono_ns);
@@ -190,7 +191,8 @@ std::vector<DeadLetter> StoreModel::ListDead(size_t limit, ModelTime now) {
   return out;
 }
 
-size_t StoreModel::ReplayDead(std::span<const uint64_t> ids, bool at_tail, ModelTime now) {
+size_t StoreModel::ReplayDead(std::span<const uint64_t> ids, ReplayAt at, ModelTime now) {
+  const bool at_tail = at == ReplayAt::kTail;
   ProcessDue(now);
   std::vector<DeadEntry> replay;
   for (uint64_t id : ids) {

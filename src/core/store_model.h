@@ -80,16 +80,16 @@ class StoreModel {
   std::vector<EnqueueReceipt> Enqueue(std::span<const NewEvent> batch,
                                       std::vector<std::string> payloads, ModelTime now);
   std::vector<Lease> Claim(size_t max, ModelTime now);
-  Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome, bool claim_next,
+  Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome, ClaimNext claim_next,
                                   ModelTime now);
   // Settles every lease first, then with claim_next grants the best ready accounts, one per
   // lease settled (in the order of the settlements): Complete for a batch of one.
   std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
-                                                   bool claim_next, ModelTime now);
+                                                   ClaimNext claim_next, ModelTime now);
   Status Extend(Lease& lease, ModelTime now);
   StoreStats Stats(ModelTime now);
   std::vector<DeadLetter> ListDead(size_t limit, ModelTime now);
-  size_t ReplayDead(std::span<const uint64_t> ids, bool at_tail, ModelTime now);
+  size_t ReplayDead(std::span<const uint64_t> ids, ReplayAt at, ModelTime now);
   size_t PurgeDead(std::span<const uint64_t> ids, ModelTime now);
   // Every pending event, account by account (in order of first acceptance), head first; the
   // head with its attempts so far, the others with attempt 0.

@@ -8,7 +8,7 @@
 // with a non-empty error, and ,"unconfirmed":true last on a line written before the store
 // settled the attempt.
 //
-// Writing is hand-rolled appends (it runs once per event, up to ~1M times a second); strings
+// Writing is hand-rolled appends (it runs once per event, on the hot path); strings
 // are escaped as JSON and bytes that are not valid UTF-8 become U+FFFD, so every line we write
 // parses. Reading uses nlohmann::json; its exceptions never leave this file.
 

@@ -524,7 +524,8 @@ struct WorkerPool::Impl {
       }
       log->WriteMany(unconfirmed);
     }
-    auto results = store.CompleteMany(settlements, !stopping.load());
+    auto results =
+        store.CompleteMany(settlements, stopping.load() ? ClaimNext::kNo : ClaimNext::kYes);
     failpoint.AfterSettle();
     std::vector<AttemptRecord> lines;
     lines.reserve(log != nullptr ? batch.size() : 0);
@@ -567,7 +568,8 @@ struct WorkerPool::Impl {
     int64_t start_ns;
     Settlement settled{TakeLease(slot, start_ns), std::move(outcome)};
     if (RecordingFirst()) log->Write(Unconfirmed(slot, settled, start_ns, end_ns));
-    auto completed = store.Complete(settled.lease, settled.outcome, !stopping.load());
+    auto completed = store.Complete(settled.lease, settled.outcome,
+                                    stopping.load() ? ClaimNext::kNo : ClaimNext::kYes);
     failpoint.AfterSettle();
     return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed),
                   /*lines=*/nullptr);

@@ -151,8 +151,9 @@ class StepRunner {
           if ((op.a >> i) & 1) ids.push_back(dead_ids_[i]);
         }
         if (op.kind == OpKind::kPurge && op.a != 0 && ids.empty()) return void(out << "(none)");
-        auto n = op.kind == OpKind::kReplay ? store_->ReplayDead(ids, op.b != 0)
-                                            : store_->PurgeDead(ids);
+        auto n = op.kind == OpKind::kReplay
+                     ? store_->ReplayDead(ids, op.b != 0 ? ReplayAt::kTail : ReplayAt::kHead)
+                     : store_->PurgeDead(ids);
         out << (n.ok() ? std::to_string(*n) : n.status().ToString());
         return;
       }
@@ -160,7 +161,7 @@ class StepRunner {
   }
 
   void Complete(Lease lease, const Outcome& outcome, bool claim_next, std::ostringstream& out) {
-    auto result = store_->Complete(lease, outcome, claim_next);
+    auto result = store_->Complete(lease, outcome, claim_next ? ClaimNext::kYes : ClaimNext::kNo);
     Retire(std::move(lease));
     Describe(result, out);
   }
@@ -186,7 +187,7 @@ class StepRunner {
       batch.push_back({Take(held_, op.a), OutcomeOf(codes % kOutcomeCodes)});
     }
     if (!retired_.empty()) batch.push_back({retired_[op.a % retired_.size()], Outcome::Ack()});
-    auto results = store_->CompleteMany(batch, op.c % 2 != 0);
+    auto results = store_->CompleteMany(batch, op.c % 2 != 0 ? ClaimNext::kYes : ClaimNext::kNo);
     for (size_t i = 0; i < batch.size(); ++i) {
       out << " (";
       Describe(results[i], out);

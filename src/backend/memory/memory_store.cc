@@ -91,17 +91,18 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
 }
 
 Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& outcome,
-                                             bool claim_next) {
+                                             ClaimNext claim_next) {
   std::lock_guard lock(mu_);
-  auto result = model_.Complete(lease, outcome, claim_next && !interrupted_, Now());
+  auto result = model_.Complete(lease, outcome, interrupted_ ? ClaimNext::kNo : claim_next, Now());
   WakeWaiters();
   return result;
 }
 
 std::vector<Result<CompleteResult>> MemoryStore::CompleteMany(
-    std::span<const Settlement> settlements, bool claim_next) {
+    std::span<const Settlement> settlements, ClaimNext claim_next) {
   std::lock_guard lock(mu_);
-  auto results = model_.CompleteMany(settlements, claim_next && !interrupted_, Now());
+  auto results =
+      model_.CompleteMany(settlements, interrupted_ ? ClaimNext::kNo : claim_next, Now());
   WakeWaiters();
   return results;
 }
@@ -127,9 +128,9 @@ Result<std::vector<DeadLetter>> MemoryStore::ListDead(size_t limit) {
   return out;
 }
 
-Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, bool at_tail) {
+Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, ReplayAt at) {
   std::lock_guard lock(mu_);
-  const size_t moved = model_.ReplayDead(ids, at_tail, Now());
+  const size_t moved = model_.ReplayDead(ids, at, Now());
   WakeWaiters();
   return moved;
 }

@@ -33,16 +33,19 @@ class MemoryStore final : public Store {
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
-                                  bool claim_next) override;
+                                  ClaimNext claim_next) override;
   // One step: settles every lease, then grants the best ready accounts (StoreModel).
   std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
-                                                   bool claim_next) override;
+                                                   ClaimNext claim_next) override;
   Status Extend(Lease& lease) override;
   Result<StoreStats> Stats() override;
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
-  Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool at_tail) override;
+  Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
   void Interrupt() override;
+  StoreTraits Traits() const override {
+    return {StoreTraits::Kind::kEmbedded, model_.options().lease_ttl};
+  }
 
   // Every pending event (ListPendingEmbedded).
   std::vector<Event> ListPending();

@@ -15,7 +15,8 @@ namespace strandq {
 
 // DESIGN
 // The server holds the truth; this class only carries calls to it. Each Store method is one
-// EVALSHA of a script from redis_scripts.cc on a connection taken from the pool (so concurrent
+// call of a step from redis_scripts.cc (FCALL of the library's function; EVALSHA of the step's
+// script on Redis 6.2) on a connection taken from the pool (so concurrent
 // callers run concurrently, one connection each) and put back afterwards; a connection that
 // failed is dropped and the call, if repeating it is safe, goes round again after a backoff.
 // Repeating is safe for every script but enqueue: claims only grant (a lost grant expires and
@@ -228,13 +229,13 @@ Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait) {
 }
 
 Result<CompleteResult> RedisStore::Complete(const Lease& lease, const Outcome& outcome,
-                                            bool claim_next) {
+                                            ClaimNext claim_next) {
   const Settlement settlement{lease, outcome};
   return std::move(CompleteMany({&settlement, 1}, claim_next)[0]);
 }
 
 std::vector<Result<CompleteResult>> RedisStore::CompleteMany(
-    std::span<const Settlement> settlements, bool claim_next) {
+    std::span<const Settlement> settlements, ClaimNext claim_next) {
   std::vector<Result<CompleteResult>> results;
   if (settlements.empty()) return results;
   bool interrupted;
@@ -245,7 +246,8 @@ std::vector<Result<CompleteResult>> RedisStore::CompleteMany(
   // The account and the encoded settlement of each lease; args points into `encoded`.
   std::vector<std::string> encoded;
   encoded.reserve(settlements.size());
-  std::vector<std::string_view> args = {claim_next && !interrupted ? "1" : "0", "0"};
+  std::vector<std::string_view> args = {claim_next == ClaimNext::kYes && !interrupted ? "1" : "0",
+                                        "0"};
   args.reserve(2 + settlements.size() * 2);
   for (const Settlement& s : settlements) {
     encoded.push_back(
@@ -367,12 +369,12 @@ Result<std::vector<DeadLetter>> RedisStore::ListDead(size_t limit) {
   return out;
 }
 
-Result<size_t> RedisStore::ReplayDead(std::span<const uint64_t> ids, bool at_tail) {
+Result<size_t> RedisStore::ReplayDead(std::span<const uint64_t> ids, ReplayAt at) {
   std::vector<uint64_t> sorted(ids.begin(), ids.end());
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   if (sorted.empty()) return size_t{0};
-  std::vector<std::string> args = {at_tail ? "1" : "0"};
+  std::vector<std::string> args = {at == ReplayAt::kTail ? "1" : "0"};
   for (uint64_t id : sorted) args.push_back(std::to_string(id));
   auto reply = Run(RedisScript::kReplayDead, {args.begin(), args.end()}, Retry::kAlways);
   if (!reply.ok()) return reply.status();

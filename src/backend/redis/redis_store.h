@@ -63,18 +63,19 @@ class RedisStore final : public Store {
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
-                                  bool claim_next) override;
+                                  ClaimNext claim_next) override;
   // One call of the complete step for every settlement.
   std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
-                                                   bool claim_next) override;
+                                                   ClaimNext claim_next) override;
   Status Extend(Lease& lease) override;
   Result<StoreStats> Stats() override;
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
-  Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool at_tail) override;
+  Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
   // Unlinks every key of the namespace, found with SCAN (never KEYS, which blocks the server).
   Result<uint64_t> Drop() override;
   void Interrupt() override;
+  StoreTraits Traits() const override { return {StoreTraits::Kind::kShared, options_.lease_ttl}; }
 
  private:
   using Connection = std::unique_ptr<RedisConnection>;

@@ -92,7 +92,8 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(leases.size(), 1u);
     return leases.empty() ? Lease{} : leases[0];
   }
-  CompleteResult Complete(const Lease& lease, const Outcome& outcome, bool claim_next = false) {
+  CompleteResult Complete(const Lease& lease, const Outcome& outcome,
+                          ClaimNext claim_next = ClaimNext::kNo) {
     auto r = store_->Complete(lease, outcome, claim_next);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : CompleteResult{};
@@ -190,9 +191,9 @@ TEST_P(StoreContractTest, AStaleTokenIsRefusedAndChangesNothing) {
   EXPECT_EQ(fresh.event.attempt, 2u);
   EXPECT_GT(fresh.token, stale.token);
 
-  EXPECT_EQ(store_->Complete(stale, Outcome::Ack(), true).status().code(),
+  EXPECT_EQ(store_->Complete(stale, Outcome::Ack(), ClaimNext::kYes).status().code(),
             Status::Code::kLeaseLost);
-  EXPECT_EQ(store_->Complete(stale, Outcome::Nack("late"), false).status().code(),
+  EXPECT_EQ(store_->Complete(stale, Outcome::Nack("late"), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);
   Lease extend = stale;
   EXPECT_EQ(store_->Extend(extend).code(), Status::Code::kLeaseLost);
@@ -231,7 +232,7 @@ TEST_P(StoreContractTest, CompleteClaimsTheNextInTheSameStep) {
   Lease lease = ClaimOne();
   std::vector<std::pair<std::string, uint64_t>> order = {{lease.event.account, lease.event.seq}};
   for (;;) {
-    CompleteResult r = Complete(lease, Outcome::Ack(), /*claim_next=*/true);
+    CompleteResult r = Complete(lease, Outcome::Ack(), ClaimNext::kYes);
     EXPECT_EQ(r.disposition, Disposition::kAcked);
     if (!r.next) break;
     lease = *r.next;
@@ -260,7 +261,7 @@ TEST_P(StoreContractTest, CompleteManySettlesEachLeaseAndHandsOverTheNextOnes) {
   const std::vector<Settlement> batch = {{by_account["a"], Outcome::Ack()},
                                          {by_account["c"], Outcome::Ack()},
                                          {by_account["b"], Outcome::Nack("boom")}};
-  auto results = store_->CompleteMany(batch, /*claim_next=*/true);
+  auto results = store_->CompleteMany(batch, ClaimNext::kYes);
   ASSERT_EQ(results.size(), 3u);
   ASSERT_TRUE(results[0].ok()) << results[0].status().ToString();
   EXPECT_EQ(results[0]->disposition, Disposition::kAcked);
@@ -285,7 +286,7 @@ TEST_P(StoreContractTest, CompleteManySettlesEachLeaseAndHandsOverTheNextOnes) {
   // Without claim_next nothing is handed over; the store drains.
   std::vector<Settlement> rest;
   for (size_t i : {0, 2}) rest.push_back({*results[i]->next, Outcome::Ack()});
-  results = store_->CompleteMany(rest, /*claim_next=*/false);
+  results = store_->CompleteMany(rest, ClaimNext::kNo);
   ASSERT_EQ(results.size(), 2u);
   for (auto& r : results) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -296,7 +297,7 @@ TEST_P(StoreContractTest, CompleteManySettlesEachLeaseAndHandsOverTheNextOnes) {
   EXPECT_EQ(last.event.seq, 2u);
   Complete(last, Outcome::Ack());
   EXPECT_TRUE(Stats().drained());
-  EXPECT_TRUE(store_->CompleteMany({}, true).empty());
+  EXPECT_TRUE(store_->CompleteMany({}, ClaimNext::kYes).empty());
 }
 
 TEST_P(StoreContractTest, ThousandsOfLeasesSettleInOneCompleteMany) {
@@ -309,7 +310,7 @@ TEST_P(StoreContractTest, ThousandsOfLeasesSettleInOneCompleteMany) {
   Enqueue(events);
   std::vector<Lease> leases = Claim(kAccounts);
   ASSERT_EQ(leases.size(), kAccounts);
-  for (bool claim_next : {true, false}) {
+  for (ClaimNext claim_next : {ClaimNext::kYes, ClaimNext::kNo}) {
     std::vector<Settlement> batch;
     for (const Lease& l : leases) batch.push_back({l, Outcome::Ack()});
     auto results = store_->CompleteMany(batch, claim_next);
@@ -325,7 +326,7 @@ TEST_P(StoreContractTest, ThousandsOfLeasesSettleInOneCompleteMany) {
       leases.push_back(*r->next);
     }
     // The first call hands every account's second event over, each to one lease.
-    EXPECT_EQ(next_accounts.size(), claim_next ? kAccounts : 0u);
+    EXPECT_EQ(next_accounts.size(), claim_next == ClaimNext::kYes ? kAccounts : 0u);
   }
   StoreStats stats = Stats();
   EXPECT_EQ(stats.acked, 2 * kAccounts);
@@ -425,7 +426,7 @@ TEST_P(StoreContractTest, AHandlersRetryDelayReplacesTheBackoff) {
   std::vector<Settlement> settlements = {
       {leases[0], Outcome::NackRetryAfter("rate limited", milliseconds(100))},
       {leases[1], Outcome::Nack("backoff")}};
-  for (auto& r : store_->CompleteMany(settlements, false)) {
+  for (auto& r : store_->CompleteMany(settlements, ClaimNext::kNo)) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_EQ(r->disposition, Disposition::kRetrying);
   }
@@ -447,7 +448,7 @@ TEST_P(StoreContractTest, DeadLettersCanBeReplayedAndPurged) {
   }
   EXPECT_EQ(Stats().dead, 2u);
   const uint64_t replay = leases[0].event.id;
-  auto moved = store_->ReplayDead({&replay, 1}, /*at_tail=*/false);
+  auto moved = store_->ReplayDead({&replay, 1}, ReplayAt::kHead);
   ASSERT_TRUE(moved.ok());
   EXPECT_EQ(*moved, 1u);
   Lease again = ClaimOne();
@@ -463,7 +464,7 @@ TEST_P(StoreContractTest, DeadLettersCanBeReplayedAndPurged) {
   ASSERT_TRUE(dead.ok());
   ASSERT_EQ(dead->size(), 2u);
   EXPECT_EQ(dead->back().event.replay, 1u);
-  ASSERT_EQ(*store_->ReplayDead({&replay, 1}, /*at_tail=*/true), 1u);
+  ASSERT_EQ(*store_->ReplayDead({&replay, 1}, ReplayAt::kTail), 1u);
   again = ClaimOne();
   EXPECT_EQ(again.event.id, replay);
   EXPECT_EQ(again.event.replay, 2u);
@@ -501,10 +502,22 @@ TEST_P(StoreContractTest, InterruptEndsClaimsButLetsLeasesFinish) {
   auto blocked = claimer.get();
   ASSERT_TRUE(blocked.ok());
   EXPECT_TRUE(blocked->empty());
-  CompleteResult r = Complete(lease, Outcome::Ack(), /*claim_next=*/true);
+  CompleteResult r = Complete(lease, Outcome::Ack(), ClaimNext::kYes);
   EXPECT_EQ(r.disposition, Disposition::kAcked);
   EXPECT_FALSE(r.next.has_value());
   EXPECT_TRUE(Claim(1).empty());
+}
+
+// What the CLI asks a store instead of reading its URL: embedded or shared, and its lease TTL.
+TEST_P(StoreContractTest, TraitsSayWhatTheStoreIs) {
+  EngineOptions options = Fast();
+  options.lease_ttl = milliseconds(1234);
+  ASSERT_TRUE(Open(options));
+  const StoreTraits traits = store_->Traits();
+  EXPECT_EQ(traits.embedded(), GetParam() == "mem");
+  EXPECT_EQ(traits.kind,
+            GetParam() == "mem" ? StoreTraits::Kind::kEmbedded : StoreTraits::Kind::kShared);
+  EXPECT_EQ(traits.lease_ttl, milliseconds(1234));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,

@@ -57,11 +57,11 @@ class ModelStore final : public Store {
     return model_.Claim(max, Now());
   }
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
-                                  bool claim_next) override {
+                                  ClaimNext claim_next) override {
     return model_.Complete(lease, outcome, claim_next, Now());
   }
   std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
-                                                   bool claim_next) override {
+                                                   ClaimNext claim_next) override {
     return model_.CompleteMany(settlements, claim_next, Now());
   }
   Status Extend(Lease& lease) override { return model_.Extend(lease, Now()); }
@@ -69,13 +69,16 @@ class ModelStore final : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override {
     return model_.ListDead(limit, Now());
   }
-  Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool at_tail) override {
-    return model_.ReplayDead(ids, at_tail, Now());
+  Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override {
+    return model_.ReplayDead(ids, at, Now());
   }
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
     return model_.PurgeDead(ids, Now());
   }
   void Interrupt() override {}
+  StoreTraits Traits() const override {
+    return {StoreTraits::Kind::kEmbedded, model_.options().lease_ttl};
+  }
 
  private:
   ModelTime Now() { return {clock_->MonotonicNs(), clock_->WallNs()}; }

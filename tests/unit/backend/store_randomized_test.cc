@@ -275,7 +275,7 @@ class ChaosRun {
       if (!stale.empty() && random.Uniform(10) == 0) TryStale(stale[random.Uniform(stale.size())]);
       if (auto p = Play(lease, worker, random)) played.push_back(std::move(*p));
     }
-    const bool claim_next = random.Uniform(2) == 0;
+    const ClaimNext claim_next = random.Uniform(2) == 0 ? ClaimNext::kYes : ClaimNext::kNo;
     std::vector<Result<CompleteResult>> results;
     if (played.size() > 1 && random.Uniform(2) == 0) {
       std::vector<Settlement> settlements;
@@ -364,7 +364,7 @@ class ChaosRun {
   void TryStale(Lease lease) {
     const bool extend = lease.event.id % 2 == 0;
     CountStale(extend ? store_->Extend(lease)
-                      : store_->Complete(lease, Outcome::Ack(), true).status());
+                      : store_->Complete(lease, Outcome::Ack(), ClaimNext::kYes).status());
   }
   void CountStale(const Status& s) {
     if (s.code() == Status::Code::kLeaseLost) {

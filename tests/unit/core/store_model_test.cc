@@ -57,7 +57,7 @@ TEST(StoreModelTest, ALeaseIsValidUntilItsDeadlineInclusive) {
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].event.attempt, 2u);
   EXPECT_GT(again[0].token, lease.token);
-  EXPECT_EQ(model.Complete(lease, Outcome::Ack(), false, At(41)).status().code(),
+  EXPECT_EQ(model.Complete(lease, Outcome::Ack(), ClaimNext::kNo, At(41)).status().code(),
             Status::Code::kLeaseLost);
 }
 
@@ -66,7 +66,7 @@ TEST(StoreModelTest, ANackWaitsOutTheBackoffOfItsSeedEventAndAttempt) {
   StoreModel model(Options(), 7);
   Enqueue(model, {"a"}, 0);
   Lease lease = model.Claim(1, At(0))[0];
-  auto result = model.Complete(lease, Outcome::Nack("boom"), false, At(1));
+  auto result = model.Complete(lease, Outcome::Nack("boom"), ClaimNext::kNo, At(1));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->disposition, Disposition::kRetrying);
   const nanoseconds delay = backoff.Delay(1, JitterDraw(7, lease.event.id, 1));
@@ -79,14 +79,14 @@ TEST(StoreModelTest, AHandlersDelayReplacesTheBackoffAndPermanentDeadLettersAtOn
   StoreModel model(Options(5), 7);
   Enqueue(model, {"a", "a"}, 0);
   Lease lease = model.Claim(1, At(0))[0];
-  auto retried =
-      model.Complete(lease, Outcome::NackRetryAfter("busy", milliseconds(3)), false, At(1));
+  auto retried = model.Complete(lease, Outcome::NackRetryAfter("busy", milliseconds(3)),
+                                ClaimNext::kNo, At(1));
   ASSERT_TRUE(retried.ok());
   EXPECT_EQ(retried->disposition, Disposition::kRetrying);
   EXPECT_EQ(model.NextDue(), 4 * kMs);
   lease = model.Claim(1, At(4))[0];
   EXPECT_EQ(lease.event.attempt, 2u);
-  auto dead = model.Complete(lease, Outcome::Permanent("declined"), false, At(5));
+  auto dead = model.Complete(lease, Outcome::Permanent("declined"), ClaimNext::kNo, At(5));
   ASSERT_TRUE(dead.ok());
   EXPECT_EQ(dead->disposition, Disposition::kDead);
   const StoreStats stats = model.Stats(At(5));
@@ -105,7 +105,7 @@ TEST(StoreModelTest, TheSameStepsGiveTheSameAnswers) {
         out.push_back(lease.event.account + std::to_string(lease.event.id) + "@" +
                       std::to_string(ms) + "#" + std::to_string(lease.event.attempt));
         const Outcome outcome = lease.event.id % 2 == 0 ? Outcome::Ack() : Outcome::Nack("no");
-        (void)model.Complete(lease, outcome, false, At(ms + 1));
+        (void)model.Complete(lease, outcome, ClaimNext::kNo, At(ms + 1));
       }
     }
     out.push_back(std::to_string(model.Stats(At(200)).dead_lettered));

@@ -105,7 +105,7 @@ TEST_F(HttpServerTest, ConcurrentClientsGetPerAccountOrderAsAccepted) {
       const std::pair<std::string, uint64_t> key{lease.event.account, lease.event.seq};
       EXPECT_EQ(all[key], lease.event.payload);
       ++seen;
-      ASSERT_TRUE(store_->Complete(lease, Outcome::Ack(), false).ok());
+      ASSERT_TRUE(store_->Complete(lease, Outcome::Ack(), ClaimNext::kNo).ok());
     }
   }
   EXPECT_EQ(seen, all.size());

@@ -79,7 +79,7 @@ VerifyReport ReplayFlow(OnDead on_dead) {
     std::vector<uint64_t> dead;
     for (const DeadLetter& d : *letters) dead.push_back(d.event.id);
     if (dead.empty()) break;
-    EXPECT_EQ(*store->ReplayDead(dead, /*at_tail=*/false), dead.size());
+    EXPECT_EQ(*store->ReplayDead(dead, ReplayAt::kHead), dead.size());
     replayed += dead.size();
   }
   EXPECT_GT(replayed, 0u);

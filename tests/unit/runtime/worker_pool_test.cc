@@ -198,7 +198,7 @@ class ForwardingStore : public Store {
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override {
     return inner_->Claim(max, wait);
   }
-  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, bool next) override {
+  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, ClaimNext next) override {
     return inner_->Complete(l, o, next);
   }
   Status Extend(Lease& l) override { return inner_->Extend(l); }
@@ -206,13 +206,14 @@ class ForwardingStore : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override {
     return inner_->ListDead(limit);
   }
-  Result<size_t> ReplayDead(std::span<const uint64_t> ids, bool tail) override {
-    return inner_->ReplayDead(ids, tail);
+  Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override {
+    return inner_->ReplayDead(ids, at);
   }
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
     return inner_->PurgeDead(ids);
   }
   void Interrupt() override { inner_->Interrupt(); }
+  StoreTraits Traits() const override { return inner_->Traits(); }
 
  private:
   std::unique_ptr<Store> inner_;
@@ -229,7 +230,7 @@ class NoExtendStore : public ForwardingStore {
 class SlowCompleteStore : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
-  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, bool next) override {
+  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, ClaimNext next) override {
     std::this_thread::sleep_for(1ms);
     return ForwardingStore::Complete(l, o, next);
   }
@@ -507,7 +508,7 @@ class WaitForCompletingHandler : public Handler {
 class BlockingCompleteStore : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
-  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, bool next) override {
+  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, ClaimNext next) override {
     if (l.event.account == "a" && handler != nullptr) {
       a_completing.store(true);
       const auto give_up = std::chrono::steady_clock::now() + 20s;  // a hang guard only

@@ -62,7 +62,7 @@ class MemoryStoreTest : public ::testing::Test {
     return Settle(lease, Outcome::Nack(std::move(error)));
   }
   Disposition Settle(const Lease& lease, const Outcome& outcome) {
-    auto result = store_->Complete(lease, outcome, false);
+    auto result = store_->Complete(lease, outcome, ClaimNext::kNo);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? result->disposition : Disposition::kAcked;
   }
@@ -112,9 +112,9 @@ TEST_F(MemoryStoreTest, StaleTokenIsRefusedAfterExpiryAndRegrant) {
   Lease fresh = ClaimOne();
   ASSERT_EQ(fresh.event.id, stale.event.id);
 
-  auto complete = store_->Complete(stale, Outcome::Ack(), true);
+  auto complete = store_->Complete(stale, Outcome::Ack(), ClaimNext::kYes);
   EXPECT_EQ(complete.status().code(), Status::Code::kLeaseLost);
-  EXPECT_EQ(store_->Complete(stale, Outcome::Nack("x"), false).status().code(),
+  EXPECT_EQ(store_->Complete(stale, Outcome::Nack("x"), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);
   Lease copy = stale;
   EXPECT_EQ(store_->Extend(copy).code(), Status::Code::kLeaseLost);
@@ -134,7 +134,7 @@ TEST_F(MemoryStoreTest, ExpiredLeaseIsRefusedEvenBeforeRegrant) {
   Enqueue({"a=x"});
   Lease lease = ClaimOne();
   clock_.Advance(10 * kSec + 1);
-  EXPECT_EQ(store_->Complete(lease, Outcome::Ack(), false).status().code(),
+  EXPECT_EQ(store_->Complete(lease, Outcome::Ack(), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);
   StoreStats stats = Stats();
   EXPECT_EQ(stats.pending, 1u);
@@ -148,17 +148,17 @@ TEST_F(MemoryStoreTest, LeaseOfAnotherEventOrAccountIsRefused) {
   Lease lease = ClaimOne();
   Lease wrong_event = lease;
   wrong_event.event.id += 1;
-  EXPECT_EQ(store_->Complete(wrong_event, Outcome::Ack(), false).status().code(),
+  EXPECT_EQ(store_->Complete(wrong_event, Outcome::Ack(), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);
   Lease unknown = lease;
   unknown.event.account = "nobody";
   EXPECT_EQ(store_->Extend(unknown).code(), Status::Code::kLeaseLost);
   Lease future_token = lease;
   future_token.token += 1;
-  EXPECT_EQ(store_->Complete(future_token, Outcome::Ack(), false).status().code(),
+  EXPECT_EQ(store_->Complete(future_token, Outcome::Ack(), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);
   EXPECT_EQ(Ack(lease), Disposition::kAcked);
-  EXPECT_EQ(store_->Complete(lease, Outcome::Ack(), false).status().code(),
+  EXPECT_EQ(store_->Complete(lease, Outcome::Ack(), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);  // settled twice
   EXPECT_EQ(Stats().acked, 1u);
 }
@@ -278,7 +278,7 @@ TEST_F(MemoryStoreTest, ParkStopsTheStrandUntilReplay) {
   EXPECT_FALSE(stats.drained());
 
   const uint64_t id = a.event.id;
-  EXPECT_EQ(*store_->ReplayDead({&id, 1}, /*at_tail=*/false), 1u);
+  EXPECT_EQ(*store_->ReplayDead({&id, 1}, ReplayAt::kHead), 1u);
   Lease again = ClaimOne();
   EXPECT_EQ(again.event.id, id);
   EXPECT_EQ(again.event.seq, 1u);
@@ -311,7 +311,7 @@ TEST_F(MemoryStoreTest, ReplayAtTailKeepsIdAndSeq) {
   Lease first = ClaimOne();
   EXPECT_EQ(Nack(first), Disposition::kDead);
   const uint64_t id = first.event.id;
-  EXPECT_EQ(*store_->ReplayDead({&id, 1}, /*at_tail=*/true), 1u);
+  EXPECT_EQ(*store_->ReplayDead({&id, 1}, ReplayAt::kTail), 1u);
   EXPECT_TRUE(Dead().empty());
   std::vector<uint64_t> seqs;
   for (int i = 0; i < 3; ++i) {
@@ -336,7 +336,7 @@ TEST_F(MemoryStoreTest, ReplayAtHeadKeepsOrderAndNeverBreaksALiveLease) {
   const Lease l3 = ClaimOne();  // in flight while we replay
   ASSERT_EQ(l3.event.seq, 3u);
   const std::vector<uint64_t> ids = {l2.event.id, l1.event.id, 999};  // any order; 999 unknown
-  EXPECT_EQ(*store_->ReplayDead(ids, /*at_tail=*/false), 2u);
+  EXPECT_EQ(*store_->ReplayDead(ids, ReplayAt::kHead), 2u);
   EXPECT_EQ(Stats().pending, 4u);
   Lease extended = l3;
   ASSERT_TRUE(store_->Extend(extended).ok());
@@ -359,7 +359,7 @@ TEST_F(MemoryStoreTest, ReplayAtHeadOfAnIdleStrandGoesFirst) {
   for (const Lease& lease : leases) Nack(lease);
   Enqueue({"a=2"});
   const uint64_t id = leases[0].event.account == "a" ? leases[0].event.id : leases[1].event.id;
-  EXPECT_EQ(*store_->ReplayDead({&id, 1}, /*at_tail=*/false), 1u);
+  EXPECT_EQ(*store_->ReplayDead({&id, 1}, ReplayAt::kHead), 1u);
   Lease lease = ClaimOne();
   EXPECT_EQ(lease.event.id, id);
   EXPECT_EQ(lease.event.seq, 1u);
@@ -398,7 +398,7 @@ TEST_F(MemoryStoreTest, LongestPolicyPicksTheLongestStrand) {
   EXPECT_EQ(leases[1].event.account, "a");
   EXPECT_EQ(leases[2].event.account, "c");
   // b still has the most once its head is done; claim_next hands it back at once.
-  auto next = store_->Complete(leases[0], Outcome::Ack(), true);
+  auto next = store_->Complete(leases[0], Outcome::Ack(), ClaimNext::kYes);
   ASSERT_TRUE(next.ok());
   ASSERT_TRUE(next->next.has_value());
   EXPECT_EQ(next->next->event.account, "b");
@@ -539,7 +539,7 @@ TEST_F(MemoryStoreTest, InterruptStopsClaimsButNotCompletions) {
   EXPECT_TRUE(store_->Claim(1, seconds(10))->empty());
   EXPECT_LT(Clk::now() - start, seconds(5));
   ASSERT_TRUE(store_->Extend(lease).ok());
-  auto done = store_->Complete(lease, Outcome::Ack(), /*claim_next=*/true);
+  auto done = store_->Complete(lease, Outcome::Ack(), ClaimNext::kYes);
   ASSERT_TRUE(done.ok());
   EXPECT_FALSE(done->next.has_value());
   EXPECT_EQ(Stats().acked, 1u);
@@ -642,7 +642,7 @@ TEST(MemoryStoreBlockingTest, BlockedClaimWakesWhenARetryDelayEnds) {
   std::vector<NewEvent> batch = {{"a", "x"}};
   ASSERT_TRUE(store->Enqueue(batch).ok());
   Lease lease = (*store->Claim(1, milliseconds(0)))[0];
-  ASSERT_TRUE(store->Complete(lease, Outcome::Nack("later"), true).ok());
+  ASSERT_TRUE(store->Complete(lease, Outcome::Nack("later"), ClaimNext::kYes).ok());
   const auto start = Clk::now();
   auto leases = store->Claim(1, seconds(10));
   const auto took = Clk::now() - start;
@@ -662,7 +662,7 @@ TEST(MemoryStoreBlockingTest, BlockedClaimWakesWhenALeaseExpires) {
   ASSERT_TRUE(leases.ok());
   ASSERT_EQ(leases->size(), 1u);
   EXPECT_EQ((*leases)[0].event.attempt, 2u);
-  EXPECT_EQ(store->Complete(dropped, Outcome::Ack(), false).status().code(),
+  EXPECT_EQ(store->Complete(dropped, Outcome::Ack(), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);
 }
 
@@ -680,7 +680,7 @@ TEST(MemoryStoreBlockingTest, ANewEarlierTimerWakesASleeperWithALaterOne) {
     return std::make_pair(got.ok() ? got->size() : 0, Clk::now() - start);
   });
   std::this_thread::sleep_for(milliseconds(30));
-  ASSERT_TRUE(store->Complete(leases[0], Outcome::Nack("x"), false).ok());
+  ASSERT_TRUE(store->Complete(leases[0], Outcome::Nack("x"), ClaimNext::kNo).ok());
   auto [got, took] = claimer.get();
   EXPECT_EQ(got, 1u);
   EXPECT_LT(took, seconds(5));

@@ -101,7 +101,7 @@ TEST(RedisStoreTest, ANamespaceKeepsItsPolicyAndItsKeysShareOneHashTag) {
   auto leases = store->Claim(1, milliseconds(0));
   ASSERT_TRUE(leases.ok());
   ASSERT_EQ(leases->size(), 1u);
-  ASSERT_TRUE(store->Complete((*leases)[0], Outcome::Nack("x"), false).ok());
+  ASSERT_TRUE(store->Complete((*leases)[0], Outcome::Nack("x"), ClaimNext::kNo).ok());
 
   EngineOptions oldest = Fast();
   oldest.policy = Policy::kOldest;
@@ -183,7 +183,7 @@ TEST(RedisStoreTest, DropDeletesEveryKeyOfItsNamespaceAndNoOther) {
   auto leases = gone->Claim(3, milliseconds(0));
   ASSERT_TRUE(leases.ok());
   for (const Lease& lease : *leases)
-    ASSERT_TRUE(gone->Complete(lease, Outcome::Nack("x"), false).ok());
+    ASSERT_TRUE(gone->Complete(lease, Outcome::Nack("x"), ClaimNext::kNo).ok());
   ASSERT_EQ(gone->Stats()->dead, 3u);
 
   auto dropped = gone->Drop();
@@ -238,7 +238,7 @@ TEST(RedisStoreTest, TwoClientsShareOneQueueWithoutOverlap) {
           in_flight.erase(lease.event.account);
           ++done;
         }
-        auto r = store.Complete(lease, Outcome::Ack(), false);
+        auto r = store.Complete(lease, Outcome::Ack(), ClaimNext::kNo);
         ASSERT_TRUE(r.ok()) << r.status().ToString();
       }
     }
@@ -305,10 +305,10 @@ TEST(RedisStoreTest, ACompletionRepeatedAfterALostReplyIsNotAppliedTwice) {
   auto leases = store->Claim(1, milliseconds(0));
   ASSERT_TRUE(leases.ok());
   const Lease lease = (*leases)[0];
-  auto first = store->Complete(lease, Outcome::Ack(), false);
+  auto first = store->Complete(lease, Outcome::Ack(), ClaimNext::kNo);
   ASSERT_TRUE(first.ok());
   // Completing a settled lease again is refused like any stale lease...
-  EXPECT_EQ(store->Complete(lease, Outcome::Ack(), false).status().code(),
+  EXPECT_EQ(store->Complete(lease, Outcome::Ack(), ClaimNext::kNo).status().code(),
             Status::Code::kLeaseLost);
   // ...but the repeat the store sends after losing the first reply (its last argument set) is
   // answered with the first disposition. Neither removes the second event.
@@ -345,13 +345,13 @@ TEST(RedisStoreTest, ARestartedServerWithAnAppendOnlyFileLosesNothing) {
   ASSERT_TRUE(redis.Start()) << redis.Error();
 
   // The pooled connection is dead and the script cache empty: both are recovered.
-  auto completed = store->Complete((*leases)[0], Outcome::Ack(), /*claim_next=*/true);
+  auto completed = store->Complete((*leases)[0], Outcome::Ack(), ClaimNext::kYes);
   ASSERT_TRUE(completed.ok()) << completed.status().ToString();
   EXPECT_EQ(completed->disposition, Disposition::kAcked);
   size_t acked = 1;
   std::optional<Lease> next = completed->next;
   while (next) {
-    auto r = store->Complete(*next, Outcome::Ack(), true);
+    auto r = store->Complete(*next, Outcome::Ack(), ClaimNext::kYes);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ++acked;
     next = r->next;
