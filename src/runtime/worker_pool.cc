@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -226,6 +227,7 @@ struct WorkerPool::Impl {
   std::deque<Reserved> reserve;
   Status first_error;
   std::atomic<bool> stopping{false};
+  std::stop_source stop_claims;  // ends this pool's Claim calls only (the store goes on)
   std::atomic<uint64_t> busy{0};
 
   std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
@@ -235,7 +237,7 @@ struct WorkerPool::Impl {
 
   void RequestStop() {
     if (stopping.exchange(true)) return;
-    store.Interrupt();
+    stop_claims.request_stop();
     std::lock_guard lock(mu);
     cv.notify_all();
   }
@@ -257,7 +259,7 @@ struct WorkerPool::Impl {
         if (stopping.load()) return;
         want = free_slots.size() + options.lookahead - std::min(options.lookahead, reserve.size());
       }
-      auto claimed = store.Claim(want, options.claim_wait);
+      auto claimed = store.Claim(want, options.claim_wait, stop_claims.get_token());
       if (!claimed.ok()) {
         if (claimed.status().code() == Status::Code::kCancelled) return;
         RecordError(claimed.status());

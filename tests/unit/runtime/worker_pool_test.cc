@@ -195,8 +195,9 @@ class ForwardingStore : public Store {
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> b) override {
     return inner_->Enqueue(b);
   }
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override {
-    return inner_->Claim(max, wait);
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop = {}) override {
+    return inner_->Claim(max, wait, stop);
   }
   Result<CompleteResult> Complete(const Lease& l, const Outcome& o, bool next) override {
     return inner_->Complete(l, o, next);
@@ -212,7 +213,6 @@ class ForwardingStore : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
     return inner_->PurgeDead(ids);
   }
-  void Interrupt() override { inner_->Interrupt(); }
 
  private:
   std::unique_ptr<Store> inner_;
@@ -304,6 +304,52 @@ TEST_P(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   ExpectStoppedPartWay(*store, log, events.size(), 1);
 }
 
+// Waits (up to 20 s) for `done` to hold.
+template <typename Pred>
+void WaitUntil(Pred done) {
+  const auto give_up = std::chrono::steady_clock::now() + 20s;
+  while (!done() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+}
+
+// Stopping a pool ends its own claims only: a second pool on the same store goes on to drain
+// it, and a new pool started afterwards on that store works.
+TEST_P(WorkerPoolTest, StoppingOnePoolLeavesAnotherOnTheSameStoreRunning) {
+  EngineOptions engine;
+  auto store = NewMemoryStore(engine);
+  auto events = Seed(400, 40);
+  ASSERT_TRUE(EnqueueWorkload(*store, events).ok());
+  auto handler = *MakeHandler("sleep:2ms", {});
+  PoolOptions po;
+  po.workers = 4;
+  po.threads = 1;
+  po.claim_wait = 50ms;
+  GetParam().Apply(po);
+  MemoryLogSink log_a, log_b;
+  WorkerPool a(*store, *handler, &log_a, po);
+  WorkerPool b(*store, *handler, &log_b, po);
+  std::thread run_a([&] { EXPECT_TRUE(a.Run().ok()); });
+  std::thread run_b([&] { EXPECT_TRUE(b.Run().ok()); });
+  WaitUntil([&] { return a.Progress().acked > 0 && b.Progress().acked > 0; });
+  a.Stop();
+  run_a.join();
+  const uint64_t b_at_stop = b.Progress().acked;
+  WaitUntil([&] { return store->Stats()->drained(); });
+  b.Stop();
+  run_b.join();
+  EXPECT_EQ(store->Stats()->acked, events.size()) << "the other pool stopped too";
+  EXPECT_GT(b.Progress().acked, b_at_stop);
+  EXPECT_EQ(a.Progress().acked + b.Progress().acked, events.size());
+
+  auto more = Seed(50, 5, 2);
+  ASSERT_TRUE(EnqueueWorkload(*store, more).ok());
+  WorkerPool c(*store, *handler, nullptr, po);
+  std::thread run_c([&] { EXPECT_TRUE(c.Run().ok()); });
+  WaitUntil([&] { return c.Progress().acked == more.size(); });
+  c.Stop();
+  run_c.join();
+  EXPECT_EQ(c.Progress().acked, more.size()) << "a new pool on the store claimed nothing";
+}
+
 // Breaks the Completion contract: calls `done` twice, or schedules it and then throws.
 class MisbehavingHandler : public Handler {
  public:
@@ -345,8 +391,9 @@ TEST_P(WorkerPoolTest, ExtraCompletionsAreIgnored) {
 class SlowHandoverStore : public NoExtendStore {
  public:
   using NoExtendStore::NoExtendStore;
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override {
-    auto leases = NoExtendStore::Claim(max, wait);
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop = {}) override {
+    auto leases = NoExtendStore::Claim(max, wait, stop);
     if (leases.ok() && !leases->empty()) {
       granted.store(true);
       std::this_thread::sleep_for(100ms);
