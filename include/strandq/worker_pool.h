@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "strandq/clock.h"
 #include "strandq/event_log.h"
 #include "strandq/handler.h"
 #include "strandq/status.h"
@@ -54,6 +55,9 @@ struct PoolOptions {
   bool record_first = false;
   // Longest a free slot waits in one Claim call before looking again.
   std::chrono::nanoseconds claim_wait = std::chrono::seconds(1);
+  // The time of lease extensions, handler timeouts and log timestamps (not owned; must outlive
+  // the pool). Null: SystemClock(). A ManualClock makes the ticker's decisions a test's.
+  Clock* clock = nullptr;
 };
 
 // Live counters of a pool, readable at any time from any thread.

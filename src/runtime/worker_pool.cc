@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/completion_queue.h"
 #include "strandq/clock.h"
 #include "strandq/duration.h"
 #include "util/hostname.h"
@@ -139,6 +140,30 @@ class CrashFailpoint {
   std::atomic<uint64_t> settled_{0};
 };
 
+// Counts the posts to the I/O loop made from foreign threads that may still be inside
+// asio::post, so that Run can wait (blocking) until the loop may be destroyed. Any thread.
+class ForeignPosts {
+ public:
+  void Enter() {
+    std::lock_guard lock(mu_);
+    ++count_;
+  }
+  void Leave() {
+    std::lock_guard lock(mu_);
+    if (--count_ == 0) zero_.notify_all();
+  }
+  // Run's thread, after the I/O threads were joined.
+  void WaitNone() {
+    std::unique_lock lock(mu_);
+    zero_.wait(lock, [&] { return count_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable zero_;
+  int count_ = 0;  // guarded by mu_
+};
+
 }  // namespace
 
 std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
@@ -173,7 +198,12 @@ struct WorkerPool::Impl {
   };
 
   Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
-      : store(s), handler(h), log(l), options(std::move(o)) {
+      : store(s),
+        handler(h),
+        log(l),
+        options(std::move(o)),
+        clock(options.clock != nullptr ? options.clock : SystemClock()),
+        completions(options.store_threads, kMaxBatch) {
     if (options.workers == 0) options.workers = 1;
     if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
     if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
@@ -190,23 +220,11 @@ struct WorkerPool::Impl {
   Handler& handler;
   LogSink* const log;
   PoolOptions options;
-  Clock* const clock = SystemClock();
+  Clock* const clock;
 
   asio::io_context io;
-  // A finished attempt waiting for its store call.
-  struct QueuedCompletion {
-    size_t index = 0;
-    Outcome outcome;
-    int64_t end_ns = 0;
-    // The slot went on with a reserved lease: this attempt's lease and start travel here, and
-    // the next lease its completion brings goes to the reserve (or a free slot).
-    bool detached = false;
-    Lease lease;
-    int64_t start_ns = 0;
-  };
-  std::mutex store_queue_mu;
-  std::deque<QueuedCompletion> store_queue;  // guarded by store_queue_mu
-  size_t store_calls = 0;  // CompleteQueued loops running; guarded by store_queue_mu
+  // Finished attempts waiting for their store call (store_threads > 0).
+  CompletionQueue completions;
   std::mutex ticker_mu;
   std::condition_variable ticker_cv;
   bool ticker_stop = false;  // guarded by ticker_mu
@@ -233,7 +251,7 @@ struct WorkerPool::Impl {
   std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
   CrashFailpoint failpoint;
   // Completions from foreign threads still inside asio::post: io must outlive them.
-  std::atomic<int> foreign_posts{0};
+  ForeignPosts foreign_posts;
 
   void RequestStop() {
     if (stopping.exchange(true)) return;
@@ -380,10 +398,9 @@ struct WorkerPool::Impl {
       return std::nullopt;
     }
     // Settled here: the Completion ran inside Start, or Start threw (then a Completion that
-    // ran or runs later is ignored). Wait out a Completion that is storing its outcome.
-    while (slot.state.load(std::memory_order_acquire) == State(generation, kEarlyWriting)) {
-      std::this_thread::yield();
-    }
+    // ran or runs later is ignored). Wait (blocking, not spinning) for a Completion that is
+    // storing its outcome on another thread.
+    slot.state.wait(State(generation, kEarlyWriting), std::memory_order_acquire);
     const bool done_early =
         slot.state.exchange(State(generation, kFinishing), std::memory_order_acq_rel) ==
         State(generation, kDoneEarly);
@@ -424,7 +441,8 @@ struct WorkerPool::Impl {
                                            std::memory_order_acq_rel)) {
       slot.early_outcome = std::move(outcome);
       slot.state.store(State(generation, kDoneEarly), std::memory_order_release);
-      return;  // StartHandler takes it when Start returns
+      slot.state.notify_all();  // StartHandler may be waiting for it
+      return;                   // StartHandler takes it when Start returns
     }
     expected = State(generation, kRunning);
     if (!slot.state.compare_exchange_strong(expected, State(generation, kFinishing),
@@ -443,10 +461,10 @@ struct WorkerPool::Impl {
     if (io.get_executor().running_in_this_thread()) {
       finish(std::move(outcome));
     } else {
-      foreign_posts.fetch_add(1);
+      foreign_posts.Enter();
       asio::post(io,
                  [finish, outcome = std::move(outcome)]() mutable { finish(std::move(outcome)); });
-      foreign_posts.fetch_sub(1);
+      foreign_posts.Leave();
     }
   }
 
@@ -455,7 +473,7 @@ struct WorkerPool::Impl {
   // With a reserved lease at hand the slot starts it at once, and this attempt is settled
   // detached from the slot.
   void HandToStore(size_t index, Outcome outcome) {
-    QueuedCompletion queued;
+    FinishedAttempt queued;
     queued.index = index;
     queued.outcome = std::move(outcome);
     queued.end_ns = clock->WallNs();
@@ -465,48 +483,28 @@ struct WorkerPool::Impl {
       queued.lease = TakeLease(slots[index], queued.start_ns);
       Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
     }
-    bool call = false;
-    {
-      std::lock_guard lock(store_queue_mu);
-      store_queue.push_back(std::move(queued));
-      if (store_calls < options.store_threads) {
-        ++store_calls;
-        call = true;  // else a running call takes it next
-      }
-    }
+    const bool call = completions.Push(std::move(queued));  // else a running call takes it
     const bool on_io = io.get_executor().running_in_this_thread();
     // From a foreign thread (BlockingHandler) the work goes on on the I/O loop; Run must wait
     // for the posts to return.
-    if (!on_io) foreign_posts.fetch_add(1);
+    if (!on_io) foreign_posts.Enter();
     if (ahead) asio::post(io, [this, index] { RunSlot(index); });
     if (call && !on_io) asio::post(io, [this] { CompleteQueued(); });
-    if (!on_io) foreign_posts.fetch_sub(1);
+    if (!on_io) foreign_posts.Leave();
     if (call && on_io) CompleteQueued();
   }
 
   // One of at most store_threads callers, on an I/O thread: settles the queued completions,
   // kMaxBatch at a time, in one Store::CompleteMany each, until the queue is empty.
   void CompleteQueued() {
-    for (;;) {
-      std::vector<QueuedCompletion> batch;
-      {
-        std::lock_guard lock(store_queue_mu);
-        const size_t n = std::min(store_queue.size(), kMaxBatch);
-        if (n == 0) {
-          --store_calls;
-          return;
-        }
-        batch.assign(std::make_move_iterator(store_queue.begin()),
-                     std::make_move_iterator(store_queue.begin() + static_cast<ptrdiff_t>(n)));
-        store_queue.erase(store_queue.begin(), store_queue.begin() + static_cast<ptrdiff_t>(n));
-      }
+    for (auto batch = completions.TakeBatch(); !batch.empty(); batch = completions.TakeBatch()) {
       CompleteBatch(batch);
     }
   }
 
   // Settles `batch` in one Store::CompleteMany and books each; a slot granted its next lease
   // runs it next, from the I/O queue.
-  void CompleteBatch(std::vector<QueuedCompletion>& batch) {
+  void CompleteBatch(std::vector<FinishedAttempt>& batch) {
     std::vector<Settlement> settlements(batch.size());
     std::vector<int64_t> starts(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -771,7 +769,7 @@ struct WorkerPool::Impl {
     for (auto& t : threads) t.join();
     // The last completion's post may still be returning on its thread (asio signals after
     // unlocking); wait it out so the caller may destroy the pool right away.
-    while (foreign_posts.load() != 0) std::this_thread::yield();
+    foreign_posts.WaitNone();
     Status flushed = log != nullptr ? log->Flush() : Status();
     std::lock_guard lock(mu);
     if (!first_error.ok()) return first_error;
