@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "runtime/completion_queue.h"
+#include "runtime/slot_dispatch.h"
 #include "strandq/clock.h"
 #include "strandq/duration.h"
 #include "util/hostname.h"
@@ -203,16 +204,15 @@ struct WorkerPool::Impl {
         log(l),
         options(std::move(o)),
         clock(options.clock != nullptr ? options.clock : SystemClock()),
-        completions(options.store_threads, kMaxBatch) {
+        completions(options.store_threads, kMaxBatch),
+        dispatch(std::max<size_t>(options.workers, 1), options.lookahead, *clock) {
     if (options.workers == 0) options.workers = 1;
     if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
     if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
     slots = std::vector<Slot>(options.workers);
     running_since.resize(options.workers);
-    free_slots.reserve(options.workers);
     for (size_t i = 0; i < options.workers; ++i) {
       slots[i].worker = options.worker_id + ":" + std::to_string(i);
-      free_slots.push_back(options.workers - 1 - i);  // slot 0 is used first
     }
   }
 
@@ -233,20 +233,12 @@ struct WorkerPool::Impl {
   // the ticker thread uses it.
   std::vector<std::pair<uint64_t, int64_t>> running_since;
 
-  std::mutex mu;               // guards free_slots, reserve, first_error
-  std::condition_variable cv;  // free slot, reserve below target, stop, or busy reaching 0
-  std::vector<size_t> free_slots;
-  // Leases claimed ahead (options.lookahead), held until a slot that finishes an attempt takes
-  // one; the ticker extends them. Not empty only while no slot is free.
-  struct Reserved {
-    Lease lease;
-    int64_t last_extend_ns;
-  };
-  std::deque<Reserved> reserve;
-  Status first_error;
-  std::atomic<bool> stopping{false};
+  // Free and busy slots, the leases claimed ahead (options.lookahead; the ticker extends
+  // them), stopping.
+  SlotDispatch dispatch;
   std::stop_source stop_claims;  // ends this pool's Claim calls only (the store goes on)
-  std::atomic<uint64_t> busy{0};
+  std::mutex error_mu;
+  Status first_error;  // guarded by error_mu
 
   std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
   CrashFailpoint failpoint;
@@ -254,36 +246,25 @@ struct WorkerPool::Impl {
   ForeignPosts foreign_posts;
 
   void RequestStop() {
-    if (stopping.exchange(true)) return;
-    stop_claims.request_stop();
-    std::lock_guard lock(mu);
-    cv.notify_all();
+    if (dispatch.Stop()) stop_claims.request_stop();
   }
 
   void RecordError(const Status& s) {
-    std::lock_guard lock(mu);
+    std::lock_guard lock(error_mu);
     if (first_error.ok()) first_error = s;
   }
 
   // Claimer thread: fills free slots from Store::Claim until stopped.
   void ClaimLoop() {
-    while (!stopping.load()) {
-      size_t want = 0;
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] {
-          return stopping.load() || !free_slots.empty() || reserve.size() < options.lookahead;
-        });
-        if (stopping.load()) return;
-        want = free_slots.size() + options.lookahead - std::min(options.lookahead, reserve.size());
-      }
+    for (;;) {
+      const size_t want = dispatch.WaitForDemand();
+      if (want == 0) return;  // stopping
       auto claimed = store.Claim(want, options.claim_wait, stop_claims.get_token());
       if (!claimed.ok()) {
         if (claimed.status().code() == Status::Code::kCancelled) return;
         RecordError(claimed.status());
         // The store may come back (a restarted server): wait a little, then try again.
-        std::unique_lock lock(mu);
-        cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping.load(); });
+        dispatch.PauseUnlessStopped(std::chrono::milliseconds(200));
         continue;
       }
       if (claimed->empty()) {
@@ -297,44 +278,17 @@ struct WorkerPool::Impl {
   // Gives a lease that no slot is waiting for (a claim, or the next lease of a detached
   // completion) to a free slot, which starts it, or else to the reserve.
   void Distribute(Lease lease) {
-    size_t index;
-    {
-      std::lock_guard lock(mu);
-      if (free_slots.empty()) {
-        reserve.push_back({std::move(lease), clock->MonotonicNs()});
-        return;
-      }
-      index = free_slots.back();
-      free_slots.pop_back();
-      busy.fetch_add(1);  // under mu: Run must never see this slot as idle
-    }
+    std::optional<size_t> index = dispatch.TakeFreeSlotOrReserve(lease);
+    if (!index) return;  // reserved
     // Held by the slot (and so extended by the ticker) while it waits for an I/O thread.
-    Assign(slots[index], std::move(lease));
-    asio::post(io, [this, index] { RunSlot(index); });
-  }
-
-  std::optional<Reserved> TakeReserved() {
-    std::lock_guard lock(mu);
-    return TakeReservedLocked();
-  }
-
-  // The oldest reserved lease, if any; mu must be held. Leases that ran out while held (a
-  // stalled process) are dropped unstarted: the store takes them back and delivers their
-  // events again, as after a crash.
-  std::optional<Reserved> TakeReservedLocked() {
-    const int64_t now = clock->MonotonicNs();
-    while (!reserve.empty() && reserve.front().lease.deadline_ns <= now) reserve.pop_front();
-    if (reserve.empty()) return std::nullopt;
-    Reserved r = std::move(reserve.front());
-    reserve.pop_front();
-    cv.notify_all();  // the claimer may top the reserve up
-    return r;
+    Assign(slots[*index], std::move(lease));
+    asio::post(io, [this, index = *index] { RunSlot(index); });
   }
 
   void MaybeStopDrained() {
-    if (busy.load() != 0) return;  // (the reserve is empty while a slot is free)
+    if (dispatch.busy() != 0) return;  // (the reserve is empty while a slot is free)
     auto stats = store.Stats();
-    if (stats.ok() && stats->drained() && busy.load() == 0) RequestStop();
+    if (stats.ok() && stats->drained() && dispatch.busy() == 0) RequestStop();
   }
 
   // Gives `lease` (granted or last extended at `extended_ns`, default now) to the slot; from now
@@ -477,8 +431,8 @@ struct WorkerPool::Impl {
     queued.index = index;
     queued.outcome = std::move(outcome);
     queued.end_ns = clock->WallNs();
-    std::optional<Reserved> ahead;
-    if (options.lookahead > 0 && (ahead = TakeReserved())) {
+    std::optional<ReservedLease> ahead;
+    if (options.lookahead > 0 && (ahead = dispatch.TakeReserved())) {
       queued.detached = true;
       queued.lease = TakeLease(slots[index], queued.start_ns);
       Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
@@ -524,7 +478,7 @@ struct WorkerPool::Impl {
       }
       log->WriteMany(unconfirmed);
     }
-    auto results = store.CompleteMany(settlements, !stopping.load());
+    auto results = store.CompleteMany(settlements, !dispatch.stopping());
     failpoint.AfterSettle();
     std::vector<AttemptRecord> lines;
     lines.reserve(log != nullptr ? batch.size() : 0);
@@ -567,7 +521,7 @@ struct WorkerPool::Impl {
     int64_t start_ns;
     Settlement settled{TakeLease(slot, start_ns), std::move(outcome)};
     if (RecordingFirst()) log->Write(Unconfirmed(slot, settled, start_ns, end_ns));
-    auto completed = store.Complete(settled.lease, settled.outcome, !stopping.load());
+    auto completed = store.Complete(settled.lease, settled.outcome, !dispatch.stopping());
     failpoint.AfterSettle();
     return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed),
                   /*lines=*/nullptr);
@@ -630,23 +584,13 @@ struct WorkerPool::Impl {
   // Frees the slot, or gives it a reserved lease to run (under one lock, so that the reserve
   // never holds a lease while a slot is free).
   void ReleaseSlot(size_t index) {
-    std::optional<Reserved> ahead;
-    uint64_t still_busy = 1;
-    {
-      std::lock_guard lock(mu);
-      ahead = TakeReservedLocked();
-      if (!ahead) {
-        free_slots.push_back(index);
-        still_busy = busy.fetch_sub(1) - 1;
-        cv.notify_all();
-      }
-    }
+    std::optional<ReservedLease> ahead = dispatch.RefillOrFree(index);
     if (ahead) {
       Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
       asio::post(io, [this, index] { RunSlot(index); });
       return;
     }
-    if (still_busy == 0 && options.stop_when_drained && !stopping.load()) MaybeStopDrained();
+    if (options.stop_when_drained && !dispatch.stopping()) MaybeStopDrained();
   }
 
   // Extends the leases held for lease_ttl / 3 or more since their grant or last extension.
@@ -667,22 +611,10 @@ struct WorkerPool::Impl {
       if (s.ok()) slot.lease.deadline_ns = lease.deadline_ns;
       // A lost lease is left as is: Complete will be refused and the attempt logged `lost`.
     }
-    // Reserved leases too (by token: one may be taken meanwhile).
-    std::vector<Lease> reserved;
-    {
-      std::lock_guard lock(mu);
-      for (const Reserved& r : reserve) {
-        if (now - r.last_extend_ns >= ttl / 3) reserved.push_back(r.lease);
-      }
-    }
-    for (Lease& lease : reserved) {
-      Status s = store.Extend(lease);
-      std::lock_guard lock(mu);
-      for (Reserved& r : reserve) {
-        if (r.lease.token != lease.token || r.lease.event.id != lease.event.id) continue;
-        r.last_extend_ns = now;
-        if (s.ok()) r.lease.deadline_ns = lease.deadline_ns;
-      }
+    // Reserved leases too.
+    for (Lease& lease : dispatch.ReservedDue(now, ttl / 3)) {
+      const bool ok = store.Extend(lease).ok();
+      dispatch.Extended(lease, now, ok);
     }
   }
 
@@ -747,15 +679,9 @@ struct WorkerPool::Impl {
     if (options.stop_when_drained) MaybeStopDrained();
     std::thread claimer([this] { ClaimLoop(); });
     // First the claimer, so that no lease it is handing over can be missed; then the slots.
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return stopping.load(); });
-    }
+    dispatch.WaitStopped();
     claimer.join();
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return busy.load() == 0; });
-    }
+    dispatch.WaitIdle();
     {
       std::lock_guard lock(ticker_mu);
       ticker_stop = true;
@@ -771,7 +697,7 @@ struct WorkerPool::Impl {
     // unlocking); wait it out so the caller may destroy the pool right away.
     foreign_posts.WaitNone();
     Status flushed = log != nullptr ? log->Flush() : Status();
-    std::lock_guard lock(mu);
+    std::lock_guard lock(error_mu);
     if (!first_error.ok()) return first_error;
     return flushed;
   }
@@ -792,7 +718,7 @@ PoolProgress WorkerPool::Progress() const {
   p.nacked = impl_->nacked.load(std::memory_order_relaxed);
   p.dead = impl_->dead.load(std::memory_order_relaxed);
   p.lost = impl_->lost.load(std::memory_order_relaxed);
-  p.in_flight = impl_->busy.load(std::memory_order_relaxed);
+  p.in_flight = impl_->dispatch.busy();
   return p;
 }
 
