@@ -22,8 +22,10 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/attempt_timer.h"
 #include "runtime/completion_queue.h"
 #include "runtime/slot_dispatch.h"
+#include "runtime/ticker.h"
 #include "strandq/clock.h"
 #include "strandq/duration.h"
 #include "util/hostname.h"
@@ -205,12 +207,12 @@ struct WorkerPool::Impl {
         options(std::move(o)),
         clock(options.clock != nullptr ? options.clock : SystemClock()),
         completions(options.store_threads, kMaxBatch),
-        dispatch(std::max<size_t>(options.workers, 1), options.lookahead, *clock) {
+        dispatch(std::max<size_t>(options.workers, 1), options.lookahead, *clock),
+        attempt_timer(std::max<size_t>(options.workers, 1), options.handler_timeout.count()) {
     if (options.workers == 0) options.workers = 1;
     if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
     if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
     slots = std::vector<Slot>(options.workers);
-    running_since.resize(options.workers);
     for (size_t i = 0; i < options.workers; ++i) {
       slots[i].worker = options.worker_id + ":" + std::to_string(i);
     }
@@ -225,18 +227,13 @@ struct WorkerPool::Impl {
   asio::io_context io;
   // Finished attempts waiting for their store call (store_threads > 0).
   CompletionQueue completions;
-  std::mutex ticker_mu;
-  std::condition_variable ticker_cv;
-  bool ticker_stop = false;  // guarded by ticker_mu
   std::vector<Slot> slots;
-  // Per slot: the attempt generation the ticker saw running, and since when (monotonic). Only
-  // the ticker thread uses it.
-  std::vector<std::pair<uint64_t, int64_t>> running_since;
 
   // Free and busy slots, the leases claimed ahead (options.lookahead; the ticker extends
   // them), stopping.
   SlotDispatch dispatch;
   std::stop_source stop_claims;  // ends this pool's Claim calls only (the store goes on)
+  AttemptTimer attempt_timer;    // the ticker thread's only
   std::mutex error_mu;
   Status first_error;  // guarded by error_mu
 
@@ -633,11 +630,7 @@ struct WorkerPool::Impl {
         const uint64_t word = slots[i].attempt->settled.load(std::memory_order_acquire);
         generation = word >> 1;
         if ((word & 1) != 0) continue;  // not running
-        if (running_since[i].first != generation) {
-          running_since[i] = {generation, now};
-          continue;
-        }
-        if (now - running_since[i].second < timeout.count()) continue;
+        if (!attempt_timer.Expired(i, generation, now)) continue;
         if (!slots[i].attempt->Settle(generation)) continue;  // it just ended
         attempt = slots[i].attempt;
         attempt->abandoned.store(true, std::memory_order_release);
@@ -648,20 +641,10 @@ struct WorkerPool::Impl {
     }
   }
 
-  // The ticker thread: runs Tick every lease_ttl / 6 (and TimeOutHandlers every
-  // handler_timeout / 8) until told to stop. A thread of its own, not a timer on the I/O loop,
-  // so that a loop saturated by handlers cannot starve it.
-  void TickLoop() {
-    auto period = options.lease_ttl / 6;
-    if (options.handler_timeout.count() > 0) period = std::min(period, options.handler_timeout / 8);
-    period = std::max<std::chrono::nanoseconds>(period, std::chrono::microseconds(100));
-    std::unique_lock lock(ticker_mu);
-    while (!ticker_cv.wait_for(lock, period, [&] { return ticker_stop; })) {
-      lock.unlock();
-      Tick();
-      if (options.handler_timeout.count() > 0) TimeOutHandlers();
-      lock.lock();
-    }
+  // The ticker thread, every Ticker::PeriodFor(lease_ttl, handler_timeout).
+  void OnTick() {
+    Tick();
+    if (options.handler_timeout.count() > 0) TimeOutHandlers();
   }
 
   Status Run() {
@@ -675,19 +658,16 @@ struct WorkerPool::Impl {
         io.run();
       });
     }
-    std::thread ticker([this] { TickLoop(); });
+    Ticker ticker;
+    ticker.Start(Ticker::PeriodFor(options.lease_ttl, options.handler_timeout),
+                 [this] { OnTick(); });
     if (options.stop_when_drained) MaybeStopDrained();
     std::thread claimer([this] { ClaimLoop(); });
     // First the claimer, so that no lease it is handing over can be missed; then the slots.
     dispatch.WaitStopped();
     claimer.join();
     dispatch.WaitIdle();
-    {
-      std::lock_guard lock(ticker_mu);
-      ticker_stop = true;
-    }
-    ticker_cv.notify_all();
-    ticker.join();
+    ticker.Stop();
     // Every slot is idle: the loop has no work left but returns from posts made for the
     // slots' last steps.
     guard.reset();
