@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/attempt_ledger.h"
 #include "runtime/attempt_timer.h"
 #include "runtime/completion_queue.h"
 #include "runtime/slot_dispatch.h"
@@ -109,18 +110,6 @@ enum Phase : uint64_t {
   kFinishing = 4,     // settled: later calls of this attempt's Completion are ignored
 };
 constexpr uint64_t State(uint64_t generation, Phase phase) { return generation << 3 | phase; }
-
-AttemptRecord::Outcome RecordOutcome(Disposition d) {
-  switch (d) {
-    case Disposition::kAcked:
-      return AttemptRecord::Outcome::kAck;
-    case Disposition::kRetrying:
-      return AttemptRecord::Outcome::kNack;
-    case Disposition::kDead:
-      return AttemptRecord::Outcome::kDead;
-  }
-  return AttemptRecord::Outcome::kLost;
-}
 
 // A fault injected for the crash tests: with STRANDQ_FAILPOINT_KILL_AFTER_SETTLE=N in the
 // environment, the process sends itself SIGKILL right after its N-th store call that settled
@@ -237,7 +226,7 @@ struct WorkerPool::Impl {
   std::mutex error_mu;
   Status first_error;  // guarded by error_mu
 
-  std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
+  AttemptLedger ledger;  // counters and log lines
   CrashFailpoint failpoint;
   // Completions from foreign threads still inside asio::post: io must outlive them.
   ForeignPosts foreign_posts;
@@ -470,8 +459,8 @@ struct WorkerPool::Impl {
     if (RecordingFirst()) {
       std::vector<AttemptRecord> unconfirmed(batch.size());
       for (size_t i = 0; i < batch.size(); ++i) {
-        unconfirmed[i] =
-            Unconfirmed(slots[batch[i].index], settlements[i], starts[i], batch[i].end_ns);
+        unconfirmed[i] = AttemptLedger::Unconfirmed(settlements[i], slots[batch[i].index].worker,
+                                                    starts[i], batch[i].end_ns);
       }
       log->WriteMany(unconfirmed);
     }
@@ -491,17 +480,6 @@ struct WorkerPool::Impl {
 
   bool RecordingFirst() const { return log != nullptr && options.record_first; }
 
-  // The line written before the store is told the outcome: the handler's verdict, unconfirmed.
-  static AttemptRecord Unconfirmed(const Slot& slot, const Settlement& settlement, int64_t start_ns,
-                                   int64_t end_ns) {
-    AttemptRecord record = AttemptOf(settlement.lease.event, slot.worker, start_ns, end_ns);
-    record.outcome =
-        settlement.outcome.acked() ? AttemptRecord::Outcome::kAck : AttemptRecord::Outcome::kNack;
-    record.error = settlement.outcome.error;
-    record.unconfirmed = true;
-    return record;
-  }
-
   // Takes the slot's lease out of it (the ticker no longer extends it) and its start time.
   Lease TakeLease(Slot& slot, int64_t& start_ns) {
     std::lock_guard lock(slot.mu);
@@ -517,7 +495,8 @@ struct WorkerPool::Impl {
   bool FinishSlot(Slot& slot, size_t index, Outcome outcome, int64_t end_ns) {
     int64_t start_ns;
     Settlement settled{TakeLease(slot, start_ns), std::move(outcome)};
-    if (RecordingFirst()) log->Write(Unconfirmed(slot, settled, start_ns, end_ns));
+    if (RecordingFirst())
+      log->Write(AttemptLedger::Unconfirmed(settled, slot.worker, start_ns, end_ns));
     auto completed = store.Complete(settled.lease, settled.outcome, !dispatch.stopping());
     failpoint.AfterSettle();
     return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed),
@@ -536,36 +515,13 @@ struct WorkerPool::Impl {
     if (has_next && detached) Distribute(std::move(*completed->next));
     if (has_next && !detached) Assign(slot, std::move(*completed->next));
 
-    AttemptRecord::Outcome logged;
-    std::string error;
-    if (completed.ok()) {
-      logged = RecordOutcome(completed->disposition);
-      if (!settled.outcome.acked()) error = std::move(settled.outcome.error);
-    } else {
-      logged = AttemptRecord::Outcome::kLost;
-      error = completed.status().ToString();
-      if (completed.status().code() != Status::Code::kLeaseLost) RecordError(completed.status());
+    if (!completed.ok() && completed.status().code() != Status::Code::kLeaseLost) {
+      RecordError(completed.status());
     }
-    switch (logged) {
-      case AttemptRecord::Outcome::kAck:
-        acked.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case AttemptRecord::Outcome::kNack:
-        nacked.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case AttemptRecord::Outcome::kDead:
-        nacked.fetch_add(1, std::memory_order_relaxed);
-        dead.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case AttemptRecord::Outcome::kLost:
-      case AttemptRecord::Outcome::kDropped:  // never made by a pool
-        lost.fetch_add(1, std::memory_order_relaxed);
-        break;
-    }
+    const AttemptRecord::Outcome logged = ledger.Book(completed);
     if (log != nullptr) {
-      AttemptRecord record = AttemptOf(settled.lease.event, slot.worker, start_ns, end_ns);
-      record.outcome = logged;
-      record.error = std::move(error);
+      AttemptRecord record = AttemptLedger::Final(std::move(settled), slot.worker, start_ns, end_ns,
+                                                  completed, logged);
       if (lines != nullptr) {
         lines->push_back(std::move(record));
       } else {
@@ -693,11 +649,7 @@ Status WorkerPool::Run() { return impl_->Run(); }
 void WorkerPool::Stop() { impl_->RequestStop(); }
 
 PoolProgress WorkerPool::Progress() const {
-  PoolProgress p;
-  p.acked = impl_->acked.load(std::memory_order_relaxed);
-  p.nacked = impl_->nacked.load(std::memory_order_relaxed);
-  p.dead = impl_->dead.load(std::memory_order_relaxed);
-  p.lost = impl_->lost.load(std::memory_order_relaxed);
+  PoolProgress p = impl_->ledger.Progress();
   p.in_flight = impl_->dispatch.busy();
   return p;
 }
