@@ -26,6 +26,7 @@
 #include "runtime/attempt_timer.h"
 #include "runtime/completion_queue.h"
 #include "runtime/slot_dispatch.h"
+#include "runtime/start_race.h"
 #include "runtime/ticker.h"
 #include "strandq/clock.h"
 #include "strandq/duration.h"
@@ -76,8 +77,8 @@
 // waits for it to reach 0 before io may be destroyed.
 //
 // Per-slot lease state is guarded by the slot's mutex because the ticker thread (extending
-// leases) reads it. The Completion's early-or-late race is settled by an atomic state
-// word: if `done` runs while Start is still on the stack it only stores the outcome, and
+// leases) reads it. The Completion's early-or-late race is settled by the slot's StartRace:
+// if `done` runs while Start is still on the stack it only stores the outcome, and
 // StartHandler picks it up after Start returns; a second `done` finds the attempt settled.
 //
 // Handler timeout: a slot's attempts run on an Attempt object, shared by the slot (the ticker
@@ -99,17 +100,6 @@ namespace asio = boost::asio;
 constexpr int kMaxInlineRuns = 64;
 // The most completions settled in one Store::CompleteMany.
 constexpr size_t kMaxBatch = 64;
-
-// A slot's attempt state is one word, (attempt generation << 3) | phase, so that a Completion
-// called twice, or after its Start threw, can never settle a later attempt of the slot.
-enum Phase : uint64_t {
-  kStarting = 0,      // Start is on the stack
-  kRunning = 1,       // Start returned; the Completion has not run
-  kEarlyWriting = 2,  // the Completion runs inside Start and is storing its outcome
-  kDoneEarly = 3,     // ... and has stored it
-  kFinishing = 4,     // settled: later calls of this attempt's Completion are ignored
-};
-constexpr uint64_t State(uint64_t generation, Phase phase) { return generation << 3 | phase; }
 
 // A fault injected for the crash tests: with STRANDQ_FAILPOINT_KILL_AFTER_SETTLE=N in the
 // environment, the process sends itself SIGKILL right after its N-th store call that settled
@@ -182,11 +172,10 @@ struct WorkerPool::Impl {
     std::mutex mu;       // guards lease, start_ns, last_extend_ns
     Lease lease;         // from the grant until FinishSlot; token 0 when the slot holds none
     int64_t start_ns = 0;
-    int64_t last_extend_ns = 0;  // monotonic: when the lease was granted or last extended
-    std::atomic<uint64_t> state{State(0, kFinishing)};
-    uint64_t generation = 0;               // of the current attempt; only the slot's path
-    std::optional<Outcome> early_outcome;  // written in kEarlyWriting, read after kDoneEarly
-    std::shared_ptr<Attempt> attempt;      // written only by the slot's path, under mu
+    int64_t last_extend_ns = 0;        // monotonic: when the lease was granted or last extended
+    StartRace race;                    // Start returning vs. the Completion running
+    uint64_t generation = 0;           // of the current attempt; only the slot's path
+    std::shared_ptr<Attempt> attempt;  // written only by the slot's path, under mu
   };
 
   Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
@@ -308,10 +297,9 @@ struct WorkerPool::Impl {
   // Starts the handler on the slot's lease. Returns the outcome if it completed before Start
   // returned.
   std::optional<Outcome> StartHandler(Slot& slot, size_t index) {
-    slot.early_outcome.reset();
     const uint64_t generation = ++slot.generation;
     std::shared_ptr<Attempt> attempt = NextAttempt(slot, index, generation);
-    slot.state.store(State(generation, kStarting), std::memory_order_release);
+    slot.race.Begin(generation);
     Completion done = [this, attempt, generation](Outcome outcome) {
       if (!attempt->Settle(generation)) return;  // timed out, or called twice
       OnDone(attempt->index, generation, std::move(outcome));
@@ -332,22 +320,7 @@ struct WorkerPool::Impl {
       attempt->Settle(generation);                                // a later Completion is ignored
       attempt->abandoned.store(true, std::memory_order_release);  // what Start scheduled may
     }                                                             // still read the event
-    uint64_t expected = State(generation, kStarting);
-    if (!thrown && slot.state.compare_exchange_strong(expected, State(generation, kRunning),
-                                                      std::memory_order_acq_rel)) {
-      return std::nullopt;
-    }
-    // Settled here: the Completion ran inside Start, or Start threw (then a Completion that
-    // ran or runs later is ignored). Wait (blocking, not spinning) for a Completion that is
-    // storing its outcome on another thread.
-    slot.state.wait(State(generation, kEarlyWriting), std::memory_order_acquire);
-    const bool done_early =
-        slot.state.exchange(State(generation, kFinishing), std::memory_order_acq_rel) ==
-        State(generation, kDoneEarly);
-    if (thrown) return thrown;
-    assert(done_early);
-    (void)done_early;
-    return std::move(slot.early_outcome);
+    return slot.race.StartReturned(generation, std::move(thrown));
   }
 
   // The slot's Attempt, set up for attempt `generation` of its lease: the last one reused, or a
@@ -375,20 +348,9 @@ struct WorkerPool::Impl {
 
   // The Completion of attempt `generation` of slot `index`. Ignores a second call.
   void OnDone(size_t index, uint64_t generation, Outcome outcome) {
-    Slot& slot = slots[index];
-    uint64_t expected = State(generation, kStarting);
-    if (slot.state.compare_exchange_strong(expected, State(generation, kEarlyWriting),
-                                           std::memory_order_acq_rel)) {
-      slot.early_outcome = std::move(outcome);
-      slot.state.store(State(generation, kDoneEarly), std::memory_order_release);
-      slot.state.notify_all();  // StartHandler may be waiting for it
-      return;                   // StartHandler takes it when Start returns
-    }
-    expected = State(generation, kRunning);
-    if (!slot.state.compare_exchange_strong(expected, State(generation, kFinishing),
-                                            std::memory_order_acq_rel)) {
-      return;  // called twice, or after Start threw: the attempt is settled already
-    }
+    std::optional<Outcome> finished = slots[index].race.Completed(generation, std::move(outcome));
+    if (!finished) return;  // left for StartHandler, or ignored
+    outcome = std::move(*finished);
     if (options.store_threads > 0) {
       HandToStore(index, std::move(outcome));
       return;
