@@ -25,6 +25,7 @@
 #include "runtime/attempt_ledger.h"
 #include "runtime/attempt_timer.h"
 #include "runtime/completion_queue.h"
+#include "runtime/held_lease.h"
 #include "runtime/slot_dispatch.h"
 #include "runtime/start_race.h"
 #include "runtime/ticker.h"
@@ -168,13 +169,12 @@ struct WorkerPool::Impl {
   };
 
   struct Slot {
-    std::string worker;  // "<worker_id>:<index>", constant
-    std::mutex mu;       // guards lease, start_ns, last_extend_ns
-    Lease lease;         // from the grant until FinishSlot; token 0 when the slot holds none
-    int64_t start_ns = 0;
-    int64_t last_extend_ns = 0;        // monotonic: when the lease was granted or last extended
-    StartRace race;                    // Start returning vs. the Completion running
-    uint64_t generation = 0;           // of the current attempt; only the slot's path
+    std::string worker;       // "<worker_id>:<index>", constant
+    HeldLease lease;          // from the grant until FinishSlot; the ticker extends it
+    int64_t start_ns = 0;     // wall clock: the current attempt's start; only the slot's path
+    std::mutex mu;            // guards attempt (the ticker reads it)
+    StartRace race;           // Start returning vs. the Completion running
+    uint64_t generation = 0;  // of the current attempt; only the slot's path
     std::shared_ptr<Attempt> attempt;  // written only by the slot's path, under mu
   };
 
@@ -269,9 +269,7 @@ struct WorkerPool::Impl {
   // Gives `lease` (granted or last extended at `extended_ns`, default now) to the slot; from now
   // on the ticker extends it.
   void Assign(Slot& slot, Lease lease, int64_t extended_ns = 0) {
-    std::lock_guard lock(slot.mu);
-    slot.lease = std::move(lease);
-    slot.last_extend_ns = extended_ns != 0 ? extended_ns : clock->MonotonicNs();
+    slot.lease.Assign(std::move(lease), extended_ns != 0 ? extended_ns : clock->MonotonicNs());
   }
 
   // Runs the handler on the slot's lease, and on its following leases for as long as they
@@ -337,11 +335,11 @@ struct WorkerPool::Impl {
     }
     // The event is read without the slot lock: the ticker writes only the deadline, and
     // the lease is replaced only after the attempt was settled.
-    attempt->event = slot.lease.event;
+    attempt->event = slot.lease.event();
     attempt->index = index;
     attempt->settled.store(generation << 1, std::memory_order_release);
-    std::lock_guard lock(slot.mu);
     slot.start_ns = clock->WallNs();
+    std::lock_guard lock(slot.mu);
     slot.attempt = attempt;
     return attempt;
   }
@@ -444,11 +442,8 @@ struct WorkerPool::Impl {
 
   // Takes the slot's lease out of it (the ticker no longer extends it) and its start time.
   Lease TakeLease(Slot& slot, int64_t& start_ns) {
-    std::lock_guard lock(slot.mu);
-    Lease lease = std::move(slot.lease);
     start_ns = slot.start_ns;
-    slot.lease.token = 0;  // not in flight: the ticker skips it
-    return lease;
+    return slot.lease.Take();
   }
 
   // Settles the slot's lease and logs the attempt (ended at `end_ns`). Returns true if the store
@@ -513,18 +508,10 @@ struct WorkerPool::Impl {
     const int64_t ttl = options.lease_ttl.count();
     const int64_t now = clock->MonotonicNs();
     for (Slot& slot : slots) {
-      Lease lease;
-      {
-        std::lock_guard lock(slot.mu);
-        if (slot.lease.token == 0 || now - slot.last_extend_ns < ttl / 3) continue;
-        lease = slot.lease;
-      }
-      Status s = store.Extend(lease);
-      std::lock_guard lock(slot.mu);
-      if (slot.lease.token != lease.token || slot.lease.event.id != lease.event.id) continue;
-      slot.last_extend_ns = now;
-      if (s.ok()) slot.lease.deadline_ns = lease.deadline_ns;
-      // A lost lease is left as is: Complete will be refused and the attempt logged `lost`.
+      std::optional<Lease> lease = slot.lease.Due(now, ttl / 3);
+      if (!lease) continue;
+      const bool ok = store.Extend(*lease).ok();
+      slot.lease.Extended(*lease, now, ok);
     }
     // Reserved leases too.
     for (Lease& lease : dispatch.ReservedDue(now, ttl / 3)) {
