@@ -9,11 +9,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <cassert>
-#include <condition_variable>
-#include <csignal>
-#include <cstdlib>
-#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -25,6 +20,9 @@
 #include "runtime/attempt_ledger.h"
 #include "runtime/attempt_timer.h"
 #include "runtime/completion_queue.h"
+#include "runtime/crash_failpoint.h"
+#include "runtime/foreign_posts.h"
+#include "runtime/handler_attempt.h"
 #include "runtime/held_lease.h"
 #include "runtime/slot_dispatch.h"
 #include "runtime/start_race.h"
@@ -43,55 +41,37 @@
 // loop yields to the I/O queue so that other slots get their turn. A slot holds its lease from
 // the grant on, so the ticker thread extends it even while the slot waits in the I/O queue.
 //
+// The units (each header states its contract and which thread calls it):
+//   SlotDispatch     free and busy slots, the lookahead reserve, stopping (claimer, Run)
+//   HeldLease        a slot's lease from its grant to its store call; the ticker extends it
+//   Ticker           the thread extending leases and timing out handlers (AttemptTimer)
+//   HandlerAttempt   what a handler holds of an attempt: its event, Cancellation, settle word
+//   StartRace        Start returning vs. the Completion running, per slot
+//   CompletionQueue  finished attempts batched into Store::CompleteMany (store_threads > 0)
+//   AttemptLedger    counters and log lines of settled attempts
+//
 // With store_threads > 0 (a remote store, where Complete is a network round trip), a finished
-// attempt goes into the store queue. The thread that queued it (an I/O thread) takes every
-// queued completion (up to kMaxBatch) into one Store::CompleteMany with claim_next, books each
-// (counters, log line), posts each slot's next run (RunSlot) and goes on while the queue is not
-// empty, unless store_threads such calls are running already: then one of them takes it when
-// its call returns. So completions gather while the store is busy (a busy pool makes fewer,
-// larger calls), the first completion after a quiet spell is sent at once by the thread that
-// saw it end (no hand-over to another thread, which costs a wake-up), and at most
-// store_threads I/O threads wait on the store: the pool runs threads + store_threads I/O
-// threads, so handlers and timers always have `threads` of them. A slot is in one place at a
-// time (the I/O queue, its handler, or the store queue), so it has at most one completion in
-// flight, and a handler that completes inside Start is queued too (no inline loop then). A
-// slot in the store queue still holds its lease, so the ticker extends it there as in the I/O
-// queue. With store_threads = 0 FinishSlot runs inline on the I/O thread, one Complete per
-// attempt, as fits the embedded store (an in-process call).
+// attempt goes into the CompletionQueue; the I/O thread that queued it settles the queue unless
+// store_threads such calls run already (then one of them takes it when its call returns), so a
+// busy pool makes few, large calls and the pool's threads + store_threads I/O threads always
+// leave `threads` of them to handlers and timers. A slot is in one place at a time (the I/O
+// queue, its handler, or the store queue), so it has at most one completion in flight; it holds
+// its lease there, so the ticker extends it. With store_threads = 0 FinishSlot runs inline on
+// the I/O thread, one Complete per attempt, as fits the embedded store.
 //
-// Lookahead (options.lookahead > 0): the claimer also keeps up to `lookahead` leases in the
-// reserve, which holds leases only while no slot is free (Distribute gives a lease to a free
-// slot first; ReleaseSlot takes a reserved lease before freeing the slot). A slot whose attempt
-// ends takes a reserved lease and starts it at once; the ended attempt is queued "detached",
-// carrying its own lease, and the next lease its completion brings is distributed like a
-// claimed one (so the reserve refills itself while the pool is busy). The store round trip
-// between two events of a slot is then hidden. Reserved leases are extended by the ticker;
-// one that ran out while held (a stalled process) is dropped unstarted. A detached attempt's
-// lease is not extended while it waits for its call (at most one store call).
+// Lookahead: a slot whose attempt ends takes a reserved lease and starts it at once; the ended
+// attempt is queued "detached", carrying its own lease (not extended while it waits for its
+// call, at most one store call), and the next lease its completion brings is distributed like a
+// claimed one, so the reserve refills itself while the pool is busy.
 //
-// Shutdown: Run waits for the claimer, then for every slot to be idle (busy = 0; a slot is
-// busy from its claim until ReleaseSlot, and every post to the loop is made for a busy slot or
-// for a queued completion, which belongs to a busy slot), stops the ticker, then stops and
-// joins the I/O threads (a store call still returning is waited out by the join). Posts
-// from foreign threads (a BlockingHandler's Completion) may still be returning from
-// asio::post after the slot they carried was released: foreign_posts counts them, and Run
-// waits for it to reach 0 before io may be destroyed.
+// Shutdown: Run waits for the claimer, then for every slot to be idle (a slot is busy from its
+// claim until ReleaseSlot, and every post to the loop is made for a busy slot or for a queued
+// completion, which belongs to a busy slot), stops the ticker, then stops and joins the I/O
+// threads. Posts from foreign threads (a BlockingHandler's Completion) may still be returning
+// from asio::post after their slot was released: Run waits for them (ForeignPosts).
 //
-// Per-slot lease state is guarded by the slot's mutex because the ticker thread (extending
-// leases) reads it. The Completion's early-or-late race is settled by the slot's StartRace:
-// if `done` runs while Start is still on the stack it only stores the outcome, and
-// StartHandler picks it up after Start returns; a second `done` finds the attempt settled.
-//
-// Handler timeout: a slot's attempts run on an Attempt object, shared by the slot (the ticker
-// reads it) and the handler's Completion. It holds the handler's copy of the event and a word,
-// (generation << 1) | settled, that exactly one of the Completion, Start throwing and the
-// timeout wins for each attempt. The ticker times out an attempt by winning the word (marking
-// the Attempt abandoned), firing its Cancellation, then handing a nack to OnDone as a
-// Completion from a foreign thread would. A Completion that loses the word returns without
-// touching the pool, so a late or repeated one is harmless even after the pool is gone. The
-// slot's next attempt reuses the Attempt (no allocation per event): the handler was done with
-// it when its Completion ran. One abandoned by a timeout or by Start throwing is left to what
-// the handler still runs (with its event) and the slot makes a new one.
+// Handler timeout: the ticker times out an attempt by winning its HandlerAttempt's word, fires
+// its Cancellation, then hands a nack to OnDone as a Completion from a foreign thread would.
 
 namespace strandq {
 namespace {
@@ -102,72 +82,11 @@ constexpr int kMaxInlineRuns = 64;
 // The most completions settled in one Store::CompleteMany.
 constexpr size_t kMaxBatch = 64;
 
-// A fault injected for the crash tests: with STRANDQ_FAILPOINT_KILL_AFTER_SETTLE=N in the
-// environment, the process sends itself SIGKILL right after its N-th store call that settled
-// attempts returned, before their final log lines are written: the worst moment for the log.
-// Unset (always, outside tests): one relaxed load per store call. Thread-safe.
-class CrashFailpoint {
- public:
-  CrashFailpoint() {
-    const char* n = std::getenv("STRANDQ_FAILPOINT_KILL_AFTER_SETTLE");
-    if (n != nullptr) kill_after_ = std::strtoull(n, nullptr, 10);
-  }
-  void AfterSettle() {
-    if (kill_after_ != 0 && settled_.fetch_add(1, std::memory_order_relaxed) + 1 == kill_after_) {
-      ::kill(::getpid(), SIGKILL);
-    }
-  }
-
- private:
-  uint64_t kill_after_ = 0;  // 0: never
-  std::atomic<uint64_t> settled_{0};
-};
-
-// Counts the posts to the I/O loop made from foreign threads that may still be inside
-// asio::post, so that Run can wait (blocking) until the loop may be destroyed. Any thread.
-class ForeignPosts {
- public:
-  void Enter() {
-    std::lock_guard lock(mu_);
-    ++count_;
-  }
-  void Leave() {
-    std::lock_guard lock(mu_);
-    if (--count_ == 0) zero_.notify_all();
-  }
-  // Run's thread, after the I/O threads were joined.
-  void WaitNone() {
-    std::unique_lock lock(mu_);
-    zero_.wait(lock, [&] { return count_ == 0; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable zero_;
-  int count_ = 0;  // guarded by mu_
-};
-
 }  // namespace
 
 std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
 
 struct WorkerPool::Impl {
-  // The attempts of a slot, shared with the handler's Completion (see DESIGN).
-  struct Attempt {
-    Event event;  // the handler's copy
-    size_t index = 0;
-    // (generation << 1) | 1 once won by the Completion, Start throwing or the timeout.
-    std::atomic<uint64_t> settled{0};
-    std::atomic<bool> abandoned{false};  // timed out, or Start threw
-    Cancellation::State cancel;
-
-    // True if this call settles attempt `generation` (its first).
-    bool Settle(uint64_t generation) {
-      uint64_t expected = generation << 1;
-      return settled.compare_exchange_strong(expected, expected | 1, std::memory_order_acq_rel);
-    }
-  };
-
   struct Slot {
     std::string worker;       // "<worker_id>:<index>", constant
     HeldLease lease;          // from the grant until FinishSlot; the ticker extends it
@@ -175,7 +94,7 @@ struct WorkerPool::Impl {
     std::mutex mu;            // guards attempt (the ticker reads it)
     StartRace race;           // Start returning vs. the Completion running
     uint64_t generation = 0;  // of the current attempt; only the slot's path
-    std::shared_ptr<Attempt> attempt;  // written only by the slot's path, under mu
+    std::shared_ptr<HandlerAttempt> attempt;  // written only by the slot's path, under mu
   };
 
   Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
@@ -296,48 +215,34 @@ struct WorkerPool::Impl {
   // returned.
   std::optional<Outcome> StartHandler(Slot& slot, size_t index) {
     const uint64_t generation = ++slot.generation;
-    std::shared_ptr<Attempt> attempt = NextAttempt(slot, index, generation);
+    std::shared_ptr<HandlerAttempt> attempt = NextAttempt(slot, index, generation);
     slot.race.Begin(generation);
     Completion done = [this, attempt, generation](Outcome outcome) {
       if (!attempt->Settle(generation)) return;  // timed out, or called twice
-      OnDone(attempt->index, generation, std::move(outcome));
+      OnDone(attempt->index(), generation, std::move(outcome));
     };
     std::optional<Outcome> thrown;
     try {
-      // Not owning (no reference count per event): like the event, the cancellation is valid
-      // while the Completion, which owns the Attempt, exists.
-      handler.Start(attempt->event, io, std::move(done),
-                    Cancellation(std::shared_ptr<Cancellation::State>(
-                        std::shared_ptr<Cancellation::State>(), &attempt->cancel)));
+      handler.Start(attempt->event(), io, std::move(done), attempt->token());
     } catch (const std::exception& e) {
       thrown = Outcome::Nack(std::string("handler threw: ") + e.what());
     } catch (...) {
       thrown = Outcome::Nack("handler threw a non-exception");
     }
     if (thrown) {
-      attempt->Settle(generation);                                // a later Completion is ignored
-      attempt->abandoned.store(true, std::memory_order_release);  // what Start scheduled may
-    }                                                             // still read the event
+      attempt->Settle(generation);  // a later Completion is ignored
+      attempt->Abandon();           // what Start scheduled may still read the event
+    }
     return slot.race.StartReturned(generation, std::move(thrown));
   }
 
   // The slot's Attempt, set up for attempt `generation` of its lease: the last one reused, or a
   // new one if the last was abandoned (its late handler may still read it) or there is none.
-  std::shared_ptr<Attempt> NextAttempt(Slot& slot, size_t index, uint64_t generation) {
-    std::shared_ptr<Attempt> attempt = slot.attempt;  // only this path writes it
-    if (attempt == nullptr || attempt->abandoned.load(std::memory_order_acquire)) {
-      attempt = std::make_shared<Attempt>();
-    }
-    if (attempt->cancel.on_cancel_set.load(std::memory_order_acquire)) {
-      std::lock_guard lock(attempt->cancel.mu);  // the last attempt's callback must not fire
-      attempt->cancel.on_cancel = nullptr;
-      attempt->cancel.on_cancel_set.store(false, std::memory_order_relaxed);
-    }
+  std::shared_ptr<HandlerAttempt> NextAttempt(Slot& slot, size_t index, uint64_t generation) {
     // The event is read without the slot lock: the ticker writes only the deadline, and
     // the lease is replaced only after the attempt was settled.
-    attempt->event = slot.lease.event();
-    attempt->index = index;
-    attempt->settled.store(generation << 1, std::memory_order_release);
+    std::shared_ptr<HandlerAttempt> attempt =
+        HandlerAttempt::Next(slot.attempt, slot.lease.event(), index, generation);
     slot.start_ns = clock->WallNs();
     std::lock_guard lock(slot.mu);
     slot.attempt = attempt;
@@ -527,21 +432,19 @@ struct WorkerPool::Impl {
     const std::chrono::nanoseconds timeout = options.handler_timeout;
     const int64_t now = clock->MonotonicNs();
     for (size_t i = 0; i < slots.size(); ++i) {
-      std::shared_ptr<Attempt> attempt;
+      std::shared_ptr<HandlerAttempt> attempt;
       uint64_t generation;
       {
         std::lock_guard lock(slots[i].mu);
         if (slots[i].attempt == nullptr) continue;
-        const uint64_t word = slots[i].attempt->settled.load(std::memory_order_acquire);
-        generation = word >> 1;
-        if ((word & 1) != 0) continue;  // not running
-        if (!attempt_timer.Expired(i, generation, now)) continue;
-        if (!slots[i].attempt->Settle(generation)) continue;  // it just ended
+        std::optional<uint64_t> running = slots[i].attempt->Running();
+        if (!running || !attempt_timer.Expired(i, *running, now)) continue;
+        if (!slots[i].attempt->Settle(*running)) continue;  // it just ended
+        generation = *running;
         attempt = slots[i].attempt;
-        attempt->abandoned.store(true, std::memory_order_release);
       }
-      CancellationSource(std::shared_ptr<Cancellation::State>(attempt, &attempt->cancel)).Cancel();
-      OnDone(attempt->index, generation,
+      HandlerAttempt::TimeOut(attempt);
+      OnDone(attempt->index(), generation,
              Outcome::Nack("handler timed out after " + FormatDuration(timeout)));
     }
   }
