@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -32,14 +31,11 @@
 #include "util/hostname.h"
 
 // DESIGN
-// Slots are plain structs, not threads. A slot's life: the claimer thread takes it from the
-// free list with a lease and posts RunSlot to the I/O loop; the handler runs; its Completion
-// lands in FinishSlot, which settles the lease and asks the store for the next one in the same
-// call; with a next lease the slot starts again at once, otherwise it goes back to the free
-// list and the claimer (blocked in Store::Claim, woken by the store) refills it. A handler that
-// completes inside Start (noop) is looped over, not recursed into, and after kMaxInlineRuns the
-// loop yields to the I/O queue so that other slots get their turn. A slot holds its lease from
-// the grant on, so the ticker thread extends it even while the slot waits in the I/O queue.
+// Slots are plain structs, not threads. The claimer thread gives a free slot a lease and posts
+// RunSlot to the I/O loop; the handler's Completion lands in FinishSlot, which settles the lease
+// and claims the next in the same store call; with a next lease the slot starts again at once,
+// otherwise it is freed for the claimer (blocked in Store::Claim, woken by the store). A handler
+// that completes inside Start (noop) is looped over, not recursed into, up to kMaxInlineRuns.
 //
 // The units (each header states its contract and which thread calls it):
 //   SlotDispatch     free and busy slots, the lookahead reserve, stopping (claimer, Run)
@@ -59,16 +55,11 @@
 // its lease there, so the ticker extends it. With store_threads = 0 FinishSlot runs inline on
 // the I/O thread, one Complete per attempt, as fits the embedded store.
 //
-// Lookahead: a slot whose attempt ends takes a reserved lease and starts it at once; the ended
-// attempt is queued "detached", carrying its own lease (not extended while it waits for its
-// call, at most one store call), and the next lease its completion brings is distributed like a
-// claimed one, so the reserve refills itself while the pool is busy.
+// Lookahead: a slot whose attempt ends starts a reserved lease at once; the ended attempt is
+// queued "detached" with its own lease, and the next lease its call brings is distributed.
 //
-// Shutdown: Run waits for the claimer, then for every slot to be idle (a slot is busy from its
-// claim until ReleaseSlot, and every post to the loop is made for a busy slot or for a queued
-// completion, which belongs to a busy slot), stops the ticker, then stops and joins the I/O
-// threads. Posts from foreign threads (a BlockingHandler's Completion) may still be returning
-// from asio::post after their slot was released: Run waits for them (ForeignPosts).
+// Shutdown: Run waits for the claimer, then for every slot to be idle (every post to the loop
+// is made for a busy slot), stops the ticker, then the I/O threads, then foreign posts.
 //
 // Handler timeout: the ticker times out an attempt by winning its HandlerAttempt's word, fires
 // its Cancellation, then hands a nack to OnDone as a Completion from a foreign thread would.
@@ -86,6 +77,13 @@ constexpr size_t kMaxBatch = 64;
 
 std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
 
+static PoolOptions WithDefaults(PoolOptions o) {
+  o.workers = std::max<size_t>(o.workers, 1);
+  if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (o.worker_id.empty()) o.worker_id = DefaultWorkerId();
+  return o;
+}
+
 struct WorkerPool::Impl {
   struct Slot {
     std::string worker;       // "<worker_id>:<index>", constant
@@ -101,18 +99,14 @@ struct WorkerPool::Impl {
       : store(s),
         handler(h),
         log(l),
-        options(std::move(o)),
+        options(WithDefaults(std::move(o))),
         clock(options.clock != nullptr ? options.clock : SystemClock()),
         completions(options.store_threads, kMaxBatch),
-        dispatch(std::max<size_t>(options.workers, 1), options.lookahead, *clock),
-        attempt_timer(std::max<size_t>(options.workers, 1), options.handler_timeout.count()) {
-    if (options.workers == 0) options.workers = 1;
-    if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
-    if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
-    slots = std::vector<Slot>(options.workers);
-    for (size_t i = 0; i < options.workers; ++i) {
+        slots(options.workers),
+        dispatch(options.workers, options.lookahead, *clock),
+        attempt_timer(options.workers, options.handler_timeout.count()) {
+    for (size_t i = 0; i < slots.size(); ++i)
       slots[i].worker = options.worker_id + ":" + std::to_string(i);
-    }
   }
 
   Store& store;
@@ -185,8 +179,7 @@ struct WorkerPool::Impl {
     if (stats.ok() && stats->drained() && dispatch.busy() == 0) RequestStop();
   }
 
-  // Gives `lease` (granted or last extended at `extended_ns`, default now) to the slot; from now
-  // on the ticker extends it.
+  // The slot holds `lease` (granted or last extended at `extended_ns`, default now).
   void Assign(Slot& slot, Lease lease, int64_t extended_ns = 0) {
     slot.lease.Assign(std::move(lease), extended_ns != 0 ? extended_ns : clock->MonotonicNs());
   }
@@ -396,8 +389,7 @@ struct WorkerPool::Impl {
     return false;
   }
 
-  // Frees the slot, or gives it a reserved lease to run (under one lock, so that the reserve
-  // never holds a lease while a slot is free).
+  // Frees the slot, or gives it a reserved lease to run (SlotDispatch::RefillOrFree).
   void ReleaseSlot(size_t index) {
     std::optional<ReservedLease> ahead = dispatch.RefillOrFree(index);
     if (ahead) {
@@ -476,9 +468,7 @@ struct WorkerPool::Impl {
     claimer.join();
     dispatch.WaitIdle();
     ticker.Stop();
-    // Every slot is idle: the loop has no work left but returns from posts made for the
-    // slots' last steps.
-    guard.reset();
+    guard.reset();  // every slot is idle: the loop only returns from the last posts
     io.stop();
     for (auto& t : threads) t.join();
     // The last completion's post may still be returning on its thread (asio signals after
