@@ -85,7 +85,9 @@ struct PoolProgress {
 // together); with record_first, also before, unconfirmed.
 //
 // Stop() (thread-safe, callable from a signal watcher) stops claiming; events in flight finish
-// and are completed without claiming more; Run then flushes the log and returns.
+// and are completed without claiming more; Run then flushes the log and returns. It ends this
+// pool's claims only (Store::Claim's stop token): other pools on the same store go on, and a
+// new pool may start on it.
 class WorkerPool {
  public:
   // `store`, `handler` and `log` (may be null) must outlive the pool.
