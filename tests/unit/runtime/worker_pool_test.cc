@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
+#include <mutex>
 #include <thread>
 
 #include "strandq/handler.h"
@@ -348,6 +349,84 @@ TEST_P(WorkerPoolTest, StoppingOnePoolLeavesAnotherOnTheSameStoreRunning) {
   c.Stop();
   run_c.join();
   EXPECT_EQ(c.Progress().acked, more.size()) << "a new pool on the store claimed nothing";
+}
+
+// Holds each attempt's Completion until the test releases it.
+class HeldHandler : public Handler {
+ public:
+  void Start(const Event&, boost::asio::io_context&, Completion done,
+             const Cancellation&) override {
+    std::lock_guard lock(mu_);
+    done_ = std::move(done);
+  }
+  bool started() {
+    std::lock_guard lock(mu_);
+    return done_ != nullptr;
+  }
+  void Finish() {
+    Completion done;
+    {
+      std::lock_guard lock(mu_);
+      done = std::move(done_);
+    }
+    done(Outcome::Ack());
+  }
+
+ private:
+  std::mutex mu_;
+  Completion done_;
+};
+
+// Counts Extend calls.
+class CountingExtendStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Status Extend(Lease& l) override {
+    Status s = ForwardingStore::Extend(l);
+    extends.fetch_add(1);
+    return s;
+  }
+  std::atomic<int> extends{0};
+};
+
+// A pool on a ManualClock (shared with the store): its ticker keeps a lease alive through many
+// TTLs of manual time, and its attempts are timed on that clock.
+TEST_P(WorkerPoolTest, TheTickerKeepsLeasesAliveOnThePoolsClock) {
+  ManualClock clock;
+  EngineOptions engine;
+  engine.lease_ttl = 300ms;
+  CountingExtendStore store(NewMemoryStore(engine, &clock));
+  std::vector<NewEvent> batch = {{"a", "x"}};
+  ASSERT_TRUE(store.Enqueue(batch).ok());
+  HeldHandler handler;
+  PoolOptions po;
+  po.lease_ttl = engine.lease_ttl;  // the ticker wakes every 50 ms of real time
+  po.handler_timeout = 0ns;
+  po.stop_when_drained = true;
+  po.clock = &clock;
+  GetParam().Apply(po);
+  MemoryLogSink log;
+  WorkerPool pool(store, handler, &log, po);
+  std::thread run([&] { EXPECT_TRUE(pool.Run().ok()); });
+  WaitUntil([&] { return handler.started(); });
+  int extended_until_ms = 0;
+  for (int i = 1; i <= 10; ++i) {  // 2.5 s of manual time: 8 TTLs
+    clock.Advance(std::chrono::nanoseconds(250ms).count());
+    WaitUntil([&] { return store.extends.load() >= i; });
+    if (store.extends.load() < i) break;
+    extended_until_ms = i * 250;
+  }
+  handler.Finish();
+  run.join();
+  EXPECT_EQ(extended_until_ms, 2500) << "the lease was not kept alive";
+  EXPECT_EQ(pool.Progress().acked, 1u);
+  EXPECT_EQ(pool.Progress().lost, 0u);
+  // The attempt was timed on the pool's clock: it started before the first step, ended after
+  // the last.
+  auto records = log.Records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].start_ns, ManualClock().WallNs());
+  EXPECT_EQ(records[0].end_ns, clock.WallNs());
 }
 
 // Breaks the Completion contract: calls `done` twice, or schedules it and then throws.
