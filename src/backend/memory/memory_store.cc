@@ -117,7 +117,8 @@ Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEven
   return receipts;
 }
 
-Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanoseconds wait) {
+Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanoseconds wait,
+                                              std::stop_token stop) {
   using SteadyClock = std::chrono::steady_clock;
   std::vector<Lease> leases;
   if (max == 0) return leases;
@@ -127,9 +128,15 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
   const SteadyClock::time_point give_up =
       forever ? SteadyClock::time_point::max() : SteadyClock::now() + wait;
 
+  // Wakes this caller (only) when it is told to stop; made before taking mu_, since it runs
+  // at once if the stop was requested already.
+  std::stop_callback wake(stop, [this] {
+    std::lock_guard lock(mu_);
+    cv_.notify_all();
+  });
   std::unique_lock lock(mu_);
   for (;;) {
-    if (interrupted_) return leases;
+    if (stop.stop_requested()) return leases;
     const int64_t now = clock_->MonotonicNs();
     ProcessDue(now);
     if (!ready_.empty()) {
@@ -181,7 +188,6 @@ Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& 
   --stats_.leased;
 
   CompleteResult result;
-  claim_next = claim_next && !interrupted_;
   if (outcome.acked()) {
     ++stats_.acked;
     PopHead(slot);
@@ -343,12 +349,6 @@ Result<std::vector<Event>> ListPendingEmbedded(Store& store) {
   auto* memory = dynamic_cast<MemoryStore*>(&store);
   if (memory == nullptr) return Status::InvalidArgument("not an embedded (mem:) store");
   return memory->ListPending();
-}
-
-void MemoryStore::Interrupt() {
-  std::lock_guard lock(mu_);
-  interrupted_ = true;
-  cv_.notify_all();
 }
 
 // ---- Helpers (mu_ held) ----

@@ -37,7 +37,8 @@ class MemoryStore final : public Store {
   MemoryStore& operator=(const MemoryStore&) = delete;
 
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop = {}) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                   ClaimNext claim_next) override;
   Status Extend(Lease& lease) override;
@@ -45,7 +46,6 @@ class MemoryStore final : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
   Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
-  void Interrupt() override;
   StoreTraits Traits() const override { return {StoreTraits::Kind::kEmbedded, options_.lease_ttl}; }
 
   // Every pending event (ListPendingEmbedded).
@@ -141,8 +141,7 @@ class MemoryStore final : public Store {
   std::unordered_map<uint64_t, std::list<DeadEntry>::iterator> dead_by_id_;
   Random random_;  // jitter
   uint64_t last_id_ = 0;
-  StoreStats stats_;  // all but `ready` and `dead`, which are read from the indexes
-  bool interrupted_ = false;
+  StoreStats stats_;    // all but `ready` and `dead`, which are read from the indexes
   size_t waiters_ = 0;  // Claim callers blocked on cv_
   // The latest timer a blocked Claim sleeps until (INT64_MAX: one sleeps with no timer;
   // INT64_MIN: none sleeps on a timer). A new timer earlier than this must wake them.
