@@ -322,7 +322,8 @@ struct WorkerPool::Impl {
       }
       log->WriteMany(unconfirmed);
     }
-    auto results = store.CompleteMany(settlements, dispatch.stopping() ? ClaimNext::kNo : ClaimNext::kYes);
+    auto results =
+        store.CompleteMany(settlements, dispatch.stopping() ? ClaimNext::kNo : ClaimNext::kYes);
     failpoint.AfterSettle();
     std::vector<AttemptRecord> lines;
     lines.reserve(log != nullptr ? batch.size() : 0);
@@ -352,7 +353,8 @@ struct WorkerPool::Impl {
     Settlement settled{TakeLease(slot, start_ns), std::move(outcome)};
     if (RecordingFirst())
       log->Write(AttemptLedger::Unconfirmed(settled, slot.worker, start_ns, end_ns));
-    auto completed = store.Complete(settled.lease, settled.outcome, dispatch.stopping() ? ClaimNext::kNo : ClaimNext::kYes);
+    auto completed = store.Complete(settled.lease, settled.outcome,
+                                    dispatch.stopping() ? ClaimNext::kNo : ClaimNext::kYes);
     failpoint.AfterSettle();
     return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed),
                   /*lines=*/nullptr);
