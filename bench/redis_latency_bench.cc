@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -92,10 +93,11 @@ RunFigures Measure(strandq::Store& store, size_t claimers, const Settings& setti
   std::atomic<size_t> received{0};
   std::atomic<bool> failed{false};
   std::vector<std::thread> threads;
+  std::stop_source stop;  // ends the claimers' blocked claims at the end
   for (size_t c = 0; c < claimers; ++c) {
     threads.emplace_back([&] {
       for (;;) {
-        auto claimed = store.Claim(1, std::chrono::seconds(1));
+        auto claimed = store.Claim(1, std::chrono::seconds(1), stop.get_token());
         const int64_t got_ns = NowNs();
         if (!claimed.ok()) {
           std::fprintf(stderr, "claim: %s\n", claimed.status().ToString().c_str());
@@ -136,7 +138,7 @@ RunFigures Measure(strandq::Store& store, size_t claimers, const Settings& setti
   while (received.load() < total && !failed.load() && SteadyClock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  store.Interrupt();
+  stop.request_stop();
   for (auto& t : threads) t.join();
   if (failed.load() || received.load() != total) {
     Die("only " + std::to_string(received.load()) + " of " + std::to_string(total) +

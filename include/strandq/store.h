@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,9 +142,12 @@ class Store {
   virtual Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) = 0;
 
   // Leases up to `max` ready accounts, chosen by the policy. When none is ready, blocks up to
-  // `wait` until one is (zero: never blocks). Returns an empty vector on time-out or after
-  // Interrupt(). Never polls: a waiting caller is woken by the change that made work ready.
-  virtual Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) = 0;
+  // `wait` until one is (zero: never blocks). Returns an empty vector on time-out or once
+  // `stop` is requested (at once if it was already): a stop ends this caller's claims only,
+  // other callers of the store go on. Never polls: a waiting caller is woken by the change
+  // that made work ready, or by its stop request.
+  virtual Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                           std::stop_token stop = {}) = 0;
 
   // Settles the lease with the outcome and, with ClaimNext::kYes, leases the next ready account
   // in the same step (possibly the same account). kLeaseLost if the lease is no longer valid.
@@ -180,10 +184,6 @@ class Store {
   // leaves the rest, and calling it again finishes. The store must not be used afterwards.
   // InvalidArgument for a store that lives only inside its process (mem:).
   virtual Result<uint64_t> Drop();
-
-  // Wakes every Claim blocked now and makes later Claims (and ClaimNext::kYes) return no lease at
-  // once. Complete and Extend keep working, so in-flight events can finish. Irreversible.
-  virtual void Interrupt() = 0;
 
   // What this store is (constant for its life).
   virtual StoreTraits Traits() const = 0;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "strandq/clock.h"
 #include "strandq/event_log.h"
 #include "strandq/handler.h"
 #include "strandq/status.h"
@@ -54,6 +55,9 @@ struct PoolOptions {
   bool record_first = false;
   // Longest a free slot waits in one Claim call before looking again.
   std::chrono::nanoseconds claim_wait = std::chrono::seconds(1);
+  // The time of lease extensions, handler timeouts and log timestamps (not owned; must outlive
+  // the pool). Null: SystemClock(). A ManualClock makes the ticker's decisions a test's.
+  Clock* clock = nullptr;
 };
 
 // Live counters of a pool, readable at any time from any thread.
@@ -81,7 +85,9 @@ struct PoolProgress {
 // together); with record_first, also before, unconfirmed.
 //
 // Stop() (thread-safe, callable from a signal watcher) stops claiming; events in flight finish
-// and are completed without claiming more; Run then flushes the log and returns.
+// and are completed without claiming more; Run then flushes the log and returns. It ends this
+// pool's claims only (Store::Claim's stop token): other pools on the same store go on, and a
+// new pool may start on it.
 class WorkerPool {
  public:
   // `store`, `handler` and `log` (may be null) must outlive the pool.

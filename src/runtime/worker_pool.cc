@@ -5,85 +5,64 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <cassert>
-#include <condition_variable>
-#include <csignal>
-#include <cstdlib>
-#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
+#include "runtime/attempt_ledger.h"
+#include "runtime/attempt_timer.h"
+#include "runtime/completion_queue.h"
+#include "runtime/crash_failpoint.h"
+#include "runtime/foreign_posts.h"
+#include "runtime/handler_attempt.h"
+#include "runtime/held_lease.h"
+#include "runtime/slot_dispatch.h"
+#include "runtime/start_race.h"
+#include "runtime/ticker.h"
 #include "strandq/clock.h"
 #include "strandq/duration.h"
 #include "util/hostname.h"
 
 // DESIGN
-// Slots are plain structs, not threads. A slot's life: the claimer thread takes it from the
-// free list with a lease and posts RunSlot to the I/O loop; the handler runs; its Completion
-// lands in FinishSlot, which settles the lease and asks the store for the next one in the same
-// call; with a next lease the slot starts again at once, otherwise it goes back to the free
-// list and the claimer (blocked in Store::Claim, woken by the store) refills it. A handler that
-// completes inside Start (noop) is looped over, not recursed into, and after kMaxInlineRuns the
-// loop yields to the I/O queue so that other slots get their turn. A slot holds its lease from
-// the grant on, so the ticker thread extends it even while the slot waits in the I/O queue.
+// Slots are plain structs, not threads. The claimer thread gives a free slot a lease and posts
+// RunSlot to the I/O loop; the handler's Completion lands in FinishSlot, which settles the lease
+// and claims the next in the same store call; with a next lease the slot starts again at once,
+// otherwise it is freed for the claimer (blocked in Store::Claim, woken by the store). A handler
+// that completes inside Start (noop) is looped over, not recursed into, up to kMaxInlineRuns.
+//
+// The units (each header states its contract and which thread calls it):
+//   SlotDispatch     free and busy slots, the lookahead reserve, stopping (claimer, Run)
+//   HeldLease        a slot's lease from its grant to its store call; the ticker extends it
+//   Ticker           the thread extending leases and timing out handlers (AttemptTimer)
+//   HandlerAttempt   what a handler holds of an attempt: its event, Cancellation, settle word
+//   StartRace        Start returning vs. the Completion running, per slot
+//   CompletionQueue  finished attempts batched into Store::CompleteMany (store_threads > 0)
+//   AttemptLedger    counters and log lines of settled attempts
 //
 // With store_threads > 0 (a remote store, where Complete is a network round trip), a finished
-// attempt goes into the store queue. The thread that queued it (an I/O thread) takes every
-// queued completion (up to kMaxBatch) into one Store::CompleteMany with claim_next, books each
-// (counters, log line), posts each slot's next run (RunSlot) and goes on while the queue is not
-// empty, unless store_threads such calls are running already: then one of them takes it when
-// its call returns. So completions gather while the store is busy (a busy pool makes fewer,
-// larger calls), the first completion after a quiet spell is sent at once by the thread that
-// saw it end (no hand-over to another thread, which costs a wake-up), and at most
-// store_threads I/O threads wait on the store: the pool runs threads + store_threads I/O
-// threads, so handlers and timers always have `threads` of them. A slot is in one place at a
-// time (the I/O queue, its handler, or the store queue), so it has at most one completion in
-// flight, and a handler that completes inside Start is queued too (no inline loop then). A
-// slot in the store queue still holds its lease, so the ticker extends it there as in the I/O
-// queue. With store_threads = 0 FinishSlot runs inline on the I/O thread, one Complete per
-// attempt, as fits the embedded store (an in-process call).
+// attempt goes into the CompletionQueue; the I/O thread that queued it settles the queue unless
+// store_threads such calls run already (then one of them takes it when its call returns), so a
+// busy pool makes few, large calls and the pool's threads + store_threads I/O threads always
+// leave `threads` of them to handlers and timers. A slot is in one place at a time (the I/O
+// queue, its handler, or the store queue), so it has at most one completion in flight; it holds
+// its lease there, so the ticker extends it. With store_threads = 0 FinishSlot runs inline on
+// the I/O thread, one Complete per attempt, as fits the embedded store.
 //
-// Lookahead (options.lookahead > 0): the claimer also keeps up to `lookahead` leases in the
-// reserve, which holds leases only while no slot is free (Distribute gives a lease to a free
-// slot first; ReleaseSlot takes a reserved lease before freeing the slot). A slot whose attempt
-// ends takes a reserved lease and starts it at once; the ended attempt is queued "detached",
-// carrying its own lease, and the next lease its completion brings is distributed like a
-// claimed one (so the reserve refills itself while the pool is busy). The store round trip
-// between two events of a slot is then hidden. Reserved leases are extended by the ticker;
-// one that ran out while held (a stalled process) is dropped unstarted. A detached attempt's
-// lease is not extended while it waits for its call (at most one store call).
+// Lookahead: a slot whose attempt ends starts a reserved lease at once; the ended attempt is
+// queued "detached" with its own lease, and the next lease its call brings is distributed.
 //
-// Shutdown: Run waits for the claimer, then for every slot to be idle (busy = 0; a slot is
-// busy from its claim until ReleaseSlot, and every post to the loop is made for a busy slot or
-// for a queued completion, which belongs to a busy slot), stops the ticker, then stops and
-// joins the I/O threads (a store call still returning is waited out by the join). Posts
-// from foreign threads (a BlockingHandler's Completion) may still be returning from
-// asio::post after the slot they carried was released: foreign_posts counts them, and Run
-// waits for it to reach 0 before io may be destroyed.
+// Shutdown: Run waits for the claimer, then for every slot to be idle (every post to the loop
+// is made for a busy slot), stops the ticker, then the I/O threads, then foreign posts.
 //
-// Per-slot lease state is guarded by the slot's mutex because the ticker thread (extending
-// leases) reads it. The Completion's early-or-late race is settled by an atomic state
-// word: if `done` runs while Start is still on the stack it only stores the outcome, and
-// StartHandler picks it up after Start returns; a second `done` finds the attempt settled.
-//
-// Handler timeout: a slot's attempts run on an Attempt object, shared by the slot (the ticker
-// reads it) and the handler's Completion. It holds the handler's copy of the event and a word,
-// (generation << 1) | settled, that exactly one of the Completion, Start throwing and the
-// timeout wins for each attempt. The ticker times out an attempt by winning the word (marking
-// the Attempt abandoned), firing its Cancellation, then handing a nack to OnDone as a
-// Completion from a foreign thread would. A Completion that loses the word returns without
-// touching the pool, so a late or repeated one is harmless even after the pool is gone. The
-// slot's next attempt reuses the Attempt (no allocation per event): the handler was done with
-// it when its Completion ran. One abandoned by a timeout or by Start throwing is left to what
-// the handler still runs (with its event) and the slot makes a new one.
+// Handler timeout: the ticker times out an attempt by winning its HandlerAttempt's word, fires
+// its Cancellation, then hands a nack to OnDone as a Completion from a foreign thread would.
 
 namespace strandq {
 namespace {
@@ -94,176 +73,86 @@ constexpr int kMaxInlineRuns = 64;
 // The most completions settled in one Store::CompleteMany.
 constexpr size_t kMaxBatch = 64;
 
-// A slot's attempt state is one word, (attempt generation << 3) | phase, so that a Completion
-// called twice, or after its Start threw, can never settle a later attempt of the slot.
-enum Phase : uint64_t {
-  kStarting = 0,      // Start is on the stack
-  kRunning = 1,       // Start returned; the Completion has not run
-  kEarlyWriting = 2,  // the Completion runs inside Start and is storing its outcome
-  kDoneEarly = 3,     // ... and has stored it
-  kFinishing = 4,     // settled: later calls of this attempt's Completion are ignored
-};
-constexpr uint64_t State(uint64_t generation, Phase phase) { return generation << 3 | phase; }
-
-AttemptRecord::Outcome RecordOutcome(Disposition d) {
-  switch (d) {
-    case Disposition::kAcked:
-      return AttemptRecord::Outcome::kAck;
-    case Disposition::kRetrying:
-      return AttemptRecord::Outcome::kNack;
-    case Disposition::kDead:
-      return AttemptRecord::Outcome::kDead;
-  }
-  return AttemptRecord::Outcome::kLost;
-}
-
-// A fault injected for the crash tests: with STRANDQ_FAILPOINT_KILL_AFTER_SETTLE=N in the
-// environment, the process sends itself SIGKILL right after its N-th store call that settled
-// attempts returned, before their final log lines are written: the worst moment for the log.
-// Unset (always, outside tests): one relaxed load per store call. Thread-safe.
-class CrashFailpoint {
- public:
-  CrashFailpoint() {
-    const char* n = std::getenv("STRANDQ_FAILPOINT_KILL_AFTER_SETTLE");
-    if (n != nullptr) kill_after_ = std::strtoull(n, nullptr, 10);
-  }
-  void AfterSettle() {
-    if (kill_after_ != 0 && settled_.fetch_add(1, std::memory_order_relaxed) + 1 == kill_after_) {
-      ::kill(::getpid(), SIGKILL);
-    }
-  }
-
- private:
-  uint64_t kill_after_ = 0;  // 0: never
-  std::atomic<uint64_t> settled_{0};
-};
-
 }  // namespace
 
 std::string DefaultWorkerId() { return HostName() + ":" + std::to_string(getpid()); }
 
+static PoolOptions WithDefaults(PoolOptions o) {
+  o.workers = std::max<size_t>(o.workers, 1);
+  if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (o.worker_id.empty()) o.worker_id = DefaultWorkerId();
+  return o;
+}
+
 struct WorkerPool::Impl {
-  // The attempts of a slot, shared with the handler's Completion (see DESIGN).
-  struct Attempt {
-    Event event;  // the handler's copy
-    size_t index = 0;
-    // (generation << 1) | 1 once won by the Completion, Start throwing or the timeout.
-    std::atomic<uint64_t> settled{0};
-    std::atomic<bool> abandoned{false};  // timed out, or Start threw
-    Cancellation::State cancel;
-
-    // True if this call settles attempt `generation` (its first).
-    bool Settle(uint64_t generation) {
-      uint64_t expected = generation << 1;
-      return settled.compare_exchange_strong(expected, expected | 1, std::memory_order_acq_rel);
-    }
-  };
-
   struct Slot {
-    std::string worker;  // "<worker_id>:<index>", constant
-    std::mutex mu;       // guards lease, start_ns, last_extend_ns
-    Lease lease;         // from the grant until FinishSlot; token 0 when the slot holds none
-    int64_t start_ns = 0;
-    int64_t last_extend_ns = 0;  // monotonic: when the lease was granted or last extended
-    std::atomic<uint64_t> state{State(0, kFinishing)};
-    uint64_t generation = 0;               // of the current attempt; only the slot's path
-    std::optional<Outcome> early_outcome;  // written in kEarlyWriting, read after kDoneEarly
-    std::shared_ptr<Attempt> attempt;      // written only by the slot's path, under mu
+    std::string worker;       // "<worker_id>:<index>", constant
+    HeldLease lease;          // from the grant until FinishSlot; the ticker extends it
+    int64_t start_ns = 0;     // wall clock: the current attempt's start; only the slot's path
+    std::mutex mu;            // guards attempt (the ticker reads it)
+    StartRace race;           // Start returning vs. the Completion running
+    uint64_t generation = 0;  // of the current attempt; only the slot's path
+    std::shared_ptr<HandlerAttempt> attempt;  // written only by the slot's path, under mu
   };
 
   Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
-      : store(s), handler(h), log(l), options(std::move(o)) {
-    if (options.workers == 0) options.workers = 1;
-    if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
-    if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
-    slots = std::vector<Slot>(options.workers);
-    running_since.resize(options.workers);
-    free_slots.reserve(options.workers);
-    for (size_t i = 0; i < options.workers; ++i) {
+      : store(s),
+        handler(h),
+        log(l),
+        options(WithDefaults(std::move(o))),
+        clock(options.clock != nullptr ? options.clock : SystemClock()),
+        completions(options.store_threads, kMaxBatch),
+        slots(options.workers),
+        dispatch(options.workers, options.lookahead, *clock),
+        attempt_timer(options.workers, options.handler_timeout.count()) {
+    for (size_t i = 0; i < slots.size(); ++i)
       slots[i].worker = options.worker_id + ":" + std::to_string(i);
-      free_slots.push_back(options.workers - 1 - i);  // slot 0 is used first
-    }
   }
 
   Store& store;
   Handler& handler;
   LogSink* const log;
   PoolOptions options;
-  Clock* const clock = SystemClock();
+  Clock* const clock;
 
   asio::io_context io;
-  // A finished attempt waiting for its store call.
-  struct QueuedCompletion {
-    size_t index = 0;
-    Outcome outcome;
-    int64_t end_ns = 0;
-    // The slot went on with a reserved lease: this attempt's lease and start travel here, and
-    // the next lease its completion brings goes to the reserve (or a free slot).
-    bool detached = false;
-    Lease lease;
-    int64_t start_ns = 0;
-  };
-  std::mutex store_queue_mu;
-  std::deque<QueuedCompletion> store_queue;  // guarded by store_queue_mu
-  size_t store_calls = 0;  // CompleteQueued loops running; guarded by store_queue_mu
-  std::mutex ticker_mu;
-  std::condition_variable ticker_cv;
-  bool ticker_stop = false;  // guarded by ticker_mu
+  // Finished attempts waiting for their store call (store_threads > 0).
+  CompletionQueue completions;
   std::vector<Slot> slots;
-  // Per slot: the attempt generation the ticker saw running, and since when (monotonic). Only
-  // the ticker thread uses it.
-  std::vector<std::pair<uint64_t, int64_t>> running_since;
 
-  std::mutex mu;               // guards free_slots, reserve, first_error
-  std::condition_variable cv;  // free slot, reserve below target, stop, or busy reaching 0
-  std::vector<size_t> free_slots;
-  // Leases claimed ahead (options.lookahead), held until a slot that finishes an attempt takes
-  // one; the ticker extends them. Not empty only while no slot is free.
-  struct Reserved {
-    Lease lease;
-    int64_t last_extend_ns;
-  };
-  std::deque<Reserved> reserve;
-  Status first_error;
-  std::atomic<bool> stopping{false};
-  std::atomic<uint64_t> busy{0};
+  // Free and busy slots, the leases claimed ahead (options.lookahead; the ticker extends
+  // them), stopping.
+  SlotDispatch dispatch;
+  std::stop_source stop_claims;  // ends this pool's Claim calls only (the store goes on)
+  AttemptTimer attempt_timer;    // the ticker thread's only
+  std::mutex error_mu;
+  Status first_error;  // guarded by error_mu
 
-  std::atomic<uint64_t> acked{0}, nacked{0}, dead{0}, lost{0};
+  AttemptLedger ledger;  // counters and log lines
   CrashFailpoint failpoint;
   // Completions from foreign threads still inside asio::post: io must outlive them.
-  std::atomic<int> foreign_posts{0};
+  ForeignPosts foreign_posts;
 
   void RequestStop() {
-    if (stopping.exchange(true)) return;
-    store.Interrupt();
-    std::lock_guard lock(mu);
-    cv.notify_all();
+    if (dispatch.Stop()) stop_claims.request_stop();
   }
 
   void RecordError(const Status& s) {
-    std::lock_guard lock(mu);
+    std::lock_guard lock(error_mu);
     if (first_error.ok()) first_error = s;
   }
 
   // Claimer thread: fills free slots from Store::Claim until stopped.
   void ClaimLoop() {
-    while (!stopping.load()) {
-      size_t want = 0;
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] {
-          return stopping.load() || !free_slots.empty() || reserve.size() < options.lookahead;
-        });
-        if (stopping.load()) return;
-        want = free_slots.size() + options.lookahead - std::min(options.lookahead, reserve.size());
-      }
-      auto claimed = store.Claim(want, options.claim_wait);
+    for (;;) {
+      const size_t want = dispatch.WaitForDemand();
+      if (want == 0) return;  // stopping
+      auto claimed = store.Claim(want, options.claim_wait, stop_claims.get_token());
       if (!claimed.ok()) {
         if (claimed.status().code() == Status::Code::kCancelled) return;
         RecordError(claimed.status());
         // The store may come back (a restarted server): wait a little, then try again.
-        std::unique_lock lock(mu);
-        cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping.load(); });
+        dispatch.PauseUnlessStopped(std::chrono::milliseconds(200));
         continue;
       }
       if (claimed->empty()) {
@@ -277,52 +166,22 @@ struct WorkerPool::Impl {
   // Gives a lease that no slot is waiting for (a claim, or the next lease of a detached
   // completion) to a free slot, which starts it, or else to the reserve.
   void Distribute(Lease lease) {
-    size_t index;
-    {
-      std::lock_guard lock(mu);
-      if (free_slots.empty()) {
-        reserve.push_back({std::move(lease), clock->MonotonicNs()});
-        return;
-      }
-      index = free_slots.back();
-      free_slots.pop_back();
-      busy.fetch_add(1);  // under mu: Run must never see this slot as idle
-    }
+    std::optional<size_t> index = dispatch.TakeFreeSlotOrReserve(lease);
+    if (!index) return;  // reserved
     // Held by the slot (and so extended by the ticker) while it waits for an I/O thread.
-    Assign(slots[index], std::move(lease));
-    asio::post(io, [this, index] { RunSlot(index); });
-  }
-
-  std::optional<Reserved> TakeReserved() {
-    std::lock_guard lock(mu);
-    return TakeReservedLocked();
-  }
-
-  // The oldest reserved lease, if any; mu must be held. Leases that ran out while held (a
-  // stalled process) are dropped unstarted: the store takes them back and delivers their
-  // events again, as after a crash.
-  std::optional<Reserved> TakeReservedLocked() {
-    const int64_t now = clock->MonotonicNs();
-    while (!reserve.empty() && reserve.front().lease.deadline_ns <= now) reserve.pop_front();
-    if (reserve.empty()) return std::nullopt;
-    Reserved r = std::move(reserve.front());
-    reserve.pop_front();
-    cv.notify_all();  // the claimer may top the reserve up
-    return r;
+    Assign(slots[*index], std::move(lease));
+    asio::post(io, [this, index = *index] { RunSlot(index); });
   }
 
   void MaybeStopDrained() {
-    if (busy.load() != 0) return;  // (the reserve is empty while a slot is free)
+    if (dispatch.busy() != 0) return;  // (the reserve is empty while a slot is free)
     auto stats = store.Stats();
-    if (stats.ok() && stats->drained() && busy.load() == 0) RequestStop();
+    if (stats.ok() && stats->drained() && dispatch.busy() == 0) RequestStop();
   }
 
-  // Gives `lease` (granted or last extended at `extended_ns`, default now) to the slot; from now
-  // on the ticker extends it.
+  // The slot holds `lease` (granted or last extended at `extended_ns`, default now).
   void Assign(Slot& slot, Lease lease, int64_t extended_ns = 0) {
-    std::lock_guard lock(slot.mu);
-    slot.lease = std::move(lease);
-    slot.last_extend_ns = extended_ns != 0 ? extended_ns : clock->MonotonicNs();
+    slot.lease.Assign(std::move(lease), extended_ns != 0 ? extended_ns : clock->MonotonicNs());
   }
 
   // Runs the handler on the slot's lease, and on its following leases for as long as they
@@ -348,87 +207,46 @@ struct WorkerPool::Impl {
   // Starts the handler on the slot's lease. Returns the outcome if it completed before Start
   // returned.
   std::optional<Outcome> StartHandler(Slot& slot, size_t index) {
-    slot.early_outcome.reset();
     const uint64_t generation = ++slot.generation;
-    std::shared_ptr<Attempt> attempt = NextAttempt(slot, index, generation);
-    slot.state.store(State(generation, kStarting), std::memory_order_release);
+    std::shared_ptr<HandlerAttempt> attempt = NextAttempt(slot, index, generation);
+    slot.race.Begin(generation);
     Completion done = [this, attempt, generation](Outcome outcome) {
       if (!attempt->Settle(generation)) return;  // timed out, or called twice
-      OnDone(attempt->index, generation, std::move(outcome));
+      OnDone(attempt->index(), generation, std::move(outcome));
     };
     std::optional<Outcome> thrown;
     try {
-      // Not owning (no reference count per event): like the event, the cancellation is valid
-      // while the Completion, which owns the Attempt, exists.
-      handler.Start(attempt->event, io, std::move(done),
-                    Cancellation(std::shared_ptr<Cancellation::State>(
-                        std::shared_ptr<Cancellation::State>(), &attempt->cancel)));
+      handler.Start(attempt->event(), io, std::move(done), attempt->token());
     } catch (const std::exception& e) {
       thrown = Outcome::Nack(std::string("handler threw: ") + e.what());
     } catch (...) {
       thrown = Outcome::Nack("handler threw a non-exception");
     }
     if (thrown) {
-      attempt->Settle(generation);                                // a later Completion is ignored
-      attempt->abandoned.store(true, std::memory_order_release);  // what Start scheduled may
-    }                                                             // still read the event
-    uint64_t expected = State(generation, kStarting);
-    if (!thrown && slot.state.compare_exchange_strong(expected, State(generation, kRunning),
-                                                      std::memory_order_acq_rel)) {
-      return std::nullopt;
+      attempt->Settle(generation);  // a later Completion is ignored
+      attempt->Abandon();           // what Start scheduled may still read the event
     }
-    // Settled here: the Completion ran inside Start, or Start threw (then a Completion that
-    // ran or runs later is ignored). Wait out a Completion that is storing its outcome.
-    while (slot.state.load(std::memory_order_acquire) == State(generation, kEarlyWriting)) {
-      std::this_thread::yield();
-    }
-    const bool done_early =
-        slot.state.exchange(State(generation, kFinishing), std::memory_order_acq_rel) ==
-        State(generation, kDoneEarly);
-    if (thrown) return thrown;
-    assert(done_early);
-    (void)done_early;
-    return std::move(slot.early_outcome);
+    return slot.race.StartReturned(generation, std::move(thrown));
   }
 
   // The slot's Attempt, set up for attempt `generation` of its lease: the last one reused, or a
   // new one if the last was abandoned (its late handler may still read it) or there is none.
-  std::shared_ptr<Attempt> NextAttempt(Slot& slot, size_t index, uint64_t generation) {
-    std::shared_ptr<Attempt> attempt = slot.attempt;  // only this path writes it
-    if (attempt == nullptr || attempt->abandoned.load(std::memory_order_acquire)) {
-      attempt = std::make_shared<Attempt>();
-    }
-    if (attempt->cancel.on_cancel_set.load(std::memory_order_acquire)) {
-      std::lock_guard lock(attempt->cancel.mu);  // the last attempt's callback must not fire
-      attempt->cancel.on_cancel = nullptr;
-      attempt->cancel.on_cancel_set.store(false, std::memory_order_relaxed);
-    }
+  std::shared_ptr<HandlerAttempt> NextAttempt(Slot& slot, size_t index, uint64_t generation) {
     // The event is read without the slot lock: the ticker writes only the deadline, and
     // the lease is replaced only after the attempt was settled.
-    attempt->event = slot.lease.event;
-    attempt->index = index;
-    attempt->settled.store(generation << 1, std::memory_order_release);
-    std::lock_guard lock(slot.mu);
+    std::shared_ptr<HandlerAttempt> attempt =
+        HandlerAttempt::Next(slot.attempt, slot.lease.event(), index, generation);
     slot.start_ns = clock->WallNs();
+    std::lock_guard lock(slot.mu);
     slot.attempt = attempt;
     return attempt;
   }
 
   // The Completion of attempt `generation` of slot `index`. Ignores a second call.
   void OnDone(size_t index, uint64_t generation, Outcome outcome) {
-    Slot& slot = slots[index];
-    uint64_t expected = State(generation, kStarting);
-    if (slot.state.compare_exchange_strong(expected, State(generation, kEarlyWriting),
-                                           std::memory_order_acq_rel)) {
-      slot.early_outcome = std::move(outcome);
-      slot.state.store(State(generation, kDoneEarly), std::memory_order_release);
-      return;  // StartHandler takes it when Start returns
-    }
-    expected = State(generation, kRunning);
-    if (!slot.state.compare_exchange_strong(expected, State(generation, kFinishing),
-                                            std::memory_order_acq_rel)) {
-      return;  // called twice, or after Start threw: the attempt is settled already
-    }
+    std::optional<Outcome> finished = slots[index].race.Completed(generation, std::move(outcome));
+    if (!finished) return;  // left for StartHandler, or ignored
+    outcome = std::move(*finished);
     if (options.store_threads > 0) {
       HandToStore(index, std::move(outcome));
       return;
@@ -441,10 +259,10 @@ struct WorkerPool::Impl {
     if (io.get_executor().running_in_this_thread()) {
       finish(std::move(outcome));
     } else {
-      foreign_posts.fetch_add(1);
+      foreign_posts.Enter();
       asio::post(io,
                  [finish, outcome = std::move(outcome)]() mutable { finish(std::move(outcome)); });
-      foreign_posts.fetch_sub(1);
+      foreign_posts.Leave();
     }
   }
 
@@ -453,58 +271,38 @@ struct WorkerPool::Impl {
   // With a reserved lease at hand the slot starts it at once, and this attempt is settled
   // detached from the slot.
   void HandToStore(size_t index, Outcome outcome) {
-    QueuedCompletion queued;
+    FinishedAttempt queued;
     queued.index = index;
     queued.outcome = std::move(outcome);
     queued.end_ns = clock->WallNs();
-    std::optional<Reserved> ahead;
-    if (options.lookahead > 0 && (ahead = TakeReserved())) {
+    std::optional<ReservedLease> ahead;
+    if (options.lookahead > 0 && (ahead = dispatch.TakeReserved())) {
       queued.detached = true;
       queued.lease = TakeLease(slots[index], queued.start_ns);
       Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
     }
-    bool call = false;
-    {
-      std::lock_guard lock(store_queue_mu);
-      store_queue.push_back(std::move(queued));
-      if (store_calls < options.store_threads) {
-        ++store_calls;
-        call = true;  // else a running call takes it next
-      }
-    }
+    const bool call = completions.Push(std::move(queued));  // else a running call takes it
     const bool on_io = io.get_executor().running_in_this_thread();
     // From a foreign thread (BlockingHandler) the work goes on on the I/O loop; Run must wait
     // for the posts to return.
-    if (!on_io) foreign_posts.fetch_add(1);
+    if (!on_io) foreign_posts.Enter();
     if (ahead) asio::post(io, [this, index] { RunSlot(index); });
     if (call && !on_io) asio::post(io, [this] { CompleteQueued(); });
-    if (!on_io) foreign_posts.fetch_sub(1);
+    if (!on_io) foreign_posts.Leave();
     if (call && on_io) CompleteQueued();
   }
 
   // One of at most store_threads callers, on an I/O thread: settles the queued completions,
   // kMaxBatch at a time, in one Store::CompleteMany each, until the queue is empty.
   void CompleteQueued() {
-    for (;;) {
-      std::vector<QueuedCompletion> batch;
-      {
-        std::lock_guard lock(store_queue_mu);
-        const size_t n = std::min(store_queue.size(), kMaxBatch);
-        if (n == 0) {
-          --store_calls;
-          return;
-        }
-        batch.assign(std::make_move_iterator(store_queue.begin()),
-                     std::make_move_iterator(store_queue.begin() + static_cast<ptrdiff_t>(n)));
-        store_queue.erase(store_queue.begin(), store_queue.begin() + static_cast<ptrdiff_t>(n));
-      }
+    for (auto batch = completions.TakeBatch(); !batch.empty(); batch = completions.TakeBatch()) {
       CompleteBatch(batch);
     }
   }
 
   // Settles `batch` in one Store::CompleteMany and books each; a slot granted its next lease
   // runs it next, from the I/O queue.
-  void CompleteBatch(std::vector<QueuedCompletion>& batch) {
+  void CompleteBatch(std::vector<FinishedAttempt>& batch) {
     std::vector<Settlement> settlements(batch.size());
     std::vector<int64_t> starts(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -519,13 +317,13 @@ struct WorkerPool::Impl {
     if (RecordingFirst()) {
       std::vector<AttemptRecord> unconfirmed(batch.size());
       for (size_t i = 0; i < batch.size(); ++i) {
-        unconfirmed[i] =
-            Unconfirmed(slots[batch[i].index], settlements[i], starts[i], batch[i].end_ns);
+        unconfirmed[i] = AttemptLedger::Unconfirmed(settlements[i], slots[batch[i].index].worker,
+                                                    starts[i], batch[i].end_ns);
       }
       log->WriteMany(unconfirmed);
     }
     auto results =
-        store.CompleteMany(settlements, stopping.load() ? ClaimNext::kNo : ClaimNext::kYes);
+        store.CompleteMany(settlements, dispatch.stopping() ? ClaimNext::kNo : ClaimNext::kYes);
     failpoint.AfterSettle();
     std::vector<AttemptRecord> lines;
     lines.reserve(log != nullptr ? batch.size() : 0);
@@ -541,24 +339,10 @@ struct WorkerPool::Impl {
 
   bool RecordingFirst() const { return log != nullptr && options.record_first; }
 
-  // The line written before the store is told the outcome: the handler's verdict, unconfirmed.
-  static AttemptRecord Unconfirmed(const Slot& slot, const Settlement& settlement, int64_t start_ns,
-                                   int64_t end_ns) {
-    AttemptRecord record = AttemptOf(settlement.lease.event, slot.worker, start_ns, end_ns);
-    record.outcome =
-        settlement.outcome.acked() ? AttemptRecord::Outcome::kAck : AttemptRecord::Outcome::kNack;
-    record.error = settlement.outcome.error;
-    record.unconfirmed = true;
-    return record;
-  }
-
   // Takes the slot's lease out of it (the ticker no longer extends it) and its start time.
   Lease TakeLease(Slot& slot, int64_t& start_ns) {
-    std::lock_guard lock(slot.mu);
-    Lease lease = std::move(slot.lease);
     start_ns = slot.start_ns;
-    slot.lease.token = 0;  // not in flight: the ticker skips it
-    return lease;
+    return slot.lease.Take();
   }
 
   // Settles the slot's lease and logs the attempt (ended at `end_ns`). Returns true if the store
@@ -567,9 +351,10 @@ struct WorkerPool::Impl {
   bool FinishSlot(Slot& slot, size_t index, Outcome outcome, int64_t end_ns) {
     int64_t start_ns;
     Settlement settled{TakeLease(slot, start_ns), std::move(outcome)};
-    if (RecordingFirst()) log->Write(Unconfirmed(slot, settled, start_ns, end_ns));
+    if (RecordingFirst())
+      log->Write(AttemptLedger::Unconfirmed(settled, slot.worker, start_ns, end_ns));
     auto completed = store.Complete(settled.lease, settled.outcome,
-                                    stopping.load() ? ClaimNext::kNo : ClaimNext::kYes);
+                                    dispatch.stopping() ? ClaimNext::kNo : ClaimNext::kYes);
     failpoint.AfterSettle();
     return Settle(slot, index, std::move(settled), start_ns, end_ns, std::move(completed),
                   /*lines=*/nullptr);
@@ -587,36 +372,13 @@ struct WorkerPool::Impl {
     if (has_next && detached) Distribute(std::move(*completed->next));
     if (has_next && !detached) Assign(slot, std::move(*completed->next));
 
-    AttemptRecord::Outcome logged;
-    std::string error;
-    if (completed.ok()) {
-      logged = RecordOutcome(completed->disposition);
-      if (!settled.outcome.acked()) error = std::move(settled.outcome.error);
-    } else {
-      logged = AttemptRecord::Outcome::kLost;
-      error = completed.status().ToString();
-      if (completed.status().code() != Status::Code::kLeaseLost) RecordError(completed.status());
+    if (!completed.ok() && completed.status().code() != Status::Code::kLeaseLost) {
+      RecordError(completed.status());
     }
-    switch (logged) {
-      case AttemptRecord::Outcome::kAck:
-        acked.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case AttemptRecord::Outcome::kNack:
-        nacked.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case AttemptRecord::Outcome::kDead:
-        nacked.fetch_add(1, std::memory_order_relaxed);
-        dead.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case AttemptRecord::Outcome::kLost:
-      case AttemptRecord::Outcome::kDropped:  // never made by a pool
-        lost.fetch_add(1, std::memory_order_relaxed);
-        break;
-    }
+    const AttemptRecord::Outcome logged = ledger.Book(completed);
     if (log != nullptr) {
-      AttemptRecord record = AttemptOf(settled.lease.event, slot.worker, start_ns, end_ns);
-      record.outcome = logged;
-      record.error = std::move(error);
+      AttemptRecord record = AttemptLedger::Final(std::move(settled), slot.worker, start_ns, end_ns,
+                                                  completed, logged);
       if (lines != nullptr) {
         lines->push_back(std::move(record));
       } else {
@@ -629,26 +391,15 @@ struct WorkerPool::Impl {
     return false;
   }
 
-  // Frees the slot, or gives it a reserved lease to run (under one lock, so that the reserve
-  // never holds a lease while a slot is free).
+  // Frees the slot, or gives it a reserved lease to run (SlotDispatch::RefillOrFree).
   void ReleaseSlot(size_t index) {
-    std::optional<Reserved> ahead;
-    uint64_t still_busy = 1;
-    {
-      std::lock_guard lock(mu);
-      ahead = TakeReservedLocked();
-      if (!ahead) {
-        free_slots.push_back(index);
-        still_busy = busy.fetch_sub(1) - 1;
-        cv.notify_all();
-      }
-    }
+    std::optional<ReservedLease> ahead = dispatch.RefillOrFree(index);
     if (ahead) {
       Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
       asio::post(io, [this, index] { RunSlot(index); });
       return;
     }
-    if (still_busy == 0 && options.stop_when_drained && !stopping.load()) MaybeStopDrained();
+    if (options.stop_when_drained && !dispatch.stopping()) MaybeStopDrained();
   }
 
   // Extends the leases held for lease_ttl / 3 or more since their grant or last extension.
@@ -656,35 +407,15 @@ struct WorkerPool::Impl {
     const int64_t ttl = options.lease_ttl.count();
     const int64_t now = clock->MonotonicNs();
     for (Slot& slot : slots) {
-      Lease lease;
-      {
-        std::lock_guard lock(slot.mu);
-        if (slot.lease.token == 0 || now - slot.last_extend_ns < ttl / 3) continue;
-        lease = slot.lease;
-      }
-      Status s = store.Extend(lease);
-      std::lock_guard lock(slot.mu);
-      if (slot.lease.token != lease.token || slot.lease.event.id != lease.event.id) continue;
-      slot.last_extend_ns = now;
-      if (s.ok()) slot.lease.deadline_ns = lease.deadline_ns;
-      // A lost lease is left as is: Complete will be refused and the attempt logged `lost`.
+      std::optional<Lease> lease = slot.lease.Due(now, ttl / 3);
+      if (!lease) continue;
+      const bool ok = store.Extend(*lease).ok();
+      slot.lease.Extended(*lease, now, ok);
     }
-    // Reserved leases too (by token: one may be taken meanwhile).
-    std::vector<Lease> reserved;
-    {
-      std::lock_guard lock(mu);
-      for (const Reserved& r : reserve) {
-        if (now - r.last_extend_ns >= ttl / 3) reserved.push_back(r.lease);
-      }
-    }
-    for (Lease& lease : reserved) {
-      Status s = store.Extend(lease);
-      std::lock_guard lock(mu);
-      for (Reserved& r : reserve) {
-        if (r.lease.token != lease.token || r.lease.event.id != lease.event.id) continue;
-        r.last_extend_ns = now;
-        if (s.ok()) r.lease.deadline_ns = lease.deadline_ns;
-      }
+    // Reserved leases too.
+    for (Lease& lease : dispatch.ReservedDue(now, ttl / 3)) {
+      const bool ok = store.Extend(lease).ok();
+      dispatch.Extended(lease, now, ok);
     }
   }
 
@@ -695,43 +426,27 @@ struct WorkerPool::Impl {
     const std::chrono::nanoseconds timeout = options.handler_timeout;
     const int64_t now = clock->MonotonicNs();
     for (size_t i = 0; i < slots.size(); ++i) {
-      std::shared_ptr<Attempt> attempt;
+      std::shared_ptr<HandlerAttempt> attempt;
       uint64_t generation;
       {
         std::lock_guard lock(slots[i].mu);
         if (slots[i].attempt == nullptr) continue;
-        const uint64_t word = slots[i].attempt->settled.load(std::memory_order_acquire);
-        generation = word >> 1;
-        if ((word & 1) != 0) continue;  // not running
-        if (running_since[i].first != generation) {
-          running_since[i] = {generation, now};
-          continue;
-        }
-        if (now - running_since[i].second < timeout.count()) continue;
-        if (!slots[i].attempt->Settle(generation)) continue;  // it just ended
+        std::optional<uint64_t> running = slots[i].attempt->Running();
+        if (!running || !attempt_timer.Expired(i, *running, now)) continue;
+        if (!slots[i].attempt->Settle(*running)) continue;  // it just ended
+        generation = *running;
         attempt = slots[i].attempt;
-        attempt->abandoned.store(true, std::memory_order_release);
       }
-      CancellationSource(std::shared_ptr<Cancellation::State>(attempt, &attempt->cancel)).Cancel();
-      OnDone(attempt->index, generation,
+      HandlerAttempt::TimeOut(attempt);
+      OnDone(attempt->index(), generation,
              Outcome::Nack("handler timed out after " + FormatDuration(timeout)));
     }
   }
 
-  // The ticker thread: runs Tick every lease_ttl / 6 (and TimeOutHandlers every
-  // handler_timeout / 8) until told to stop. A thread of its own, not a timer on the I/O loop,
-  // so that a loop saturated by handlers cannot starve it.
-  void TickLoop() {
-    auto period = options.lease_ttl / 6;
-    if (options.handler_timeout.count() > 0) period = std::min(period, options.handler_timeout / 8);
-    period = std::max<std::chrono::nanoseconds>(period, std::chrono::microseconds(100));
-    std::unique_lock lock(ticker_mu);
-    while (!ticker_cv.wait_for(lock, period, [&] { return ticker_stop; })) {
-      lock.unlock();
-      Tick();
-      if (options.handler_timeout.count() > 0) TimeOutHandlers();
-      lock.lock();
-    }
+  // The ticker thread, every Ticker::PeriodFor(lease_ttl, handler_timeout).
+  void OnTick() {
+    Tick();
+    if (options.handler_timeout.count() > 0) TimeOutHandlers();
   }
 
   Status Run() {
@@ -745,35 +460,24 @@ struct WorkerPool::Impl {
         io.run();
       });
     }
-    std::thread ticker([this] { TickLoop(); });
+    Ticker ticker;
+    ticker.Start(Ticker::PeriodFor(options.lease_ttl, options.handler_timeout),
+                 [this] { OnTick(); });
     if (options.stop_when_drained) MaybeStopDrained();
     std::thread claimer([this] { ClaimLoop(); });
     // First the claimer, so that no lease it is handing over can be missed; then the slots.
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return stopping.load(); });
-    }
+    dispatch.WaitStopped();
     claimer.join();
-    {
-      std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return busy.load() == 0; });
-    }
-    {
-      std::lock_guard lock(ticker_mu);
-      ticker_stop = true;
-    }
-    ticker_cv.notify_all();
-    ticker.join();
-    // Every slot is idle: the loop has no work left but returns from posts made for the
-    // slots' last steps.
-    guard.reset();
+    dispatch.WaitIdle();
+    ticker.Stop();
+    guard.reset();  // every slot is idle: the loop only returns from the last posts
     io.stop();
     for (auto& t : threads) t.join();
     // The last completion's post may still be returning on its thread (asio signals after
     // unlocking); wait it out so the caller may destroy the pool right away.
-    while (foreign_posts.load() != 0) std::this_thread::yield();
+    foreign_posts.WaitNone();
     Status flushed = log != nullptr ? log->Flush() : Status();
-    std::lock_guard lock(mu);
+    std::lock_guard lock(error_mu);
     if (!first_error.ok()) return first_error;
     return flushed;
   }
@@ -789,12 +493,8 @@ Status WorkerPool::Run() { return impl_->Run(); }
 void WorkerPool::Stop() { impl_->RequestStop(); }
 
 PoolProgress WorkerPool::Progress() const {
-  PoolProgress p;
-  p.acked = impl_->acked.load(std::memory_order_relaxed);
-  p.nacked = impl_->nacked.load(std::memory_order_relaxed);
-  p.dead = impl_->dead.load(std::memory_order_relaxed);
-  p.lost = impl_->lost.load(std::memory_order_relaxed);
-  p.in_flight = impl_->busy.load(std::memory_order_relaxed);
+  PoolProgress p = impl_->ledger.Progress();
+  p.in_flight = impl_->dispatch.busy();
   return p;
 }
 

@@ -50,7 +50,8 @@ Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEven
   return receipts;
 }
 
-Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanoseconds wait) {
+Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanoseconds wait,
+                                              std::stop_token stop) {
   using SteadyClock = std::chrono::steady_clock;
   std::vector<Lease> leases;
   if (max == 0) return leases;
@@ -60,9 +61,15 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
   const SteadyClock::time_point give_up =
       forever ? SteadyClock::time_point::max() : SteadyClock::now() + wait;
 
+  // Wakes this caller (only) when it is told to stop; made before taking mu_, since it runs
+  // at once if the stop was requested already.
+  std::stop_callback wake(stop, [this] {
+    std::lock_guard lock(mu_);
+    cv_.notify_all();
+  });
   std::unique_lock lock(mu_);
   for (;;) {
-    if (interrupted_) return leases;
+    if (stop.stop_requested()) return leases;
     const ModelTime now = Now();
     leases = model_.Claim(max, now);
     if (!leases.empty()) {
@@ -93,7 +100,7 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
 Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& outcome,
                                              ClaimNext claim_next) {
   std::lock_guard lock(mu_);
-  auto result = model_.Complete(lease, outcome, interrupted_ ? ClaimNext::kNo : claim_next, Now());
+  auto result = model_.Complete(lease, outcome, claim_next, Now());
   WakeWaiters();
   return result;
 }
@@ -101,8 +108,7 @@ Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& 
 std::vector<Result<CompleteResult>> MemoryStore::CompleteMany(
     std::span<const Settlement> settlements, ClaimNext claim_next) {
   std::lock_guard lock(mu_);
-  auto results =
-      model_.CompleteMany(settlements, interrupted_ ? ClaimNext::kNo : claim_next, Now());
+  auto results = model_.CompleteMany(settlements, claim_next, Now());
   WakeWaiters();
   return results;
 }
@@ -151,12 +157,6 @@ Result<std::vector<Event>> ListPendingEmbedded(Store& store) {
   auto* memory = dynamic_cast<MemoryStore*>(&store);
   if (memory == nullptr) return Status::InvalidArgument("not an embedded (mem:) store");
   return memory->ListPending();
-}
-
-void MemoryStore::Interrupt() {
-  std::lock_guard lock(mu_);
-  interrupted_ = true;
-  cv_.notify_all();
 }
 
 void MemoryStore::WakeWaiters() {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <vector>
 
 #include "core/store_model.h"
@@ -31,7 +32,8 @@ class MemoryStore final : public Store {
   MemoryStore& operator=(const MemoryStore&) = delete;
 
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop = {}) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                   ClaimNext claim_next) override;
   // One step: settles every lease, then grants the best ready accounts (StoreModel).
@@ -42,7 +44,6 @@ class MemoryStore final : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
   Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
-  void Interrupt() override;
   StoreTraits Traits() const override {
     return {StoreTraits::Kind::kEmbedded, model_.options().lease_ttl};
   }
@@ -62,7 +63,6 @@ class MemoryStore final : public Store {
   std::condition_variable cv_;  // Claim waits here; signalled under mu_
   // State below is guarded by mu_.
   StoreModel model_;
-  bool interrupted_ = false;
   size_t waiters_ = 0;  // Claim callers blocked on cv_
   // The latest timer a blocked Claim sleeps until (INT64_MAX: one sleeps with no timer;
   // INT64_MIN: none sleeps on a timer). A new timer earlier than this must wake them.

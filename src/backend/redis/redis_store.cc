@@ -27,7 +27,7 @@ namespace strandq {
 // caller's wait, the time until the next lease deadline or retry delay (the claim script returns
 // it) and one lease TTL, then claims again. A new retry delay wakes blocked claimers so they sleep
 // until it ends; a lease granted while they sleep is noticed within one TTL of its expiry at worst.
-// Interrupt wakes those BLMOVEs with CLIENT UNBLOCK from another connection.
+// A caller's stop request wakes its own BLMOVE with CLIENT UNBLOCK from another connection.
 // Deadlines come from the server's clock; a Lease's deadline_ns is translated to this host's
 // monotonic clock (the time of the request plus the TTL), which errs on the early side.
 
@@ -185,7 +185,7 @@ Result<std::vector<EnqueueReceipt>> RedisStore::Enqueue(std::span<const NewEvent
   return receipts;
 }
 
-Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait) {
+Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait, std::stop_token stop) {
   std::vector<Lease> leases;
   if (max == 0) return leases;
   constexpr auto kForever = std::chrono::hours(24 * 365);
@@ -193,12 +193,9 @@ Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait) {
       wait >= kForever ? SteadyClock::time_point::max() : SteadyClock::now() + wait;
   const std::string max_text = std::to_string(max);
   for (;;) {
-    {
-      std::lock_guard lock(mu_);
-      if (interrupted_) return leases;
-    }
+    if (stop.stop_requested()) return leases;
     const int64_t requested_ns = clock_->MonotonicNs();
-    auto reply = Run(RedisScript::kClaim, {max_text}, Retry::kAlways);
+    auto reply = Run(RedisScript::kClaim, {max_text}, Retry::kAlways, -1, stop);
     if (!reply.ok()) return reply.status();
     const redisReply& r = **reply;
     if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[0]->type != REDIS_REPLY_ARRAY ||
@@ -223,7 +220,7 @@ Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait) {
     // A lease granted from now on cannot expire sooner than one TTL from now: waking then at
     // the latest notices it (the server does not signal expiries).
     block = std::min(block, std::chrono::duration_cast<nanoseconds>(options_.lease_ttl));
-    Status waited = WaitForWork(block);
+    Status waited = WaitForWork(block, stop);
     if (!waited.ok()) return waited;
   }
 }
@@ -238,16 +235,10 @@ std::vector<Result<CompleteResult>> RedisStore::CompleteMany(
     std::span<const Settlement> settlements, ClaimNext claim_next) {
   std::vector<Result<CompleteResult>> results;
   if (settlements.empty()) return results;
-  bool interrupted;
-  {
-    std::lock_guard lock(mu_);
-    interrupted = interrupted_;
-  }
   // The account and the encoded settlement of each lease; args points into `encoded`.
   std::vector<std::string> encoded;
   encoded.reserve(settlements.size());
-  std::vector<std::string_view> args = {claim_next == ClaimNext::kYes && !interrupted ? "1" : "0",
-                                        "0"};
+  std::vector<std::string_view> args = {claim_next == ClaimNext::kYes ? "1" : "0", "0"};
   args.reserve(2 + settlements.size() * 2);
   for (const Settlement& s : settlements) {
     encoded.push_back(
@@ -391,24 +382,11 @@ Result<size_t> RedisStore::PurgeDead(std::span<const uint64_t> ids) {
   return static_cast<size_t>((*reply)->integer);
 }
 
-void RedisStore::Interrupt() {
-  std::vector<int64_t> blocked;
-  {
-    std::lock_guard lock(mu_);
-    interrupted_ = true;
-    blocked.assign(blocked_.begin(), blocked_.end());
-  }
-  if (blocked.empty()) return;
-  // A Claim that registered but has not sent its BLMOVE yet is not woken: it blocks for at
-  // most its own wait.
+void RedisStore::Unblock(int64_t client_id) {
   auto conn = Acquire();
-  if (!conn.ok()) return;
-  for (int64_t id : blocked) {
-    const std::string text = std::to_string(id);
-    auto reply = (*conn)->Command({"CLIENT", "UNBLOCK", text});
-    if (!reply.ok()) return;
-  }
-  Release(std::move(*conn));
+  if (!conn.ok()) return;  // the blocked call ends at its own (bounded) wait
+  auto reply = (*conn)->Command({"CLIENT", "UNBLOCK", std::to_string(client_id)});
+  if (reply.ok()) Release(std::move(*conn));
 }
 
 // ---- Connections and scripts ----
@@ -433,7 +411,7 @@ void RedisStore::Release(Connection conn) {
 }
 
 Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_view> args,
-                                   Retry retry, int repeat_flag) {
+                                   Retry retry, int repeat_flag, std::stop_token stop) {
   const auto give_up = SteadyClock::now() + redis_options_.reconnect_for;
   milliseconds delay(50);
   for (;;) {
@@ -469,10 +447,7 @@ Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_v
       failure = conn.status();
     }
     if (SteadyClock::now() + delay > give_up) return failure;
-    if (script == RedisScript::kClaim) {
-      std::lock_guard lock(mu_);
-      if (interrupted_) return Status::Cancelled("interrupted while Redis was unreachable");
-    }
+    if (stop.stop_requested()) return Status::Cancelled("stopped while Redis was unreachable");
     std::this_thread::sleep_for(delay);
     delay = std::min(delay * 2, milliseconds(1000));
   }
@@ -530,18 +505,17 @@ Status RedisStore::Load(RedisConnection& conn, RedisScript script) {
   return Status();
 }
 
-Status RedisStore::WaitForWork(nanoseconds wait) {
+Status RedisStore::WaitForWork(nanoseconds wait, std::stop_token stop) {
   auto conn = Acquire();
   if (!conn.ok()) return conn.status();
   const int64_t id = (*conn)->client_id();
-  {
-    std::lock_guard lock(mu_);
-    if (interrupted_) {
-      idle_.push_back(std::move(*conn));
-      return Status();
-    }
-    blocked_.insert(id);
+  // A stop requested between this check and the BLMOVE reaching the server is not seen by
+  // the BLMOVE: it then blocks for at most `wait`, which Claim bounds.
+  if (stop.stop_requested()) {
+    Release(std::move(*conn));
+    return Status();
   }
+  std::stop_callback wake(stop, [this, id] { Unblock(id); });
   // BLMOVE takes seconds with decimals; 0 would mean forever, so at least 1 ms.
   const int64_t ms = std::max<int64_t>(1, (wait.count() + 999'999) / 1'000'000);
   char timeout[32];
@@ -549,10 +523,6 @@ Status RedisStore::WaitForWork(nanoseconds wait) {
                 static_cast<long long>(ms % 1000));
   (*conn)->SetReplyTimeout(milliseconds(ms) + redis_options_.io_timeout);
   auto reply = (*conn)->Command({"BLMOVE", wake_key_, wake_key_, "RIGHT", "LEFT", timeout});
-  {
-    std::lock_guard lock(mu_);
-    blocked_.erase(id);
-  }
   (*conn)->SetReplyTimeout(redis_options_.io_timeout);
   Release(std::move(*conn));
   if (!reply.ok()) return Status();  // the next claim reconnects (with backoff)

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -61,7 +60,8 @@ class RedisStore final : public Store {
   ~RedisStore() override;
 
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override;
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop = {}) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
                                   ClaimNext claim_next) override;
   // One call of the complete step for every settlement.
@@ -74,7 +74,6 @@ class RedisStore final : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
   // Unlinks every key of the namespace, found with SCAN (never KEYS, which blocks the server).
   Result<uint64_t> Drop() override;
-  void Interrupt() override;
   StoreTraits Traits() const override { return {StoreTraits::Kind::kShared, options_.lease_ttl}; }
 
  private:
@@ -98,8 +97,9 @@ class RedisStore final : public Store {
   // Runs `script` with `args` (after the common header) on a pooled connection; retries as
   // `retry` allows. When a send may have reached the server before its connection failed,
   // the repeat sets args[repeat_flag] (if >= 0) to "1". An error reply becomes Internal.
+  // Gives up with Cancelled between retries once `stop` is requested.
   Result<RedisReply> Run(RedisScript script, std::vector<std::string_view> args, Retry retry,
-                         int repeat_flag = -1);
+                         int repeat_flag = -1, std::stop_token stop = {});
   // FCALL (or EVALSHA) of `script` on `conn`; loads the library (or script) again and repeats
   // if the server does not know it (a restart without persistence, FUNCTION/SCRIPT FLUSH).
   Result<RedisReply> Call(RedisConnection& conn, RedisScript script,
@@ -107,7 +107,10 @@ class RedisStore final : public Store {
   // FUNCTION LOAD REPLACE of the library, or SCRIPT LOAD of `script` (updating shas_).
   Status Load(RedisConnection& conn, RedisScript script);
   // Blocks on the wake list for up to `wait` (a failed connection just ends the wait).
-  Status WaitForWork(std::chrono::nanoseconds wait);
+  Status WaitForWork(std::chrono::nanoseconds wait, std::stop_token stop);
+  // Ends the BLMOVE of connection `client_id` now (CLIENT UNBLOCK from another connection).
+  // Any thread.
+  void Unblock(int64_t client_id);
   // Parses one completion's {disposition, next lease or {}}.
   Result<CompleteResult> ParseCompletion(const redisReply& reply, const Lease& lease,
                                          int64_t requested_ns) const;
@@ -135,9 +138,7 @@ class RedisStore final : public Store {
   std::mutex mu_;  // guards everything below
   std::vector<Connection> idle_;
   std::array<std::string, kRedisScriptCount> shas_;  // EVALSHA only; empty until loaded
-  std::set<int64_t> blocked_;                        // client ids of connections in BLMOVE now
   int64_t clock_written_us_ = -1;                    // the test clock's reading in clock_key_
-  bool interrupted_ = false;
 };
 
 }  // namespace strandq

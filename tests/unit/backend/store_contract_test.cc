@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -492,20 +493,29 @@ TEST_P(StoreContractTest, AWaitingClaimIsWokenByEnqueue) {
   EXPECT_EQ((*leases)[0].event.payload, "wake");
 }
 
-TEST_P(StoreContractTest, InterruptEndsClaimsButLetsLeasesFinish) {
+TEST_P(StoreContractTest, AStopRequestEndsOnlyItsOwnClaim) {
   ASSERT_TRUE(Open(Fast()));
   Enqueue({{"a", "1"}, {"a", "2"}});
   Lease lease = ClaimOne();
-  auto claimer = std::async(std::launch::async, [&] { return store_->Claim(1, seconds(30)); });
-  std::this_thread::sleep_for(milliseconds(30));
-  store_->Interrupt();
+  std::stop_source stopped, other;
+  auto claimer = std::async(std::launch::async,
+                            [&] { return store_->Claim(1, seconds(30), stopped.get_token()); });
+  auto waiter = std::async(std::launch::async,
+                           [&] { return store_->Claim(1, seconds(30), other.get_token()); });
+  std::this_thread::sleep_for(milliseconds(50));
+  stopped.request_stop();
+  ASSERT_EQ(claimer.wait_for(seconds(10)), std::future_status::ready) << "the stop did not wake it";
   auto blocked = claimer.get();
   ASSERT_TRUE(blocked.ok());
   EXPECT_TRUE(blocked->empty());
-  CompleteResult r = Complete(lease, Outcome::Ack(), ClaimNext::kYes);
+  EXPECT_TRUE(store_->Claim(1, seconds(5), stopped.get_token())->empty()) << "stopped already";
+  // The other claimer still waits, and gets the next event once the first is done.
+  CompleteResult r = Complete(lease, Outcome::Ack(), ClaimNext::kNo);
   EXPECT_EQ(r.disposition, Disposition::kAcked);
-  EXPECT_FALSE(r.next.has_value());
-  EXPECT_TRUE(Claim(1).empty());
+  auto woken = waiter.get();
+  ASSERT_TRUE(woken.ok());
+  ASSERT_EQ(woken->size(), 1u);
+  EXPECT_EQ((*woken)[0].event.payload, "2");
 }
 
 // What the CLI asks a store instead of reading its URL: embedded or shared, and its lease TTL.

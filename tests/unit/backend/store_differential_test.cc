@@ -53,7 +53,7 @@ class ModelStore final : public Store {
     for (const NewEvent& e : batch) payloads.push_back(e.payload);
     return model_.Enqueue(batch, std::move(payloads), Now());
   }
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds) override {
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds, std::stop_token) override {
     return model_.Claim(max, Now());
   }
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
@@ -75,7 +75,6 @@ class ModelStore final : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
     return model_.PurgeDead(ids, Now());
   }
-  void Interrupt() override {}
   StoreTraits Traits() const override {
     return {StoreTraits::Kind::kEmbedded, model_.options().lease_ttl};
   }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
+#include <mutex>
 #include <thread>
 
 #include "strandq/handler.h"
@@ -195,8 +196,9 @@ class ForwardingStore : public Store {
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> b) override {
     return inner_->Enqueue(b);
   }
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override {
-    return inner_->Claim(max, wait);
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop = {}) override {
+    return inner_->Claim(max, wait, stop);
   }
   Result<CompleteResult> Complete(const Lease& l, const Outcome& o, ClaimNext next) override {
     return inner_->Complete(l, o, next);
@@ -212,7 +214,6 @@ class ForwardingStore : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
     return inner_->PurgeDead(ids);
   }
-  void Interrupt() override { inner_->Interrupt(); }
   StoreTraits Traits() const override { return inner_->Traits(); }
 
  private:
@@ -305,6 +306,130 @@ TEST_P(WorkerPoolTest, StopFinishesInFlightAndClaimsNoMore) {
   ExpectStoppedPartWay(*store, log, events.size(), 1);
 }
 
+// Waits (up to 20 s) for `done` to hold.
+template <typename Pred>
+void WaitUntil(Pred done) {
+  const auto give_up = std::chrono::steady_clock::now() + 20s;
+  while (!done() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+}
+
+// Stopping a pool ends its own claims only: a second pool on the same store goes on to drain
+// it, and a new pool started afterwards on that store works.
+TEST_P(WorkerPoolTest, StoppingOnePoolLeavesAnotherOnTheSameStoreRunning) {
+  EngineOptions engine;
+  auto store = NewMemoryStore(engine);
+  auto events = Seed(400, 40);
+  ASSERT_TRUE(EnqueueWorkload(*store, events).ok());
+  auto handler = *MakeHandler("sleep:2ms", {});
+  PoolOptions po;
+  po.workers = 4;
+  po.threads = 1;
+  po.claim_wait = 50ms;
+  GetParam().Apply(po);
+  MemoryLogSink log_a, log_b;
+  WorkerPool a(*store, *handler, &log_a, po);
+  WorkerPool b(*store, *handler, &log_b, po);
+  std::thread run_a([&] { EXPECT_TRUE(a.Run().ok()); });
+  std::thread run_b([&] { EXPECT_TRUE(b.Run().ok()); });
+  WaitUntil([&] { return a.Progress().acked > 0 && b.Progress().acked > 0; });
+  a.Stop();
+  run_a.join();
+  const uint64_t b_at_stop = b.Progress().acked;
+  WaitUntil([&] { return store->Stats()->drained(); });
+  b.Stop();
+  run_b.join();
+  EXPECT_EQ(store->Stats()->acked, events.size()) << "the other pool stopped too";
+  EXPECT_GT(b.Progress().acked, b_at_stop);
+  EXPECT_EQ(a.Progress().acked + b.Progress().acked, events.size());
+
+  auto more = Seed(50, 5, 2);
+  ASSERT_TRUE(EnqueueWorkload(*store, more).ok());
+  WorkerPool c(*store, *handler, nullptr, po);
+  std::thread run_c([&] { EXPECT_TRUE(c.Run().ok()); });
+  WaitUntil([&] { return c.Progress().acked == more.size(); });
+  c.Stop();
+  run_c.join();
+  EXPECT_EQ(c.Progress().acked, more.size()) << "a new pool on the store claimed nothing";
+}
+
+// Holds each attempt's Completion until the test releases it.
+class HeldHandler : public Handler {
+ public:
+  void Start(const Event&, boost::asio::io_context&, Completion done,
+             const Cancellation&) override {
+    std::lock_guard lock(mu_);
+    done_ = std::move(done);
+  }
+  bool started() {
+    std::lock_guard lock(mu_);
+    return done_ != nullptr;
+  }
+  void Finish() {
+    Completion done;
+    {
+      std::lock_guard lock(mu_);
+      done = std::move(done_);
+    }
+    done(Outcome::Ack());
+  }
+
+ private:
+  std::mutex mu_;
+  Completion done_;
+};
+
+// Counts Extend calls.
+class CountingExtendStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Status Extend(Lease& l) override {
+    Status s = ForwardingStore::Extend(l);
+    extends.fetch_add(1);
+    return s;
+  }
+  std::atomic<int> extends{0};
+};
+
+// A pool on a ManualClock (shared with the store): its ticker keeps a lease alive through many
+// TTLs of manual time, and its attempts are timed on that clock.
+TEST_P(WorkerPoolTest, TheTickerKeepsLeasesAliveOnThePoolsClock) {
+  ManualClock clock;
+  EngineOptions engine;
+  engine.lease_ttl = 300ms;
+  CountingExtendStore store(NewMemoryStore(engine, &clock));
+  std::vector<NewEvent> batch = {{"a", "x"}};
+  ASSERT_TRUE(store.Enqueue(batch).ok());
+  HeldHandler handler;
+  PoolOptions po;
+  po.lease_ttl = engine.lease_ttl;  // the ticker wakes every 50 ms of real time
+  po.handler_timeout = 0ns;
+  po.stop_when_drained = true;
+  po.clock = &clock;
+  GetParam().Apply(po);
+  MemoryLogSink log;
+  WorkerPool pool(store, handler, &log, po);
+  std::thread run([&] { EXPECT_TRUE(pool.Run().ok()); });
+  WaitUntil([&] { return handler.started(); });
+  int extended_until_ms = 0;
+  for (int i = 1; i <= 10; ++i) {  // 2.5 s of manual time: 8 TTLs
+    clock.Advance(std::chrono::nanoseconds(250ms).count());
+    WaitUntil([&] { return store.extends.load() >= i; });
+    if (store.extends.load() < i) break;
+    extended_until_ms = i * 250;
+  }
+  handler.Finish();
+  run.join();
+  EXPECT_EQ(extended_until_ms, 2500) << "the lease was not kept alive";
+  EXPECT_EQ(pool.Progress().acked, 1u);
+  EXPECT_EQ(pool.Progress().lost, 0u);
+  // The attempt was timed on the pool's clock: it started before the first step, ended after
+  // the last.
+  auto records = log.Records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].start_ns, ManualClock().WallNs());
+  EXPECT_EQ(records[0].end_ns, clock.WallNs());
+}
+
 // Breaks the Completion contract: calls `done` twice, or schedules it and then throws.
 class MisbehavingHandler : public Handler {
  public:
@@ -346,8 +471,9 @@ TEST_P(WorkerPoolTest, ExtraCompletionsAreIgnored) {
 class SlowHandoverStore : public NoExtendStore {
  public:
   using NoExtendStore::NoExtendStore;
-  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait) override {
-    auto leases = NoExtendStore::Claim(max, wait);
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop = {}) override {
+    auto leases = NoExtendStore::Claim(max, wait, stop);
     if (leases.ok() && !leases->empty()) {
       granted.store(true);
       std::this_thread::sleep_for(100ms);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <future>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <utility>
@@ -529,17 +530,17 @@ TEST_F(MemoryStoreTest, ClaimOfZeroAndEmptyBatch) {
   EXPECT_EQ(Stats().ready, 1u);
 }
 
-TEST_F(MemoryStoreTest, InterruptStopsClaimsButNotCompletions) {
+TEST_F(MemoryStoreTest, AStoppedClaimerGetsNothingButCompletionsGoOn) {
   Open(NoBackoff());
   Enqueue({"a=1", "a=2", "b=1"});
   Lease lease = ClaimOne();
-  store_->Interrupt();
-  ExpectNothingToClaim();
+  std::stop_source stop;
+  stop.request_stop();
   const auto start = Clk::now();
-  EXPECT_TRUE(store_->Claim(1, seconds(10))->empty());
+  EXPECT_TRUE(store_->Claim(1, seconds(10), stop.get_token())->empty());
   EXPECT_LT(Clk::now() - start, seconds(5));
   ASSERT_TRUE(store_->Extend(lease).ok());
-  auto done = store_->Complete(lease, Outcome::Ack(), ClaimNext::kYes);
+  auto done = store_->Complete(lease, Outcome::Ack(), ClaimNext::kNo);
   ASSERT_TRUE(done.ok());
   EXPECT_FALSE(done->next.has_value());
   EXPECT_EQ(Stats().acked, 1u);
@@ -623,15 +624,16 @@ TEST(MemoryStoreBlockingTest, OneEnqueueWakesAsManyClaimersAsAccounts) {
   EXPECT_LT(Clk::now() - start, seconds(5));
 }
 
-TEST(MemoryStoreBlockingTest, InterruptWakesABlockedClaim) {
+TEST(MemoryStoreBlockingTest, AStopRequestWakesABlockedClaim) {
   auto store = NewMemoryStore(RealTime(10000, 10));
+  std::stop_source stop;
   auto claimer = std::async(std::launch::async, [&] {
     const auto start = Clk::now();
-    auto leases = store->Claim(1, seconds(30));
+    auto leases = store->Claim(1, seconds(30), stop.get_token());
     return std::make_pair(leases.ok() && leases->empty(), Clk::now() - start);
   });
   std::this_thread::sleep_for(milliseconds(50));
-  store->Interrupt();
+  stop.request_stop();
   auto [empty, took] = claimer.get();
   EXPECT_TRUE(empty);
   EXPECT_LT(took, seconds(5));
