@@ -156,10 +156,10 @@ class Store {
 
   // Settles each lease as Complete(lease, outcome, claim_next) would and returns their results
   // in the same order; with ClaimNext::kYes, each lease settled may come back with a next lease, as
-  // distinct accounts chosen by the policy. A store with round trips does it in one step (the
-  // Redis store: one call, which settles every lease first and then grants the best ready
-  // accounts), which is what a busy worker pool uses it for. The default calls Complete for
-  // each in turn.
+  // distinct accounts chosen by the policy. The built-in stores do it in one step that settles
+  // every lease first and then grants the best ready accounts (StoreModel::CompleteMany; for
+  // Redis, one call), which is what a busy worker pool uses it for. The default calls Complete
+  // for each in turn.
   virtual std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
                                                            ClaimNext claim_next);
 

@@ -26,4 +26,26 @@ std::chrono::nanoseconds Backoff::Delay(uint32_t failures, Random& random) const
   return std::chrono::nanoseconds(ceiling - half + jitter);
 }
 
+std::chrono::nanoseconds Backoff::Delay(uint32_t failures, uint64_t draw) const {
+  const int64_t ceiling = Ceiling(failures).count();
+  if (ceiling == 0) return std::chrono::nanoseconds(0);
+  const int64_t half = ceiling / 2;
+  // floor(draw * (half + 1) / 2^64): uniform in [0, half] for a uniform draw.
+  const auto jitter = static_cast<int64_t>(
+      (static_cast<unsigned __int128>(draw) * (static_cast<uint64_t>(half) + 1)) >> 64);
+  return std::chrono::nanoseconds(ceiling - half + jitter);
+}
+
+uint64_t JitterDraw(uint64_t seed, uint64_t event_id, uint32_t attempt) {
+  // splitmix64's finalizer over the three, mixed in turn.
+  uint64_t z = seed;
+  for (uint64_t part : {event_id, uint64_t{attempt}}) {
+    z += part + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+  }
+  return z;
+}
+
 }  // namespace strandq

@@ -24,10 +24,18 @@ class Backoff {
 
   // Ceiling(failures) times a random factor in [0.5, 1.0] (exact integer arithmetic).
   std::chrono::nanoseconds Delay(uint32_t failures, Random& random) const;
+  // The same, with the factor taken from `draw` (any 64-bit value, uniform over its range),
+  // such as JitterDraw's.
+  std::chrono::nanoseconds Delay(uint32_t failures, uint64_t draw) const;
 
  private:
   int64_t base_ns_;
   int64_t max_ns_;
 };
+
+// The jitter draw of the retry after the `attempt`-th attempt of event `event_id`, for a store
+// whose jitter seed is `seed`: a hash of the three, so the delay depends on nothing else (not
+// on which other events failed before), and two stores with one seed draw the same delays.
+uint64_t JitterDraw(uint64_t seed, uint64_t event_id, uint32_t attempt);
 
 }  // namespace strandq

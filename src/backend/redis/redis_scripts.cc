@@ -63,8 +63,13 @@ local function begin(keys, args)
   TTL = tonumber(args[2])
   MAX_ATTEMPTS = tonumber(args[3])
   PARK = args[4] == 'park'
-  local t = call('TIME')
-  NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  if keys[2] then
+    -- Tests only: the time comes from this key (RedisStoreOptions::clock).
+    NOW = tonumber(call('GET', keys[2]))
+  else
+    local t = call('TIME')
+    NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  end
   ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED = 0, 0, false, {}, {}, {}, {}
 end
 

@@ -10,7 +10,8 @@ namespace strandq {
 
 // The store's protocol: one Lua step per operation, each run atomically by the server
 // (docs/redis-protocol.md describes the keys and every step). Every step takes
-// KEYS[1] = "{prefix}" (the namespace's hash tag) and the same ARGV header:
+// KEYS[1] = "{prefix}" (the namespace's hash tag; in tests only, KEYS[2] = "{prefix}:clock",
+// which holds the time in µs the step uses instead of the server's TIME) and the same ARGV header:
 //   ARGV[1] policy ("longest" | "oldest"), ARGV[2] lease TTL in microseconds,
 //   ARGV[3] max_attempts, ARGV[4] on_dead ("skip" | "park"),
 // then the step's own arguments from ARGV[5] on.

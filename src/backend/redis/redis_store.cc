@@ -9,6 +9,8 @@
 #include <thread>
 #include <utility>
 
+#include "util/random.h"
+
 namespace strandq {
 
 // DESIGN
@@ -149,7 +151,9 @@ RedisStore::RedisStore(const RedisUrl& url, const EngineOptions& options,
       header_{std::string(PolicyName(options.policy)),
               std::to_string(std::max<int64_t>(1, Micros(options.lease_ttl))),
               std::to_string(options.max_attempts), std::string(OnDeadName(options.on_dead))},
-      random_(RandomSeed()) {}
+      jitter_seed_(redis_options.jitter_seed != 0 ? redis_options.jitter_seed : RandomSeed()),
+      clock_(redis_options.clock != nullptr ? redis_options.clock : SystemClock()),
+      clock_key_(tag_ + ":clock") {}
 
 RedisStore::~RedisStore() = default;
 
@@ -190,7 +194,7 @@ Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait, std::
   const std::string max_text = std::to_string(max);
   for (;;) {
     if (stop.stop_requested()) return leases;
-    const int64_t requested_ns = SystemClock()->MonotonicNs();
+    const int64_t requested_ns = clock_->MonotonicNs();
     auto reply = Run(RedisScript::kClaim, {max_text}, Retry::kAlways, -1, stop);
     if (!reply.ok()) return reply.status();
     const redisReply& r = **reply;
@@ -242,7 +246,7 @@ std::vector<Result<CompleteResult>> RedisStore::CompleteMany(
     args.push_back(s.lease.event.account);
     args.push_back(encoded.back());
   }
-  const int64_t requested_ns = SystemClock()->MonotonicNs();
+  const int64_t requested_ns = clock_->MonotonicNs();
   auto reply = Run(RedisScript::kComplete, std::move(args), Retry::kAlways, /*repeat_flag=*/1);
   if (!reply.ok()) return std::vector<Result<CompleteResult>>(settlements.size(), reply.status());
   const redisReply& r = **reply;
@@ -288,7 +292,7 @@ Result<CompleteResult> RedisStore::ParseCompletion(const redisReply& reply, cons
 }
 
 Status RedisStore::Extend(Lease& lease) {
-  const int64_t requested_ns = SystemClock()->MonotonicNs();
+  const int64_t requested_ns = clock_->MonotonicNs();
   auto reply =
       Run(RedisScript::kExtend,
           {lease.event.account, std::to_string(lease.token), std::to_string(lease.event.id)},
@@ -457,12 +461,16 @@ Result<RedisReply> RedisStore::Call(RedisConnection& conn, RedisScript script,
     std::lock_guard lock(mu_);
     sha = shas_[index];
   }
+  Status clock = WriteTestClock(conn);
+  if (!clock.ok()) return clock;
+  const bool test_clock = redis_options_.clock != nullptr;
   std::vector<std::string_view> argv;
-  argv.reserve(4 + header_.size() + args.size());
+  argv.reserve(5 + header_.size() + args.size());
   argv.push_back(functions_ ? "FCALL" : "EVALSHA");
   argv.push_back(functions_ ? RedisFunctionName(script) : std::string_view(sha));
-  argv.push_back("1");
+  argv.push_back(test_clock ? "2" : "1");
   argv.push_back(tag_);
+  if (test_clock) argv.push_back(clock_key_);
   argv.insert(argv.end(), header_.begin(), header_.end());
   argv.insert(argv.end(), args.begin(), args.end());
   auto reply = conn.Command(argv);
@@ -538,16 +546,30 @@ Result<Lease> RedisStore::ParseLease(const redisReply& reply) const {
   return lease;
 }
 
-int64_t RedisStore::SettlementDelay(const Settlement& s) {
+int64_t RedisStore::SettlementDelay(const Settlement& s) const {
   if (s.outcome.acked()) return kSettleAck;
   if (s.outcome.permanent()) return kSettlePermanent;
   if (s.outcome.retry_after.count() >= 0) return Micros(s.outcome.retry_after);
   return Micros(RetryDelay(s.lease));
 }
 
-nanoseconds RedisStore::RetryDelay(const Lease& lease) {
+nanoseconds RedisStore::RetryDelay(const Lease& lease) const {
+  const uint32_t attempt = lease.event.attempt;
+  return backoff_.Delay(attempt, JitterDraw(jitter_seed_, lease.event.id, attempt));
+}
+
+Status RedisStore::WriteTestClock(RedisConnection& conn) {
+  if (redis_options_.clock == nullptr) return Status();
+  const int64_t now_us = clock_->MonotonicNs() / 1000;
+  {
+    std::lock_guard lock(mu_);
+    if (clock_written_us_ == now_us) return Status();
+  }
+  auto reply = conn.Command({"SET", clock_key_, std::to_string(now_us)});
+  if (!reply.ok()) return reply.status();
   std::lock_guard lock(mu_);
-  return backoff_.Delay(lease.event.attempt, random_);
+  clock_written_us_ = now_us;
+  return Status();
 }
 
 }  // namespace strandq

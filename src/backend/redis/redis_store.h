@@ -16,7 +16,6 @@
 #include "backend/redis/redis_url.h"
 #include "core/backoff.h"
 #include "strandq/store.h"
-#include "util/random.h"
 
 namespace strandq {
 
@@ -30,6 +29,13 @@ struct RedisStoreOptions {
   // Run the steps as Redis 7 functions when the server has them (the helpers are created once
   // per library load, not once per call). False: EVALSHA scripts, as on Redis 6.2.
   bool functions = true;
+  // Seeds the retry jitter (JitterDraw); 0: a random seed.
+  uint64_t jitter_seed = 0;
+  // For tests only (null in production): the steps take their time from this clock's monotonic
+  // reading, in microseconds, instead of the server's TIME, and leases' deadline_ns are on it.
+  // The store writes the reading to the namespace's `clock` key (KEYS[2] of every step) before
+  // a step when it changed. Every process sharing the namespace must use the same clock.
+  Clock* clock = nullptr;
 };
 
 // RedisStore is the Store of many processes: its state lives in one Redis server (6.2+), under
@@ -110,10 +116,12 @@ class RedisStore final : public Store {
                                          int64_t requested_ns) const;
   // Parses a lease {account, record, token, attempt}.
   Result<Lease> ParseLease(const redisReply& reply) const;
-  std::chrono::nanoseconds RetryDelay(const Lease& lease);
+  std::chrono::nanoseconds RetryDelay(const Lease& lease) const;
   // The settlement's delay field (RedisSettlementArg): the handler's retry delay, else a drawn
   // backoff; kSettleAck or kSettlePermanent.
-  int64_t SettlementDelay(const Settlement& settlement);
+  int64_t SettlementDelay(const Settlement& settlement) const;
+  // With a test clock, writes its reading to clock_key_ if it changed.
+  Status WriteTestClock(RedisConnection& conn);
 
   const RedisUrl url_;
   const EngineOptions options_;
@@ -122,12 +130,15 @@ class RedisStore final : public Store {
   const std::string tag_;              // "{prefix}", KEYS[1] of every script
   const std::string wake_key_;         // "{prefix}:wake"
   std::array<std::string, 4> header_;  // ARGV[1..4] of every script
-  bool functions_ = false;             // FCALL, not EVALSHA; set by Open
+  const uint64_t jitter_seed_;
+  Clock* const clock_;           // SystemClock(), or RedisStoreOptions::clock
+  const std::string clock_key_;  // "{prefix}:clock"; used with RedisStoreOptions::clock
+  bool functions_ = false;       // FCALL, not EVALSHA; set by Open
 
   std::mutex mu_;  // guards everything below
   std::vector<Connection> idle_;
   std::array<std::string, kRedisScriptCount> shas_;  // EVALSHA only; empty until loaded
-  Random random_;                                    // jitter of retry delays
+  int64_t clock_written_us_ = -1;                    // the test clock's reading in clock_key_
 };
 
 }  // namespace strandq

@@ -89,5 +89,24 @@ TEST(BackoffTest, NegativeSettingsCountAsZero) {
   EXPECT_EQ(backoff.Delay(3, random), nanoseconds(0));
 }
 
+TEST(BackoffTest, DrawsSpanTheJitterRange) {
+  Backoff backoff(nanoseconds(1), nanoseconds(3));
+  EXPECT_EQ(backoff.Delay(2, uint64_t{0}), nanoseconds(1));  // ceiling 2: [1, 2]
+  EXPECT_EQ(backoff.Delay(2, ~uint64_t{0}), nanoseconds(2));
+  Backoff wide(milliseconds(100), seconds(30));
+  for (uint64_t id = 1; id < 200; ++id) {
+    const auto d = wide.Delay(3, JitterDraw(5, id, 3));  // ceiling 400 ms: [200, 400]
+    ASSERT_GE(d, milliseconds(200));
+    ASSERT_LE(d, milliseconds(400));
+  }
+}
+
+TEST(BackoffTest, JitterDrawDependsOnSeedEventAndAttemptOnly) {
+  EXPECT_EQ(JitterDraw(1, 2, 3), JitterDraw(1, 2, 3));
+  EXPECT_NE(JitterDraw(1, 2, 3), JitterDraw(2, 2, 3));
+  EXPECT_NE(JitterDraw(1, 2, 3), JitterDraw(1, 3, 3));
+  EXPECT_NE(JitterDraw(1, 2, 3), JitterDraw(1, 2, 4));
+}
+
 }  // namespace
 }  // namespace strandq

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "backend/memory/chunked_fifo.h"
+#include "core/chunked_fifo.h"
 #include "strandq/clock.h"
 #include "strandq/store.h"
 #include "testutil/engine_options.h"

@@ -1,0 +1,235 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "strandq/clock.h"
+#include "strandq/store.h"
+#include "util/random.h"
+
+namespace strandq::testing {
+
+// Steps of the differential test (store_differential_test.cc): random operations on a Store and
+// a runner that applies them and writes down every answer as text, so that two stores given
+// the same steps can be compared line by line. Not thread-safe.
+
+inline constexpr int kStepAccounts = 4;  // accounts a0..a3
+
+enum class OpKind {
+  kEnqueue,
+  kClaim,
+  kComplete,
+  kExtend,
+  kStale,
+  kAdvance,
+  kReplay,
+  kPurge,
+  kCompleteMany,
+};
+
+// One step. Its numbers are read against the state of the run (the i-th lease held, modulo how
+// many are held), so a step still means something when the steps before it are dropped.
+struct Op {
+  OpKind kind = OpKind::kClaim;
+  uint32_t a = 0;
+  uint32_t b = 0;
+  uint32_t c = 0;
+};
+
+inline constexpr int64_t kAdvanceMs[] = {5, 5, 10, 15, 25};
+
+// The outcomes a step can settle a lease with, by code: ack (twice as likely), nack, permanent
+// failure, nack with a retry delay of 0 or 12 ms.
+inline constexpr uint32_t kOutcomeCodes = 6;
+Outcome OutcomeOf(uint32_t code);
+std::string OutcomeName(uint32_t code);
+
+// One line saying what the step does ("complete held#1 nack claim_next").
+std::string Describe(const Op& op);
+
+// Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
+// some dwell on expiries and replays, others on grants and completions.
+std::vector<Op> Generate(Random& random, size_t length);
+
+// The grant count a token stands for: the model and MemoryStore put the account's number in
+// the low 32 bits, the Redis store counts grants.
+using GrantOf = uint64_t (*)(uint64_t token);
+inline uint64_t HighWord(uint64_t token) { return token >> 32; }
+inline uint64_t Itself(uint64_t token) { return token; }
+
+// Runs steps against one subject and writes down what it answered.
+class StepRunner {
+ public:
+  StepRunner(std::unique_ptr<Store> store, GrantOf grant_of, ManualClock* clock)
+      : store_(std::move(store)), grant_of_(grant_of), clock_(clock), start_ns_(clock->WallNs()) {}
+
+  // The answer to `op`, then the stats and the dead letters after it.
+  std::string Step(const Op& op) {
+    std::ostringstream out;
+    Apply(op, out);
+    out << "\n  stats:";
+    if (auto stats = store_->Stats(); !stats.ok()) {
+      out << " " << stats.status().ToString();
+    } else {
+      const StoreStats& s = *stats;
+      out << " pending=" << s.pending << " accounts=" << s.accounts << " ready=" << s.ready
+          << " leased=" << s.leased << " delayed=" << s.delayed << " parked=" << s.parked
+          << " dead=" << s.dead << " enqueued=" << s.enqueued << " acked=" << s.acked
+          << " nacked=" << s.nacked << " expired=" << s.expired
+          << " dead_lettered=" << s.dead_lettered;
+    }
+    out << "\n  dead:";
+    dead_ids_.clear();
+    if (auto dead = store_->ListDead(100); !dead.ok()) {
+      out << " " << dead.status().ToString();
+    } else {
+      // Oldest first; the order among those that died at one instant (leases that expired
+      // together) is not part of the rules.
+      std::stable_sort(dead->begin(), dead->end(), [](const DeadLetter& x, const DeadLetter& y) {
+        return x.dead_ns != y.dead_ns ? x.dead_ns < y.dead_ns : x.event.id < y.event.id;
+      });
+      for (const DeadLetter& d : *dead) {
+        dead_ids_.push_back(d.event.id);
+        out << " [" << EventText(d.event) << " '" << d.error << "' at " << Ms(d.dead_ns) << "]";
+      }
+    }
+    return out.str();
+  }
+
+ private:
+  void Apply(const Op& op, std::ostringstream& out) {
+    switch (op.kind) {
+      case OpKind::kEnqueue: {
+        std::vector<NewEvent> batch;
+        for (uint32_t i = 0; i < op.a; ++i) {
+          batch.push_back({"a" + std::to_string((op.b >> (3 * i)) % kStepAccounts),
+                           "p" + std::to_string(++payloads_)});
+        }
+        auto receipts = store_->Enqueue(batch);
+        if (!receipts.ok()) return void(out << receipts.status().ToString());
+        for (const EnqueueReceipt& r : *receipts) out << " #" << r.id << "/" << r.seq;
+        return;
+      }
+      case OpKind::kClaim: {
+        auto leases = store_->Claim(op.a, std::chrono::nanoseconds(0));
+        if (!leases.ok()) return void(out << leases.status().ToString());
+        for (Lease& lease : *leases) Hold(std::move(lease), out);
+        return;
+      }
+      case OpKind::kComplete:
+        if (held_.empty()) return void(out << "(no lease)");
+        return Complete(Take(held_, op.a), OutcomeOf(op.b), op.c != 0, out);
+      case OpKind::kCompleteMany:
+        return CompleteMany(op, out);
+      case OpKind::kExtend: {
+        if (held_.empty()) return void(out << "(no lease)");
+        Lease& lease = held_[op.a % held_.size()];
+        Status s = store_->Extend(lease);
+        out << (s.ok() ? "extended to " + Ms(lease.deadline_ns) : std::string(CodeName(s.code())));
+        return;
+      }
+      case OpKind::kStale: {
+        if (retired_.empty()) return void(out << "(no retired lease)");
+        Lease lease = retired_[op.a % retired_.size()];
+        if (op.b < 2) return Complete(std::move(lease), OutcomeOf(op.b * 2), false, out);
+        Status s = store_->Extend(lease);
+        out << (s.ok() ? "extended to " + Ms(lease.deadline_ns) : std::string(CodeName(s.code())));
+        return;
+      }
+      case OpKind::kAdvance:
+        clock_->Advance(kAdvanceMs[op.a] * 1'000'000);
+        return void(out << "now " << Ms(clock_->WallNs()));
+      case OpKind::kReplay:
+      case OpKind::kPurge: {
+        std::vector<uint64_t> ids;
+        for (size_t i = 0; i < dead_ids_.size() && i < 32; ++i) {
+          if ((op.a >> i) & 1) ids.push_back(dead_ids_[i]);
+        }
+        if (op.kind == OpKind::kPurge && op.a != 0 && ids.empty()) return void(out << "(none)");
+        auto n = op.kind == OpKind::kReplay
+                     ? store_->ReplayDead(ids, op.b != 0 ? ReplayAt::kTail : ReplayAt::kHead)
+                     : store_->PurgeDead(ids);
+        out << (n.ok() ? std::to_string(*n) : n.status().ToString());
+        return;
+      }
+    }
+  }
+
+  void Complete(Lease lease, const Outcome& outcome, bool claim_next, std::ostringstream& out) {
+    auto result = store_->Complete(lease, outcome, claim_next ? ClaimNext::kYes : ClaimNext::kNo);
+    Retire(std::move(lease));
+    Describe(result, out);
+  }
+
+  // Writes the disposition and takes the next lease, if any.
+  void Describe(Result<CompleteResult>& result, std::ostringstream& out) {
+    if (!result.ok()) return void(out << CodeName(result.status().code()));
+    static constexpr const char* kNames[] = {"acked", "retrying", "dead"};
+    out << kNames[static_cast<int>(result->disposition)];
+    if (result->next) {
+      out << " next";
+      Hold(std::move(*result->next), out);
+    }
+  }
+
+  // Settles op.b held leases from the op.a-th on, the i-th with the outcome of code digit i of
+  // op.c / 2 in base kOutcomeCodes, with claim_next if op.c is odd; a stale lease joins them
+  // when one is at hand.
+  void CompleteMany(const Op& op, std::ostringstream& out) {
+    std::vector<Settlement> batch;
+    uint32_t codes = op.c / 2;
+    for (uint32_t i = 0; i < op.b && !held_.empty(); ++i, codes /= kOutcomeCodes) {
+      batch.push_back({Take(held_, op.a), OutcomeOf(codes % kOutcomeCodes)});
+    }
+    if (!retired_.empty()) batch.push_back({retired_[op.a % retired_.size()], Outcome::Ack()});
+    auto results = store_->CompleteMany(batch, op.c % 2 != 0 ? ClaimNext::kYes : ClaimNext::kNo);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      out << " (";
+      Describe(results[i], out);
+      out << ")";
+    }
+    for (Settlement& s : batch) Retire(std::move(s.lease));
+  }
+
+  void Hold(Lease lease, std::ostringstream& out) {
+    out << " [" << EventText(lease.event) << " grant " << grant_of_(lease.token) << " until "
+        << Ms(lease.deadline_ns) << "]";
+    held_.push_back(std::move(lease));
+  }
+  void Retire(Lease lease) {
+    retired_.push_back(std::move(lease));
+    if (retired_.size() > 6) retired_.erase(retired_.begin());
+  }
+  static Lease Take(std::vector<Lease>& leases, uint32_t i) {
+    auto it = leases.begin() + static_cast<std::ptrdiff_t>(i % leases.size());
+    Lease lease = std::move(*it);
+    leases.erase(it);
+    return lease;
+  }
+  std::string EventText(const Event& e) const {
+    return e.account + " #" + std::to_string(e.id) + "/" + std::to_string(e.seq) + " " + e.payload +
+           " attempt " + std::to_string(e.attempt) + " replay " + std::to_string(e.replay) +
+           " from " + Ms(e.enqueued_ns);
+  }
+  // Nanoseconds since the run began, in ms with a fraction.
+  std::string Ms(int64_t ns) const {
+    const int64_t d = ns - start_ns_;
+    return std::to_string(d / 1'000'000) + "." + std::to_string(d % 1'000'000) + "ms";
+  }
+
+  std::unique_ptr<Store> store_;
+  GrantOf grant_of_;
+  ManualClock* clock_;
+  const int64_t start_ns_;
+  std::vector<Lease> held_;
+  std::vector<Lease> retired_;
+  std::vector<uint64_t> dead_ids_;  // as of the last step's ListDead
+  uint64_t payloads_ = 0;
+};
+
+}  // namespace strandq::testing

@@ -1,0 +1,253 @@
+// Copyright 2026 The strandq Authors.
+// The differential test: random sequences of store operations (enqueue batches, claims,
+// completions with ack or nack, with or without claim_next, extensions, stale tokens, time
+// stepping past deadlines and delays, replays at head or tail, purges) run against the
+// StoreModel (core/store_model.h, the rules) and against each store, on one hand-stepped clock.
+// After every step the store's answer, its stats and its dead letters must be the model's: which
+// accounts are granted (policy order), events, attempts, tokens (as the account's grant count),
+// deadlines, dispositions, dead letters. Seeded; a failing sequence is shrunk to the shortest
+// one that still fails, which is printed with both answers at the step where they part.
+//
+// Time steps are whole milliseconds of at least 5 ms: a Redis completion runs its expiries
+// only when none ran in the last 5 ms (redis-protocol.md), which the model does not state, and
+// Redis rounds retry delays up to whole microseconds.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "backend/memory/memory_store.h"
+#include "backend/redis/redis_store.h"
+#include "backend/redis/redis_url.h"
+#include "core/store_model.h"
+#include "strandq/clock.h"
+#include "strandq/store.h"
+#include "testutil/redis_server.h"
+#include "testutil/store_steps.h"
+#include "util/random.h"
+
+namespace strandq {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::Op;
+using testing::OpKind;
+
+constexpr uint64_t kJitterSeed = 42;
+
+// ---- Subjects: the model, or a store, with the leases its runner holds ----
+
+// The model as a Store (never blocks), on the run's clock.
+class ModelStore final : public Store {
+ public:
+  ModelStore(const EngineOptions& options, Clock* clock)
+      : clock_(clock), model_(options, kJitterSeed) {}
+  Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override {
+    std::vector<std::string> payloads;
+    for (const NewEvent& e : batch) payloads.push_back(e.payload);
+    return model_.Enqueue(batch, std::move(payloads), Now());
+  }
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds, std::stop_token) override {
+    return model_.Claim(max, Now());
+  }
+  Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,
+                                  ClaimNext claim_next) override {
+    return model_.Complete(lease, outcome, claim_next, Now());
+  }
+  std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                   ClaimNext claim_next) override {
+    return model_.CompleteMany(settlements, claim_next, Now());
+  }
+  Status Extend(Lease& lease) override { return model_.Extend(lease, Now()); }
+  Result<StoreStats> Stats() override { return model_.Stats(Now()); }
+  Result<std::vector<DeadLetter>> ListDead(size_t limit) override {
+    return model_.ListDead(limit, Now());
+  }
+  Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override {
+    return model_.ReplayDead(ids, at, Now());
+  }
+  Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
+    return model_.PurgeDead(ids, Now());
+  }
+  StoreTraits Traits() const override {
+    return {StoreTraits::Kind::kEmbedded, model_.options().lease_ttl};
+  }
+
+ private:
+  ModelTime Now() { return {clock_->MonotonicNs(), clock_->WallNs()}; }
+  Clock* clock_;
+  StoreModel model_;
+};
+
+// ---- Backends ----
+
+testing::RedisServer& SharedRedis() {
+  static testing::RedisServer server;
+  return server;
+}
+
+// Opens a fresh store of `backend` on `clock`.
+Result<std::unique_ptr<Store>> OpenSubject(const std::string& backend, const EngineOptions& options,
+                                           ManualClock* clock) {
+  if (backend == "mem") return std::unique_ptr<Store>(new MemoryStore(options, clock, kJitterSeed));
+  static int namespaces = 0;
+  testing::RedisServer& redis = SharedRedis();
+  if (!redis.ok()) return Status::Unavailable(redis.Error());
+  auto url = ParseRedisUrl(redis.Url("diff" + std::to_string(++namespaces)));
+  if (!url.ok()) return url.status();
+  RedisStoreOptions redis_options;
+  redis_options.functions = backend == "redis";
+  redis_options.jitter_seed = kJitterSeed;
+  redis_options.clock = clock;
+  auto store = RedisStore::Open(*url, options, redis_options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Store>(std::move(*store));
+}
+
+struct Config {
+  Policy policy;
+  OnDead on_dead;
+  uint32_t max_attempts;
+};
+
+EngineOptions OptionsFor(const Config& config) {
+  EngineOptions options;
+  options.policy = config.policy;
+  options.on_dead = config.on_dead;
+  options.lease_ttl = milliseconds(20);
+  options.max_attempts = config.max_attempts;
+  options.retry_backoff = milliseconds(10);
+  options.retry_backoff_max = milliseconds(40);
+  return options;
+}
+
+// Where a run of `ops` first parts from the model: the step, and both answers.
+struct Divergence {
+  size_t step = 0;
+  std::string model;
+  std::string store;
+};
+
+// Runs `ops` on the model and on a fresh `backend` store; nullopt if they agree throughout.
+std::optional<Divergence> RunOps(const std::string& backend, const Config& config,
+                                 const std::vector<Op>& ops) {
+  const EngineOptions options = OptionsFor(config);
+  ManualClock model_clock(1'000'000'000);
+  ManualClock store_clock(1'000'000'000);
+  auto store = OpenSubject(backend, options, &store_clock);
+  if (!store.ok()) return Divergence{0, "", store.status().ToString()};
+  testing::StepRunner model(std::make_unique<ModelStore>(options, &model_clock), testing::HighWord,
+                            &model_clock);
+  testing::StepRunner subject(std::move(*store),
+                              backend == "mem" ? testing::HighWord : testing::Itself, &store_clock);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    std::string want = model.Step(ops[i]);
+    std::string got = subject.Step(ops[i]);
+    if (want != got) return Divergence{i, std::move(want), std::move(got)};
+  }
+  return std::nullopt;
+}
+
+// The shortest sequence found that still fails: chunks of steps are dropped (halves, then
+// quarters, ... single steps) for as long as dropping any of them keeps the failure.
+std::vector<Op> Shrink(const std::string& backend, const Config& config, std::vector<Op> ops) {
+  if (auto d = RunOps(backend, config, ops)) ops.resize(d->step + 1);
+  for (size_t before = 0; before != ops.size();) {
+    before = ops.size();
+    for (size_t chunk = ops.size() / 2; chunk >= 1; chunk /= 2) {
+      for (size_t start = 0; start + chunk <= ops.size();) {
+        std::vector<Op> shorter = ops;
+        shorter.erase(shorter.begin() + static_cast<std::ptrdiff_t>(start),
+                      shorter.begin() + static_cast<std::ptrdiff_t>(start + chunk));
+        if (auto d = RunOps(backend, config, shorter)) {
+          shorter.resize(d->step + 1);
+          ops = std::move(shorter);
+        } else {
+          start += chunk;
+        }
+      }
+    }
+  }
+  return ops;
+}
+
+// Sanitizer builds (Debug) run a fifth of the sequences.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr size_t kScale = 5;
+#else
+constexpr size_t kScale = 1;
+#endif
+
+struct Plan {
+  std::string backend;
+  size_t sequences;
+  size_t length;
+};
+
+void PrintTo(const Plan& plan, std::ostream* os) { *os << plan.backend; }
+
+class StoreDifferentialTest : public ::testing::TestWithParam<Plan> {};
+
+// What a failure prints: the shortest failing sequence and both answers where they part.
+std::string Report(const std::string& backend, const Config& config, const std::string& origin,
+                   const std::vector<Op>& ops) {
+  const std::vector<Op> shortest = Shrink(backend, config, ops);
+  const std::optional<Divergence> d = RunOps(backend, config, shortest);
+  std::ostringstream out;
+  out << backend << " parts from the model; " << origin << " (" << ops.size() << " steps, policy "
+      << PolicyName(config.policy) << ", on_dead " << OnDeadName(config.on_dead)
+      << ", max_attempts " << config.max_attempts << "), shortest failing sequence:\n";
+  for (size_t i = 0; i < shortest.size(); ++i) {
+    out << "  " << i << ": " << testing::Describe(shortest[i]) << "\n";
+  }
+  if (!d) return out.str() + "(no difference on the shrunk run)";
+  out << "at step " << d->step << " the model answered:\n"
+      << d->model << "\nand " << backend << ":\n"
+      << d->store;
+  return out.str();
+}
+
+TEST_P(StoreDifferentialTest, EveryAnswerIsTheModels) {
+  const Plan& plan = GetParam();
+  if (plan.backend != "mem" && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
+  for (uint64_t seed = 1; seed <= plan.sequences / kScale; ++seed) {
+    Random random(seed);
+    const Config config{random.Uniform(2) == 0 ? Policy::kLongest : Policy::kOldest,
+                        random.Uniform(2) == 0 ? OnDead::kSkip : OnDead::kPark,
+                        static_cast<uint32_t>(1 + random.Uniform(3))};
+    const std::vector<Op> ops = testing::Generate(random, plan.length);
+    if (!RunOps(plan.backend, config, ops)) continue;
+    FAIL() << Report(plan.backend, config, "seed " + std::to_string(seed), ops);
+  }
+}
+
+// Sequences that random ones reach only rarely.
+TEST_P(StoreDifferentialTest, KnownSequences) {
+  const Plan& plan = GetParam();
+  if (plan.backend != "mem" && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
+  const Op claim{OpKind::kClaim, 1}, expire{OpKind::kAdvance, 4};
+  // a0's first event dies; its second expires once (attempt 1, ready); the dead one is
+  // replayed at the head: it goes behind the attempted head, which is granted next.
+  const std::vector<Op> replay_behind_attempted = {
+      {OpKind::kEnqueue, 2, 0}, claim, expire, claim, expire, claim, expire,
+      {OpKind::kReplay, 1, 0},  claim};
+  const Config config{Policy::kLongest, OnDead::kSkip, 2};
+  if (RunOps(plan.backend, config, replay_behind_attempted)) {
+    ADD_FAILURE() << Report(plan.backend, config, "replay behind an attempted head",
+                            replay_behind_attempted);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreDifferentialTest,
+                         ::testing::Values(Plan{"mem", 5000, 40}, Plan{"redis", 400, 30},
+                                           Plan{"redis_scripts", 300, 30}),
+                         [](const auto& info) { return info.param.backend; });
+
+}  // namespace
+}  // namespace strandq
