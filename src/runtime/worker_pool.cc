@@ -133,10 +133,12 @@ struct WorkerPool::Impl {
   // Completions from foreign threads still inside asio::post: io must outlive them.
   ForeignPosts foreign_posts;
 
+  // Any thread (Stop, the claimer or an I/O thread finding the store drained): stops claiming.
   void RequestStop() {
     if (dispatch.Stop()) stop_claims.request_stop();
   }
 
+  // Any thread: keeps the first store error for Run to return.
   void RecordError(const Status& s) {
     std::lock_guard lock(error_mu);
     if (first_error.ok()) first_error = s;
@@ -164,7 +166,8 @@ struct WorkerPool::Impl {
   }
 
   // Gives a lease that no slot is waiting for (a claim, or the next lease of a detached
-  // completion) to a free slot, which starts it, or else to the reserve.
+  // completion) to a free slot, which starts it, or else to the reserve. The claimer thread, or
+  // the I/O thread that settled a detached completion.
   void Distribute(Lease lease) {
     std::optional<size_t> index = dispatch.TakeFreeSlotOrReserve(lease);
     if (!index) return;  // reserved
@@ -173,13 +176,17 @@ struct WorkerPool::Impl {
     asio::post(io, [this, index = *index] { RunSlot(index); });
   }
 
+  // Run's thread at start, the claimer thread after an empty claim, an I/O thread after it freed
+  // a slot (stop_when_drained): stops once the store is drained and no slot is busy.
   void MaybeStopDrained() {
     if (dispatch.busy() != 0) return;  // (the reserve is empty while a slot is free)
     auto stats = store.Stats();
     if (stats.ok() && stats->drained() && dispatch.busy() == 0) RequestStop();
   }
 
-  // The slot holds `lease` (granted or last extended at `extended_ns`, default now).
+  // The slot holds `lease` (granted or last extended at `extended_ns`, default now). Called by
+  // whichever thread owns the slot at that moment (the claimer for a free slot, else its I/O
+  // thread).
   void Assign(Slot& slot, Lease lease, int64_t extended_ns = 0) {
     slot.lease.Assign(std::move(lease), extended_ns != 0 ? extended_ns : clock->MonotonicNs());
   }
@@ -204,8 +211,8 @@ struct WorkerPool::Impl {
     }
   }
 
-  // Starts the handler on the slot's lease. Returns the outcome if it completed before Start
-  // returned.
+  // An I/O thread, on the slot's path: starts the handler on the slot's lease. Returns the
+  // outcome if it completed before Start returned.
   std::optional<Outcome> StartHandler(Slot& slot, size_t index) {
     const uint64_t generation = ++slot.generation;
     std::shared_ptr<HandlerAttempt> attempt = NextAttempt(slot, index, generation);
@@ -229,7 +236,8 @@ struct WorkerPool::Impl {
     return slot.race.StartReturned(generation, std::move(thrown));
   }
 
-  // The slot's Attempt, set up for attempt `generation` of its lease: the last one reused, or a
+  // An I/O thread, from StartHandler. The slot's Attempt, set up for attempt `generation` of its
+  // lease: the last one reused, or a
   // new one if the last was abandoned (its late handler may still read it) or there is none.
   std::shared_ptr<HandlerAttempt> NextAttempt(Slot& slot, size_t index, uint64_t generation) {
     // The event is read without the slot lock: the ticker writes only the deadline, and
@@ -242,6 +250,7 @@ struct WorkerPool::Impl {
     return attempt;
   }
 
+  // Any thread (the handler's Completion: an I/O thread, or a BlockingHandler's own thread).
   // The Completion of attempt `generation` of slot `index`. Ignores a second call.
   void OnDone(size_t index, uint64_t generation, Outcome outcome) {
     std::optional<Outcome> finished = slots[index].race.Completed(generation, std::move(outcome));
@@ -266,7 +275,8 @@ struct WorkerPool::Impl {
     }
   }
 
-  // Queues the slot's completion for the store; this thread settles the queue unless
+  // Any thread, from OnDone or RunSlot. Queues the slot's completion for the store; an I/O
+  // thread settles the queue (this one, or one it posts to) unless
   // store_threads calls are running already. The attempt ended now, not when its call is made.
   // With a reserved lease at hand the slot starts it at once, and this attempt is settled
   // detached from the slot.
@@ -300,8 +310,8 @@ struct WorkerPool::Impl {
     }
   }
 
-  // Settles `batch` in one Store::CompleteMany and books each; a slot granted its next lease
-  // runs it next, from the I/O queue.
+  // An I/O thread, from CompleteQueued. Settles `batch` in one Store::CompleteMany and books each;
+  // a slot granted its next lease runs it next, from the I/O queue.
   void CompleteBatch(std::vector<FinishedAttempt>& batch) {
     std::vector<Settlement> settlements(batch.size());
     std::vector<int64_t> starts(batch.size());
@@ -339,13 +349,15 @@ struct WorkerPool::Impl {
 
   bool RecordingFirst() const { return log != nullptr && options.record_first; }
 
-  // Takes the slot's lease out of it (the ticker no longer extends it) and its start time.
+  // An I/O thread, on the slot's path. Takes the slot's lease out of it (the ticker no longer
+  // extends it) and its start time.
   Lease TakeLease(Slot& slot, int64_t& start_ns) {
     start_ns = slot.start_ns;
     return slot.lease.Take();
   }
 
-  // Settles the slot's lease and logs the attempt (ended at `end_ns`). Returns true if the store
+  // An I/O thread, on the slot's path (store_threads == 0). Settles the slot's lease and logs the
+  // attempt (ended at `end_ns`). Returns true if the store
   // granted the slot its next lease (assigned to it); otherwise the slot goes back to the free
   // list.
   bool FinishSlot(Slot& slot, size_t index, Outcome outcome, int64_t end_ns) {
@@ -360,8 +372,8 @@ struct WorkerPool::Impl {
                   /*lines=*/nullptr);
   }
 
-  // Books what the store made of a settlement (`completed`): the slot's next lease, the
-  // counters, the log line (appended to `lines` for the caller to write; written at once if
+  // An I/O thread. Books what the store made of a settlement (`completed`): the slot's next lease,
+  // the counters, the log line (appended to `lines` for the caller to write; written at once if
   // `lines` is null). Returns true if the slot has a next lease; otherwise releases it. A
   // detached settlement's slot runs another lease already: its next lease is distributed.
   bool Settle(Slot& slot, size_t index, Settlement settled, int64_t start_ns, int64_t end_ns,
@@ -391,7 +403,8 @@ struct WorkerPool::Impl {
     return false;
   }
 
-  // Frees the slot, or gives it a reserved lease to run (SlotDispatch::RefillOrFree).
+  // An I/O thread, after the slot's settlement. Frees the slot, or gives it a reserved lease to
+  // run (SlotDispatch::RefillOrFree).
   void ReleaseSlot(size_t index) {
     std::optional<ReservedLease> ahead = dispatch.RefillOrFree(index);
     if (ahead) {
@@ -402,7 +415,8 @@ struct WorkerPool::Impl {
     if (options.stop_when_drained && !dispatch.stopping()) MaybeStopDrained();
   }
 
-  // Extends the leases held for lease_ttl / 3 or more since their grant or last extension.
+  // The ticker thread. Extends the leases held for lease_ttl / 3 or more since their grant or
+  // last extension.
   void Tick() {
     const int64_t ttl = options.lease_ttl.count();
     const int64_t now = clock->MonotonicNs();
@@ -419,9 +433,9 @@ struct WorkerPool::Impl {
     }
   }
 
-  // Fails the attempts that ran for handler_timeout or more (see DESIGN). An attempt is timed
-  // from when the ticker first saw it running (no clock read per attempt), so it is failed
-  // between handler_timeout and handler_timeout plus two ticker periods after its start.
+  // The ticker thread. Fails the attempts that ran for handler_timeout or more (see DESIGN). An
+  // attempt is timed from when the ticker first saw it running (no clock read per attempt), so it
+  // is failed between handler_timeout and handler_timeout plus two ticker periods after its start.
   void TimeOutHandlers() {
     const std::chrono::nanoseconds timeout = options.handler_timeout;
     const int64_t now = clock->MonotonicNs();
@@ -449,6 +463,7 @@ struct WorkerPool::Impl {
     if (options.handler_timeout.count() > 0) TimeOutHandlers();
   }
 
+  // The caller's thread (WorkerPool::Run): starts the threads, waits for the stop, joins them.
   Status Run() {
     auto guard = asio::make_work_guard(io);
     std::vector<std::thread> threads;
