@@ -5,55 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <csignal>
-#include <functional>
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "backend/redis/redis_connection.h"
-#include "testutil/redis_server.h"
-#include "testutil/subprocess.h"
-#include "testutil/temp_dir.h"
+#include "e2e/redis_e2e_util.h"
 
 namespace strandq {
 namespace {
-
-using std::chrono::milliseconds;
-using std::chrono::seconds;
-using testing::ProcessResult;
-using testing::RedisServer;
-using testing::RunProcess;
-using testing::Subprocess;
-using testing::TempDir;
-using Json = nlohmann::json;
-
-ProcessResult Strandq(std::vector<std::string> args) {
-  args.insert(args.begin(), STRANDQ_BINARY);
-  return RunProcess(args, seconds(60));
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// `strandq stats --store URL --json` (with `extra` flags); a null Json if it failed.
-Json Stats(const std::string& url, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"stats", "--store", url, "--json"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  ProcessResult r = Strandq(args);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  if (r.exit_code != 0) return Json();
-  Json parsed = Json::parse(r.out, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_discarded() ? Json() : parsed;
-}
-
-uint64_t Field(const Json& stats, const char* name) {
-  return stats.is_object() && stats.contains(name) ? stats[name].get<uint64_t>() : ~uint64_t{0};
-}
 
 // The keys of namespace `prefix` on the server (SCAN, as an operator would).
 std::vector<std::string> KeysOf(const RedisServer& redis, const std::string& prefix) {
@@ -186,24 +146,16 @@ TEST_F(RedisCliE2eTest, DropDeletesANamespace) {
 
   // A worker holding leases (extended while its handlers sleep): drop refuses until it stops
   // and its leases ran out.
-  auto holder = std::make_unique<Subprocess>(
-      std::vector<std::string>{STRANDQ_BINARY, "worker", "--store", url, "--work", "sleep:30s",
-                               "--workers", "2", "--lease-ttl", "300ms"});
+  auto holder = StartStrandq(
+      {"worker", "--store", url, "--work", "sleep:30s", "--workers", "2", "--lease-ttl", "300ms"});
   auto leased = [&] { return Field(Stats(url), "leased"); };
-  auto wait_until = [](const std::function<bool()>& done) {
-    const auto give_up = std::chrono::steady_clock::now() + seconds(30);
-    while (!done() && std::chrono::steady_clock::now() < give_up) {
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    return done();
-  };
-  ASSERT_TRUE(wait_until([&] { return leased() == 2; }));
+  ASSERT_TRUE(WaitFor([&] { return leased() == 2; }, seconds(30)));
   ProcessResult busy = Strandq({"drop", "--store", url, "--yes"});
   EXPECT_EQ(busy.exit_code, 1) << busy.err;
   EXPECT_TRUE(Contains(busy.err, "2 events leased by running workers")) << busy.err;
   holder->Signal(SIGKILL);
   holder->Wait(seconds(10));
-  ASSERT_TRUE(wait_until([&] { return leased() == 0; }));
+  ASSERT_TRUE(WaitFor([&] { return leased() == 0; }, seconds(30)));
 
   ASSERT_FALSE(KeysOf(redis, "drop").empty());
   ProcessResult dropped = Strandq({"drop", "--store", url, "--yes"});
