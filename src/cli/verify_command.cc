@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "cli/verify_command.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <set>
 #include <utility>
@@ -35,9 +36,7 @@ Result<std::vector<DeadLetter>> StoreDeadLetters(const std::string& url) {
   options.policy_from_store = true;
   auto store = OpenSharedStore("verify --store", url, options);
   if (!store.ok()) return store.status();
-  auto stats = (*store)->Stats();
-  if (!stats.ok()) return stats.status();
-  return (*store)->ListDead(stats->dead + 1024);  // + those dead-lettered meanwhile
+  return (*store)->ListDead(SIZE_MAX);
 }
 
 void AddUnloggedDeadLetters(const std::vector<DeadLetter>& letters,
