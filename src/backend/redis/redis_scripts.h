@@ -49,6 +49,10 @@ std::string_view RedisLibrarySource();
 std::string_view RedisFunctionName(RedisScript script);
 // A short name for messages ("complete").
 std::string_view RedisScriptName(RedisScript script);
+// `error`, as the server reported it for `script` (run from the library if `library`), with
+// each line of the chunk it names followed by the file and line of lua/ it is:
+// "ERR user_function:812: ..." -> "ERR user_function:812 (complete.lua:40): ...".
+std::string RedisExplainError(RedisScript script, bool library, std::string_view error);
 
 // The settlement's third field: the retry delay in µs (>= 0) of a nack, or one of these.
 constexpr int64_t kSettleAck = -1;        // acked

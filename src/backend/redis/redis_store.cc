@@ -432,7 +432,7 @@ Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_v
         if (error.empty()) return reply;
         failure = Status::Internal("Redis at " + url_.Address() + " failed the " +
                                    std::string(RedisScriptName(script)) +
-                                   " script: " + std::string(error));
+                                   " script: " + RedisExplainError(script, functions_, error));
         if (!TransientError(error)) return failure;
       } else {
         failure = reply.status();
@@ -496,7 +496,7 @@ Status RedisStore::Load(RedisConnection& conn, RedisScript script) {
     return Status::Internal("Redis at " + url_.Address() + " refused the " +
                             (functions_ ? std::string("function library")
                                         : std::string(RedisScriptName(script)) + " script") +
-                            ": " + std::string(e));
+                            ": " + RedisExplainError(script, functions_, e));
   }
   if (!functions_) {
     std::lock_guard lock(mu_);

@@ -1,0 +1,14 @@
+-- stats: returns {field, value, ...}: the totals plus the gauges read from the indexes.
+process_due()
+finish()
+local out = call('HGETALL', K_STATS)
+local totals = {}
+for i = 1, #out, 2 do totals[out[i]] = tonumber(out[i + 1]) end
+local function add(k, v) out[#out + 1] = k; out[#out + 1] = format('%.0f', v) end
+add('pending', (totals.enqueued or 0) + (totals.replayed or 0) - (totals.acked or 0) -
+    (totals.dead_lettered or 0))
+add('ready', call('ZCARD', K_READY))
+add('delayed', call('ZCARD', K_DELAYED))
+add('parked', call('SCARD', K_PARKED))
+add('dead', call('ZCARD', K_DEAD))
+return out
