@@ -32,6 +32,11 @@ std::string_view ReplyError(const redisReply& reply) {
   return std::string_view(reply.str, reply.len);
 }
 
+std::string_view ReplyText(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_STRING && reply.type != REDIS_REPLY_STATUS) return {};
+  return std::string_view(reply.str, reply.len);
+}
+
 int ParseRedisVersion(std::string_view info_text) {
   constexpr std::string_view kKey = "redis_version:";
   size_t at = info_text.find(kKey);

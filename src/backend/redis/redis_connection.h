@@ -23,6 +23,8 @@ using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
 
 // The text of an error reply ("NOSCRIPT ..."), or empty when `reply` is not an error.
 std::string_view ReplyError(const redisReply& reply);
+// The text of a string or status reply; empty for any other kind.
+std::string_view ReplyText(const redisReply& reply);
 
 // Redis "X.Y.Z" as a comparable number X*10000 + Y*100 + Z; 0 if it cannot be read.
 int ParseRedisVersion(std::string_view info_text);

@@ -11,11 +11,6 @@
 namespace strandq {
 namespace {
 
-std::string_view StringOf(const redisReply& reply) {
-  if (reply.type != REDIS_REPLY_STRING && reply.type != REDIS_REPLY_STATUS) return {};
-  return std::string_view(reply.str, reply.len);
-}
-
 // Unavailable naming the server when `reply` is an error reply, else OK.
 Status ErrorOf(const redisReply& reply, const RedisUrl& url) {
   const std::string_view error = ReplyError(reply);
@@ -38,7 +33,7 @@ Result<Policy> RedisStore::NamespacePolicy(RedisConnection& conn, const RedisUrl
   if (!got.ok()) return got.status();
   if (Status s = ErrorOf(**got, url); !s.ok()) return s;
   if ((*got)->type == REDIS_REPLY_NIL) return options.policy;  // new, and not recorded
-  const std::string recorded(StringOf(**got));
+  const std::string recorded(ReplyText(**got));
   const std::optional<Policy> policy = ParsePolicy(recorded);
   if (!policy) {
     return Status::InvalidArgument("namespace '" + url.prefix + "' at " + url.Address() +
@@ -68,11 +63,11 @@ Result<uint64_t> RedisStore::Drop() {
     if (r.type != REDIS_REPLY_ARRAY || r.elements != 2 || r.element[1]->type != REDIS_REPLY_ARRAY) {
       return Status::Internal("unexpected reply from Redis to SCAN");
     }
-    cursor = std::string(StringOf(*r.element[0]));
+    cursor = std::string(ReplyText(*r.element[0]));
     const redisReply& keys = *r.element[1];
     if (keys.elements == 0) continue;
     std::vector<std::string_view> unlink = {"UNLINK"};
-    for (size_t i = 0; i < keys.elements; ++i) unlink.push_back(StringOf(*keys.element[i]));
+    for (size_t i = 0; i < keys.elements; ++i) unlink.push_back(ReplyText(*keys.element[i]));
     auto unlinked = (*conn)->Command(unlink);
     if (!unlinked.ok()) return unlinked.status();
     if (Status s = ErrorOf(**unlinked, url_); !s.ok()) return s;

@@ -17,6 +17,25 @@ double LittleEndianDouble(std::string_view bytes) {
 
 }  // namespace
 
+bool DecodeRedisRecord(std::string_view record, Event& event) {
+  constexpr size_t kHeader = 32;
+  if (record.size() < kHeader) return false;
+  const double id = LittleEndianDouble(record.substr(0, 8));
+  const double seq = LittleEndianDouble(record.substr(8, 8));
+  const double enqueued_us = LittleEndianDouble(record.substr(16, 8));
+  const double replays = LittleEndianDouble(record.substr(24, 8));
+  if (!(id >= 1 && seq >= 1 && enqueued_us >= 0 && id < 0x1p53 && seq < 0x1p53 &&
+        enqueued_us < 0x1p53 && replays >= 0 && replays <= 0xFFFFFFFFp0)) {
+    return false;
+  }
+  event.id = static_cast<uint64_t>(id);
+  event.seq = static_cast<uint64_t>(seq);
+  event.enqueued_ns = static_cast<int64_t>(enqueued_us) * 1000;
+  event.replay = static_cast<uint32_t>(replays);
+  event.payload = std::string(record.substr(kHeader));
+  return true;
+}
+
 double RedisState::Get(std::string_view name) const {
   for (size_t i = 0; i < kRedisStateNumbers.size(); ++i) {
     if (kRedisStateNumbers[i].name == name) return numbers[i];

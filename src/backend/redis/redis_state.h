@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "strandq/event.h"
 #include "strandq/result.h"
 
 namespace strandq {
@@ -61,6 +62,11 @@ struct RedisState {
 
 // Decodes a `{P}:state` field; an error if it is shorter than its numbers.
 Result<RedisState> DecodeRedisState(std::string_view bytes);
+
+// A strand record (an element of `{P}:s:<account>`): struct.pack('<dddd', id, seq, enqueued
+// µs, times replayed) followed by the payload. Fills those fields of `event`; false if `record`
+// is not one (too short, or numbers out of range).
+bool DecodeRedisRecord(std::string_view record, Event& event);
 
 // The Lua functions decode(v) -> state and encode(state) -> string for this layout, generated
 // from the table above (they expect the locals sunpack, pack and sub). In Lua a state is an

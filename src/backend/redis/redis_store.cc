@@ -2,34 +2,35 @@
 #include "backend/redis/redis_store.h"
 
 #include <algorithm>
-#include <bit>
 #include <charconv>
 #include <cstdio>
 #include <string>
 #include <thread>
 #include <utility>
 
+#include "backend/redis/redis_state.h"
 #include "util/random.h"
 
 namespace strandq {
 
 // DESIGN
 // The server holds the truth; this class only carries calls to it. Each Store method is one
-// call of a step from redis_scripts.cc (FCALL of the library's function; EVALSHA of the step's
-// script on Redis 6.2) on a connection taken from the pool (so concurrent
-// callers run concurrently, one connection each) and put back afterwards; a connection that
+// call of a step of lua/ (FCALL of the library's function; EVALSHA of the step's script on
+// Redis 6.2) on a connection taken from the pool (redis_store_calls.cc: concurrent callers run
+// concurrently, one connection each) and put back afterwards; a connection that
 // failed is dropped and the call, if repeating it is safe, goes round again after a backoff.
 // Repeating is safe for every script but enqueue: claims only grant (a lost grant expires and
-// is delivered again), completions record "token:id:disposition" per account so that a
-// repeated completion (marked as such) that was applied before is answered with its first
-// disposition, extensions and reads change nothing new. Blocking: when the claim script grants
-// nothing, Claim blocks in BLMOVE on the wake list (see the prelude's signal()) for at most the
-// caller's wait, the time until the next lease deadline or retry delay (the claim script returns
-// it) and one lease TTL, then claims again. A new retry delay wakes blocked claimers so they sleep
-// until it ends; a lease granted while they sleep is noticed within one TTL of its expiry at worst.
-// A caller's stop request wakes its own BLMOVE with CLIENT UNBLOCK from another connection.
-// Deadlines come from the server's clock; a Lease's deadline_ns is translated to this host's
-// monotonic clock (the time of the request plus the TTL), which errs on the early side.
+// is delivered again), completions record the token, event id and disposition of the latest
+// settlement in the account's state so that a repeated completion (marked as such) that was applied
+// before is answered with its first disposition, extensions and reads change nothing new. Blocking:
+// when the claim script grants nothing, Claim blocks in BLMOVE on the wake list (see wake() in
+// lua/strand.lua) for at most the caller's wait, the time until the next lease deadline or retry
+// delay (the claim script returns it) and one lease TTL, then claims again. A new retry delay wakes
+// blocked claimers so they sleep until it ends; a lease granted while they sleep is noticed within
+// one TTL of its expiry at worst. A caller's stop request wakes its own BLMOVE with CLIENT UNBLOCK
+// from another connection. Deadlines come from the server's clock; a Lease's deadline_ns is
+// translated to this host's monotonic clock (the time of the request plus the TTL), which errs on
+// the early side.
 
 namespace {
 
@@ -43,48 +44,10 @@ bool ParseNumber(std::string_view text, T& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-std::string_view Text(const redisReply& reply) {
-  if (reply.type != REDIS_REPLY_STRING && reply.type != REDIS_REPLY_STATUS) return {};
-  return std::string_view(reply.str, reply.len);
-}
-
-// A little-endian IEEE 754 double, as Lua's struct.pack('<d') writes it.
-double ReadDouble(std::string_view bytes) {
-  uint64_t bits = 0;
-  for (int i = 7; i >= 0; --i) bits = bits << 8 | static_cast<unsigned char>(bytes[i]);
-  return std::bit_cast<double>(bits);
-}
-
-// A strand record, struct.pack('<dddd', id, seq, enqueued µs, replays) .. payload, into `event`.
-bool ParseRecord(std::string_view record, Event& event) {
-  constexpr size_t kHeader = 32;
-  if (record.size() < kHeader) return false;
-  const double id = ReadDouble(record.substr(0, 8));
-  const double seq = ReadDouble(record.substr(8, 8));
-  const double enqueued_us = ReadDouble(record.substr(16, 8));
-  const double replays = ReadDouble(record.substr(24, 8));
-  if (!(id >= 1 && seq >= 1 && enqueued_us >= 0 && id < 0x1p53 && seq < 0x1p53 &&
-        enqueued_us < 0x1p53 && replays >= 0 && replays <= 0xFFFFFFFFp0)) {
-    return false;
-  }
-  event.id = static_cast<uint64_t>(id);
-  event.seq = static_cast<uint64_t>(seq);
-  event.enqueued_ns = static_cast<int64_t>(enqueued_us) * 1000;
-  event.replay = static_cast<uint32_t>(replays);
-  event.payload = std::string(record.substr(kHeader));
-  return true;
-}
-
 int64_t Micros(nanoseconds ns) { return std::max<int64_t>(0, (ns.count() + 999) / 1000); }
 
 Status Malformed(std::string_view what) {
   return Status::Internal("unexpected reply from Redis to " + std::string(what));
-}
-
-// Server errors worth waiting out: a restarted server loading its data, a busy script.
-bool TransientError(std::string_view error) {
-  return error.starts_with("LOADING") || error.starts_with("BUSY") ||
-         error.starts_with("TRYAGAIN") || error.starts_with("MASTERDOWN");
 }
 
 }  // namespace
@@ -116,7 +79,7 @@ Status RedisStore::CheckFormat(RedisConnection& conn) {
   const std::string config = tag_ + ":config";
   auto got = conn.Command({"HGET", config, "format"});
   if (!got.ok()) return got.status();
-  std::string format(Text(**got));
+  std::string format(ReplyText(**got));
   if ((*got)->type == REDIS_REPLY_NIL) {
     // Format 1 wrote no `format` field: a namespace with state but without it is of format 1.
     auto old = conn.Command({"EXISTS", tag_ + ":state"});
@@ -130,7 +93,7 @@ Status RedisStore::CheckFormat(RedisConnection& conn) {
       if (!set.ok()) return set.status();
       got = conn.Command({"HGET", config, "format"});
       if (!got.ok()) return got.status();
-      format = std::string(Text(**got));
+      format = std::string(ReplyText(**got));
     }
   }
   if (format == kRedisStateFormat) return Status();
@@ -266,7 +229,7 @@ Result<CompleteResult> RedisStore::ParseCompletion(const redisReply& reply, cons
       reply.element[1]->type != REDIS_REPLY_ARRAY) {
     return Malformed("complete");
   }
-  const std::string_view disposition = Text(*reply.element[0]);
+  const std::string_view disposition = ReplyText(*reply.element[0]);
   CompleteResult result;
   if (disposition == "acked") {
     result.disposition = Disposition::kAcked;
@@ -322,11 +285,11 @@ Result<StoreStats> RedisStore::Stats() {
       {"expired", &stats.expired}, {"dead_lettered", &stats.dead_lettered},
   };
   for (size_t i = 0; i < r.elements; i += 2) {
-    const std::string_view name = Text(*r.element[i]);
+    const std::string_view name = ReplyText(*r.element[i]);
     for (const auto& [field, target] : fields) {
       if (name != field) continue;
       int64_t value = 0;
-      if (!ParseNumber(Text(*r.element[i + 1]), value)) return Malformed("stats");
+      if (!ParseNumber(ReplyText(*r.element[i + 1]), value)) return Malformed("stats");
       *target = static_cast<uint64_t>(std::max<int64_t>(0, value));
     }
   }
@@ -348,14 +311,14 @@ Result<std::vector<DeadLetter>> RedisStore::ListDead(size_t limit) {
     if (e.type != REDIS_REPLY_ARRAY || e.elements != 5) return Malformed("list-dead");
     DeadLetter& letter = out.emplace_back();
     int64_t dead_us = 0;
-    if (!ParseNumber(Text(*e.element[0]), letter.event.attempt) ||
-        !ParseNumber(Text(*e.element[2]), dead_us) ||
-        !ParseRecord(Text(*e.element[3]), letter.event)) {
+    if (!ParseNumber(ReplyText(*e.element[0]), letter.event.attempt) ||
+        !ParseNumber(ReplyText(*e.element[2]), dead_us) ||
+        !DecodeRedisRecord(ReplyText(*e.element[3]), letter.event)) {
       return Malformed("list-dead");
     }
-    letter.error = std::string(Text(*e.element[1]));
+    letter.error = std::string(ReplyText(*e.element[1]));
     letter.dead_ns = dead_us * 1000;
-    letter.event.account = std::string(Text(*e.element[4]));
+    letter.event.account = std::string(ReplyText(*e.element[4]));
   }
   return out;
 }
@@ -382,156 +345,6 @@ Result<size_t> RedisStore::PurgeDead(std::span<const uint64_t> ids) {
   return static_cast<size_t>((*reply)->integer);
 }
 
-void RedisStore::Unblock(int64_t client_id) {
-  auto conn = Acquire();
-  if (!conn.ok()) return;  // the blocked call ends at its own (bounded) wait
-  auto reply = (*conn)->Command({"CLIENT", "UNBLOCK", std::to_string(client_id)});
-  if (reply.ok()) Release(std::move(*conn));
-}
-
-// ---- Connections and scripts ----
-
-Result<RedisStore::Connection> RedisStore::Acquire(bool* fresh) {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      Connection conn = std::move(idle_.back());
-      idle_.pop_back();
-      return conn;
-    }
-  }
-  if (fresh != nullptr) *fresh = true;
-  return RedisConnection::Open(url_, redis_options_.io_timeout);
-}
-
-void RedisStore::Release(Connection conn) {
-  if (conn->broken()) return;
-  std::lock_guard lock(mu_);
-  idle_.push_back(std::move(conn));
-}
-
-Result<RedisReply> RedisStore::Run(RedisScript script, std::vector<std::string_view> args,
-                                   Retry retry, int repeat_flag, std::stop_token stop) {
-  const auto give_up = SteadyClock::now() + redis_options_.reconnect_for;
-  milliseconds delay(50);
-  for (;;) {
-    Status failure;
-    bool fresh = false;
-    auto conn = Acquire(&fresh);
-    if (conn.ok() && !fresh && (*conn)->ClosedWhileIdle()) {
-      // A pooled connection that died while idle (a restarted server) is dropped before a call
-      // is sent on it: no round trip, and no doubt about a call that cannot be repeated.
-      continue;
-    }
-    if (conn.ok()) {
-      auto reply = Call(**conn, script, args);
-      const bool broken = (*conn)->broken();
-      Release(std::move(*conn));
-      if (reply.ok()) {
-        std::string_view error = ReplyError(**reply);
-        if (error.empty()) return reply;
-        failure = Status::Internal("Redis at " + url_.Address() + " failed the " +
-                                   std::string(RedisScriptName(script)) +
-                                   " script: " + RedisExplainError(script, functions_, error));
-        if (!TransientError(error)) return failure;
-      } else {
-        failure = reply.status();
-        if (broken && retry == Retry::kOnlyToConnect) {
-          return Status::Unavailable(failure.message() +
-                                     " (the call may or may not have taken effect)");
-        }
-        // The call may have been applied and only its reply lost: say so when repeating it.
-        if (broken && repeat_flag >= 0) args[static_cast<size_t>(repeat_flag)] = "1";
-      }
-    } else {
-      failure = conn.status();
-    }
-    if (SteadyClock::now() + delay > give_up) return failure;
-    if (stop.stop_requested()) return Status::Cancelled("stopped while Redis was unreachable");
-    std::this_thread::sleep_for(delay);
-    delay = std::min(delay * 2, milliseconds(1000));
-  }
-}
-
-Result<RedisReply> RedisStore::Call(RedisConnection& conn, RedisScript script,
-                                    const std::vector<std::string_view>& args) {
-  const size_t index = static_cast<size_t>(script);
-  std::string sha;
-  if (!functions_) {
-    std::lock_guard lock(mu_);
-    sha = shas_[index];
-  }
-  Status clock = WriteTestClock(conn);
-  if (!clock.ok()) return clock;
-  const bool test_clock = redis_options_.clock != nullptr;
-  std::vector<std::string_view> argv;
-  argv.reserve(5 + header_.size() + args.size());
-  argv.push_back(functions_ ? "FCALL" : "EVALSHA");
-  argv.push_back(functions_ ? RedisFunctionName(script) : std::string_view(sha));
-  argv.push_back(test_clock ? "2" : "1");
-  argv.push_back(tag_);
-  if (test_clock) argv.push_back(clock_key_);
-  argv.insert(argv.end(), header_.begin(), header_.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto reply = conn.Command(argv);
-  if (!reply.ok()) return reply;
-  const std::string_view error = ReplyError(**reply);
-  if (!error.starts_with(functions_ ? "ERR Function not found" : "NOSCRIPT")) return reply;
-  // The server forgot the code (it restarted without persistence, or it was flushed).
-  Status loaded = Load(conn, script);
-  if (!loaded.ok()) return loaded;
-  if (!functions_) {
-    std::lock_guard lock(mu_);
-    sha = shas_[index];
-    argv[1] = sha;
-  }
-  return conn.Command(argv);
-}
-
-Status RedisStore::Load(RedisConnection& conn, RedisScript script) {
-  auto loaded = functions_ ? conn.Command({"FUNCTION", "LOAD", "REPLACE", RedisLibrarySource()})
-                           : conn.Command({"SCRIPT", "LOAD", RedisScriptSource(script)});
-  if (!loaded.ok()) return loaded.status();
-  if (std::string_view e = ReplyError(**loaded); !e.empty()) {
-    return Status::Internal("Redis at " + url_.Address() + " refused the " +
-                            (functions_ ? std::string("function library")
-                                        : std::string(RedisScriptName(script)) + " script") +
-                            ": " + RedisExplainError(script, functions_, e));
-  }
-  if (!functions_) {
-    std::lock_guard lock(mu_);
-    shas_[static_cast<size_t>(script)] = std::string(Text(**loaded));
-  }
-  return Status();
-}
-
-Status RedisStore::WaitForWork(nanoseconds wait, std::stop_token stop) {
-  auto conn = Acquire();
-  if (!conn.ok()) return conn.status();
-  const int64_t id = (*conn)->client_id();
-  // A stop requested between this check and the BLMOVE reaching the server is not seen by
-  // the BLMOVE: it then blocks for at most `wait`, which Claim bounds.
-  if (stop.stop_requested()) {
-    Release(std::move(*conn));
-    return Status();
-  }
-  std::stop_callback wake(stop, [this, id] { Unblock(id); });
-  // BLMOVE takes seconds with decimals; 0 would mean forever, so at least 1 ms.
-  const int64_t ms = std::max<int64_t>(1, (wait.count() + 999'999) / 1'000'000);
-  char timeout[32];
-  std::snprintf(timeout, sizeof(timeout), "%lld.%03lld", static_cast<long long>(ms / 1000),
-                static_cast<long long>(ms % 1000));
-  (*conn)->SetReplyTimeout(milliseconds(ms) + redis_options_.io_timeout);
-  auto reply = (*conn)->Command({"BLMOVE", wake_key_, wake_key_, "RIGHT", "LEFT", timeout});
-  (*conn)->SetReplyTimeout(redis_options_.io_timeout);
-  Release(std::move(*conn));
-  if (!reply.ok()) return Status();  // the next claim reconnects (with backoff)
-  if (std::string_view e = ReplyError(**reply); !e.empty()) {
-    return Status::Internal("Redis at " + url_.Address() + " refused BLMOVE: " + std::string(e));
-  }
-  return Status();
-}
-
 Result<Lease> RedisStore::ParseLease(const redisReply& reply) const {
   if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 4 ||
       reply.element[2]->type != REDIS_REPLY_INTEGER ||
@@ -539,8 +352,8 @@ Result<Lease> RedisStore::ParseLease(const redisReply& reply) const {
     return Malformed("a lease");
   }
   Lease lease;
-  if (!ParseRecord(Text(*reply.element[1]), lease.event)) return Malformed("a lease");
-  lease.event.account = std::string(Text(*reply.element[0]));
+  if (!DecodeRedisRecord(ReplyText(*reply.element[1]), lease.event)) return Malformed("a lease");
+  lease.event.account = std::string(ReplyText(*reply.element[0]));
   lease.event.attempt = static_cast<uint32_t>(reply.element[3]->integer);
   lease.token = static_cast<uint64_t>(reply.element[2]->integer);
   return lease;
@@ -556,20 +369,6 @@ int64_t RedisStore::SettlementDelay(const Settlement& s) const {
 nanoseconds RedisStore::RetryDelay(const Lease& lease) const {
   const uint32_t attempt = lease.event.attempt;
   return backoff_.Delay(attempt, JitterDraw(jitter_seed_, lease.event.id, attempt));
-}
-
-Status RedisStore::WriteTestClock(RedisConnection& conn) {
-  if (redis_options_.clock == nullptr) return Status();
-  const int64_t now_us = clock_->MonotonicNs() / 1000;
-  {
-    std::lock_guard lock(mu_);
-    if (clock_written_us_ == now_us) return Status();
-  }
-  auto reply = conn.Command({"SET", clock_key_, std::to_string(now_us)});
-  if (!reply.ok()) return reply.status();
-  std::lock_guard lock(mu_);
-  clock_written_us_ = now_us;
-  return Status();
 }
 
 }  // namespace strandq
