@@ -17,8 +17,14 @@ deps:
 # tables (backtraces, perf) but no variables for gdb. GCC generates the same code either way;
 # -g1 compiles ~25% faster. `make build BUILD_G=-g` for full debug info.
 BUILD_G    ?= -g1
+# Unity builds: each library compiles its sources in batches of 8 as one translation unit,
+# which parses the heavy headers (Asio, Beast, CLI11) and emits their templates once per batch
+# instead of once per file; about half the compile time of the libraries (docs/BENCHMARKS.md).
+# `make build UNITY=OFF` compiles file by file (faster to rebuild after editing one file).
+UNITY      ?= ON
+CMAKE_UNITY := -DCMAKE_UNITY_BUILD=$(UNITY) -DCMAKE_UNITY_BUILD_BATCH_SIZE=8
 build: deps
-	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) $(CMAKE_UNITY) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $(BUILD_G) -DNDEBUG" > $(BUILD).configure.log 2>&1 \
 	  || (cat $(BUILD).configure.log; exit 1)
 	@cmake --build $(BUILD) -j $(JOBS)
@@ -40,7 +46,7 @@ test-release: build
 # ASan stays -O0 with asserts (-O1 measured twice as slow to compile), TSan keeps NDEBUG; the
 # same tests run and check the same things.
 test-asan: deps
-	@cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSTRANDQ_SANITIZE=address \
+	@cmake -S . -B build-asan $(CMAKE_GEN) $(CMAKE_UNITY) -DCMAKE_BUILD_TYPE=Debug -DSTRANDQ_SANITIZE=address \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-g1" \
 	  -DSTRANDQ_BUILD_BENCH=OFF > build-asan.configure.log 2>&1 || (cat build-asan.configure.log; exit 1)
 	@cmake --build build-asan -j $(JOBS)
@@ -48,7 +54,7 @@ test-asan: deps
 	  ctest --output-on-failure -j $(JOBS) --timeout 300
 
 test-tsan: deps
-	@cmake -S . -B build-tsan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRANDQ_SANITIZE=thread \
+	@cmake -S . -B build-tsan $(CMAKE_GEN) $(CMAKE_UNITY) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRANDQ_SANITIZE=thread \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
 	  -DSTRANDQ_BUILD_BENCH=OFF > build-tsan.configure.log 2>&1 || (cat build-tsan.configure.log; exit 1)
 	@cmake --build build-tsan -j $(JOBS) --target concurrency_tests
