@@ -79,7 +79,9 @@ class BodyReader {
       t = tokens_.Next();
       if (t == Token::value_separator) {
         t = tokens_.Next();
-        if (t == Token::end_array) return Fail(prefix, tokens_.Unexpected("an object"));
+        if (t == Token::end_array) {
+          return Fail("item " + std::to_string(index + 1) + ": ", tokens_.Unexpected("an object"));
+        }
       } else if (t != Token::end_array) {
         return Fail(prefix, tokens_.Unexpected("',' or ']'"));
       }
