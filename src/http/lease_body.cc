@@ -9,9 +9,10 @@
 #include "http/json_tokens.h"
 
 // DESIGN
-// Every body here is an object of scalar fields, or an array of such objects: a fixed grammar
-// read token by token, nothing nested, so no depth to bound. A field's value is read by the
-// caller's callback with the value's token in hand; any other container is refused.
+// Every body here is an object of scalar fields, or an array of such objects, or (a claim) an
+// object with one such array: a fixed grammar read token by token, at most three levels deep by
+// construction, so no depth to bound. A field's value is read by the caller's callback with the
+// value's first token in hand; a callback that wants a scalar refuses a container there.
 
 namespace strandq::http {
 namespace {
@@ -45,9 +46,6 @@ class BodyReader {
       if (value == Token::parse_error || value == Token::end_of_input) {
         return Fail(prefix, tokens_.Unexpected("a value"));
       }
-      if (value == Token::begin_array || value == Token::begin_object) {
-        return Fail(prefix, "field \"" + name + "\" must be a string or a number");
-      }
       if (std::string error = on_field(name, value); !error.empty()) return Fail(prefix, error);
       seen.push_back(std::move(name));
       t = tokens_.Next();
@@ -61,12 +59,18 @@ class BodyReader {
     return Status();
   }
 
-  // The whole body: '[' objects ']' (each read by `read_item(index)` after its '{'), at most
-  // kMaxLeasesPerRequest of them, then the end.
+  // The whole body: an array of objects (ReadItems), then the end.
   Status ReadArray(const std::function<Status(size_t)>& read_item) {
     if (tokens_.Next() != Token::begin_array) {
       return Fail("", tokens_.Unexpected("an array of objects ('[')"));
     }
+    if (Status s = ReadItems(read_item); !s.ok()) return s;
+    return End();
+  }
+
+  // After '[': objects (each read by `read_item(index)` after its '{'), at most
+  // kMaxLeasesPerRequest of them, up to ']'.
+  Status ReadItems(const std::function<Status(size_t)>& read_item) {
     size_t index = 0;
     for (Token t = tokens_.Next(); t != Token::end_array; ++index) {
       const std::string prefix = "item " + std::to_string(index) + ": ";
@@ -86,7 +90,7 @@ class BodyReader {
         return Fail(prefix, tokens_.Unexpected("',' or ']'"));
       }
     }
-    return End();
+    return Status();
   }
 
   // Nothing but whitespace after the JSON text.
@@ -201,7 +205,14 @@ Result<ClaimRequest> ParseClaimRequest(std::string_view body) {
       request.wait = std::chrono::milliseconds(n);
       return e;
     }
-    return UnknownField(name, "the body has \"max\" and \"wait_ms\"");
+    if (name == "settle") {
+      if (t != Token::begin_array) return "\"settle\" must be an array of settle items";
+      Status items = reader.ReadItems([&](size_t index) {
+        return ReadSettleItem(reader, index, request.settle.emplace_back());
+      });
+      return items.ok() ? std::string() : "\"settle\": " + items.message();
+    }
+    return UnknownField(name, "the body has \"max\", \"wait_ms\" and \"settle\"");
   });
   if (!s.ok()) return s;
   if (Status end = reader.End(); !end.ok()) return end;

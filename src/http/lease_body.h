@@ -19,13 +19,6 @@ inline constexpr uint64_t kMaxWaitMs = 60'000;
 // Longest "error" of a settle item.
 inline constexpr size_t kMaxErrorBytes = 8 * 1024;
 
-// The body of POST /v1/leases: {"max":N,"wait_ms":W}, both optional (max 1, wait_ms 0); an
-// empty body is {}.
-struct ClaimRequest {
-  size_t max = 1;                     // 1..kMaxLeasesPerRequest
-  std::chrono::milliseconds wait{0};  // 0..kMaxWaitMs
-};
-
 // One item of POST /v1/leases/settle:
 // {"lease":"...","outcome":"ack"|"nack"|"dead","error":"...","retry_after_ms":N}; "error" is
 // optional (not with ack), "retry_after_ms" only with nack.
@@ -35,6 +28,15 @@ struct SettleItem {
   Verb outcome = Verb::kAck;
   std::string error;
   int64_t retry_after_ms = -1;  // -1: the store's backoff
+};
+
+// The body of POST /v1/leases: {"max":N,"wait_ms":W,"settle":[ITEM,...]}, all optional (max 1,
+// wait_ms 0, nothing to settle); an empty body is {}. "settle" holds settle items, settled
+// before the claim: a worker's whole round in one request.
+struct ClaimRequest {
+  size_t max = 1;                     // 1..kMaxLeasesPerRequest
+  std::chrono::milliseconds wait{0};  // 0..kMaxWaitMs
+  std::vector<SettleItem> settle;
 };
 
 // Parsers of the pull API's request bodies (token by token, JsonTokens). They check the whole

@@ -118,32 +118,43 @@ PullService::PullService(Store& store, LeaseTokenCodec codec, const PullOptions&
       lease_ttl_ns_(store.Traits().lease_ttl.count()),
       polls_(options.max_long_polls) {}
 
-void PullService::Claim(std::string_view body, const Reply& reply) {
+void PullService::Claim(std::string_view body, const std::string& worker, const Reply& reply) {
   auto request = ParseClaimRequest(body);
   if (!request.ok()) return reply(Refused(request.status()));
+  // The leases settled first: {"settled":[...],"leases":[...]}; without "settle", no "settled".
+  std::string head = "{\"leases\":[";
+  if (!request->settle.empty()) {
+    head = "{\"settled\":" + JoinArray(SettleItems(request->settle, worker)) + ",\"leases\":[";
+  }
   auto leases = store_.Claim(request->max, std::chrono::nanoseconds(0));
   if (!leases.ok() || !leases->empty() || request->wait.count() == 0) {
-    return reply(Granted(leases));
+    return reply(Granted(leases, std::move(head)));
   }
-  const ClaimRequest r = *request;
-  const bool admitted = polls_.TrySubmit([this, r, reply](std::stop_token stop) {
-    reply(Granted(store_.Claim(r.max, r.wait, stop)));
+  const size_t max = request->max;
+  const std::chrono::milliseconds wait = request->wait;
+  const bool admitted = polls_.TrySubmit([this, max, wait, head, reply](std::stop_token stop) {
+    reply(Granted(store_.Claim(max, wait, stop), head));
   });
   if (admitted) return;
+  if (!request->settle.empty()) return reply(Granted(std::vector<Lease>{}, std::move(head)));
   reply({503, ErrorBody("too many long-polls waiting at once (--max-long-polls " +
                         std::to_string(polls_.max_jobs()) +
                         "): poll again, with a shorter wait_ms or from fewer clients, or raise "
                         "--max-long-polls")});
 }
 
-PullReply PullService::Granted(const Result<std::vector<Lease>>& leases) const {
-  if (!leases.ok()) {
-    if (leases.status().code() == Status::Code::kCancelled) return {200, "{\"leases\":[]}"};
-    return Refused(leases.status());
+PullReply PullService::Granted(const Result<std::vector<Lease>>& leases, std::string out) const {
+  if (!leases.ok() && leases.status().code() != Status::Code::kCancelled) {
+    // Leases settled in the same request are settled: their results must reach the client.
+    if (!out.starts_with("{\"settled\"")) return Refused(leases.status());
+    out += "],\"error\":";
+    AppendString(leases.status().message(), out);
+    out += '}';
+    return {200, std::move(out)};
   }
   const int64_t start_ns = SystemClock()->WallNs();
-  std::string out = "{\"leases\":[";
-  for (size_t i = 0; i < leases->size(); ++i) {
+  const size_t n = leases.ok() ? leases->size() : 0;
+  for (size_t i = 0; i < n; ++i) {
     const Lease& lease = (*leases)[i];
     out += i == 0 ? "{\"lease\":\"" : ",{\"lease\":\"";
     out += codec_.Encode(lease, start_ns);
@@ -173,8 +184,13 @@ int64_t PullService::ExpiresInMs(const Lease& lease) const {
 PullReply PullService::Settle(std::string_view body, const std::string& worker) {
   auto items = ParseSettleRequest(body);
   if (!items.ok()) return Refused(items.status());
-  std::vector<std::string> results(items->size());
-  Accepted accepted = Decode(codec_, *items, results);
+  return {200, JoinArray(SettleItems(*items, worker))};
+}
+
+std::vector<std::string> PullService::SettleItems(std::vector<SettleItem>& items,
+                                                  const std::string& worker) {
+  std::vector<std::string> results(items.size());
+  Accepted accepted = Decode(codec_, items, results);
   const size_t n = accepted.settlements.size();
   const int64_t end_ns = SystemClock()->WallNs();
   if (options_.log != nullptr && options_.record_first && n > 0) {
@@ -194,8 +210,9 @@ PullReply PullService::Settle(std::string_view body, const std::string& worker) 
     const Result<CompleteResult>& result = completed[k];
     const AttemptRecord::Outcome logged = ledger_.Book(result);
     const Event& event = accepted.settlements[k].lease.event;
-    if (logged == AttemptRecord::Outcome::kAck)
+    if (logged == AttemptRecord::Outcome::kAck) {
       metrics_.latency.Observe(end_ns - event.enqueued_ns);
+    }
     std::string& out = results[accepted.items[k]];
     if (result.ok()) {
       out = "{\"ok\":true,\"disposition\":\"";
@@ -210,7 +227,7 @@ PullReply PullService::Settle(std::string_view body, const std::string& worker) 
     }
   }
   if (!lines.empty()) options_.log->WriteMany(lines);
-  return {200, JoinArray(results)};
+  return results;
 }
 
 PullReply PullService::Extend(std::string_view body) {

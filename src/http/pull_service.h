@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/lease_body.h"
 #include "http/lease_token.h"
 #include "http/long_poll_pool.h"
 #include "http/server_metrics.h"
@@ -52,9 +53,10 @@ class PullService {
   PullService(Store& store, LeaseTokenCodec codec, const PullOptions& options,
               ServerMetrics& metrics);
 
-  // POST /v1/leases. Calls `reply` exactly once: before returning, or later from a long-poll
-  // thread. 503 when max_long_polls are waiting already.
-  void Claim(std::string_view body, const Reply& reply);
+  // POST /v1/leases, by the worker named `worker` (for the leases it settles in the same
+  // request). Calls `reply` exactly once: before returning, or later from a long-poll thread.
+  // 503 when max_long_polls are waiting already (200 without leases if it settled some).
+  void Claim(std::string_view body, const std::string& worker, const Reply& reply);
   // POST /v1/leases/settle by the worker named `worker`.
   PullReply Settle(std::string_view body, const std::string& worker);
   // POST /v1/leases/extend.
@@ -66,7 +68,10 @@ class PullService {
   PoolProgress Progress() const { return ledger_.Progress(); }
 
  private:
-  PullReply Granted(const Result<std::vector<Lease>>& leases) const;
+  // Settles the items, logs them, and returns each item's result as JSON.
+  std::vector<std::string> SettleItems(std::vector<SettleItem>& items, const std::string& worker);
+  // `out` (the answer's head, up to the leases' '[') with the leases and the end.
+  PullReply Granted(const Result<std::vector<Lease>>& leases, std::string out) const;
   int64_t ExpiresInMs(const Lease& lease) const;
 
   Store& store_;

@@ -138,16 +138,20 @@ std::optional<Response> RequestHandler::ClaimLeases(const Request& request,
   };
   auto handoff = std::make_shared<Handoff>();
   const unsigned version = request.version();
-  pull_.Claim(request.body(), [handoff, later, version](PullReply reply) {
-    Response res = MakeResponse(reply.status, "application/json", std::move(reply.body), version);
-    std::unique_lock lock(handoff->mu);
-    if (!handoff->returned) {
-      handoff->now = std::move(res);
-      return;
-    }
-    lock.unlock();
-    later(std::move(res));
-  });
+  auto worker = WorkerName(request);
+  if (Response* refused = std::get_if<Response>(&worker)) return std::move(*refused);
+  pull_.Claim(request.body(), std::get<std::string>(worker),
+              [handoff, later, version](PullReply reply) {
+                Response res =
+                    MakeResponse(reply.status, "application/json", std::move(reply.body), version);
+                std::unique_lock lock(handoff->mu);
+                if (!handoff->returned) {
+                  handoff->now = std::move(res);
+                  return;
+                }
+                lock.unlock();
+                later(std::move(res));
+              });
   std::lock_guard lock(handoff->mu);
   handoff->returned = true;
   return std::move(handoff->now);

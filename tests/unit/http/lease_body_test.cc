@@ -34,11 +34,26 @@ TEST(LeaseBodyTest, ClaimRequestDefaultsAndLimits) {
   EXPECT_TRUE(Refused(ParseClaimRequest(R"({"wait_ms":60001})"), "wait_ms"));
   EXPECT_TRUE(Refused(ParseClaimRequest(R"({"max":1,"max":2})"), "given twice"));
   EXPECT_TRUE(Refused(ParseClaimRequest(R"({"maxx":1})"), "unknown field \"maxx\""));
-  EXPECT_TRUE(Refused(ParseClaimRequest(R"({"max":[1]})"), "string or a number"));
+  EXPECT_TRUE(Refused(ParseClaimRequest(R"({"max":[1]})"), "\"max\" must be a whole number"));
   EXPECT_TRUE(Refused(ParseClaimRequest(R"([{"max":1}])"), "malformed JSON"));
   EXPECT_TRUE(Refused(ParseClaimRequest(R"({"max":1} {})"), "end of the JSON text"));
   EXPECT_TRUE(Refused(ParseClaimRequest(R"({"max":1)"), "end of input"));
   EXPECT_TRUE(Refused(ParseClaimRequest(R"({"max":1,})"), "field name"));
+}
+
+TEST(LeaseBodyTest, ClaimRequestMaySettleFirst) {
+  auto r = ParseClaimRequest(
+      R"({"max":5,"settle":[{"lease":"a","outcome":"ack"},{"lease":"b","outcome":"dead"}]})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->max, 5u);
+  ASSERT_EQ(r->settle.size(), 2u);
+  EXPECT_EQ(r->settle[1].lease, "b");
+  EXPECT_EQ(r->settle[1].outcome, SettleItem::Verb::kDead);
+  EXPECT_TRUE(ParseClaimRequest(R"({"settle":[]})").ok());
+  // One bad item refuses the whole request: nothing settled, nothing claimed.
+  EXPECT_TRUE(
+      Refused(ParseClaimRequest(R"({"settle":[{"lease":"a","outcome":"ack"},{"lease":"b"}]})"),
+              "\"settle\": item 1: missing \"outcome\""));
 }
 
 TEST(LeaseBodyTest, SettleItemsInOrder) {
@@ -105,7 +120,11 @@ TEST(LeaseBodyTest, DeepAndHugeInputEndsQuickly) {
   EXPECT_TRUE(Refused(ParseExtendRequest(deep), "item 0"));
   EXPECT_TRUE(Refused(ParseClaimRequest(deep), "an object"));
   const std::string deep_field = R"([{"lease":)" + std::string(100'000, '{');
-  EXPECT_TRUE(Refused(ParseSettleRequest(deep_field), "string or a number"));
+  EXPECT_TRUE(Refused(ParseSettleRequest(deep_field), "\"lease\" must be a string"));
+  const std::string deep_settle = R"({"settle":[{"lease":)" + std::string(100'000, '[');
+  EXPECT_TRUE(Refused(ParseClaimRequest(deep_settle), "\"lease\" must be a string"));
+  EXPECT_TRUE(Refused(ParseClaimRequest(R"({"settle":[[]]})"), "\"settle\": item 0"));
+  EXPECT_TRUE(Refused(ParseClaimRequest(R"({"settle":{}})"), "must be an array"));
   std::string many = "[";
   for (size_t i = 0; i <= kMaxLeasesPerRequest; ++i) many += R"({"lease":"t"},)";
   many.back() = ']';
