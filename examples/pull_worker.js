@@ -225,10 +225,13 @@ class Worker {
     return batch.map(() => ({ error: 'strandq serve unreachable' }));
   }
 
-  // Extends the leases held every third of their time to live, until stopped.
+  // Extends every lease held, a third of their time to live after the last round, until stopped.
   async heartbeat() {
+    let last = Date.now();
     while (!this.stopping) {
-      await sleep(Math.max(this.ttlMs / 3, 10));
+      await sleep(Math.min(this.ttlMs / 6, 100));
+      if (Date.now() - last < this.ttlMs / 3) continue;
+      last = Date.now();
       const leases = [...this.held.keys()];
       for (let i = 0; i < leases.length; i += 1000) {
         const chunk = leases.slice(i, i + 1000);

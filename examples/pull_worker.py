@@ -218,8 +218,13 @@ class Worker:
                 self.held.pop(item["lease"], None)
 
     def heartbeat_loop(self):
+        """Extends every lease held, a third of their time to live after the last round."""
         api = self.api()
-        while not self.stopping.wait(max(self.ttl_s / 3.0, 0.01)):
+        last = time.monotonic()
+        while not self.stopping.wait(min(self.ttl_s / 6.0, 0.1)):
+            if time.monotonic() - last < self.ttl_s / 3.0:
+                continue
+            last = time.monotonic()
             with self.lock:
                 leases = list(self.held)
             for i in range(0, len(leases), 1000):

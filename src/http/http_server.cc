@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "strandq/http_server.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <mutex>
 #include <thread>
@@ -49,6 +50,11 @@ struct HttpServer::Impl {
   http::SessionRegistry registry;
   http::SessionContext context;
   boost::asio::io_context io;
+  // A long-poll has no I/O pending while it waits: without this, the loop would end when a
+  // drain stops the listener while polls wait, before their answers are posted. Drain ends the
+  // loop with io.stop().
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running{
+      io.get_executor()};
   std::shared_ptr<http::Listener> listener;
   std::string address;
   std::vector<std::thread> threads;

@@ -35,6 +35,7 @@ class LongPollPool {
   bool TrySubmit(Job job);
   void Stop();
   size_t max_jobs() const { return max_jobs_; }
+  bool stopped() const { return stop_.stop_requested(); }
 
  private:
   void Loop();

@@ -136,7 +136,10 @@ void PullService::Claim(std::string_view body, const std::string& worker, const 
     reply(Granted(store_.Claim(max, wait, stop), head));
   });
   if (admitted) return;
-  if (!request->settle.empty()) return reply(Granted(std::vector<Lease>{}, std::move(head)));
+  // Draining (or leases settled in this request, whose results must reach the client): no wait.
+  if (polls_.stopped() || !request->settle.empty()) {
+    return reply(Granted(std::vector<Lease>{}, std::move(head)));
+  }
   reply({503, ErrorBody("too many long-polls waiting at once (--max-long-polls " +
                         std::to_string(polls_.max_jobs()) +
                         "): poll again, with a shorter wait_ms or from fewer clients, or raise "
