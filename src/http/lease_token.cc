@@ -1,18 +1,21 @@
 // Copyright 2026 The strandq Authors.
 #include "http/lease_token.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <cstring>
 
 namespace strandq::http {
 namespace {
 
 constexpr unsigned char kVersion = 1;
-constexpr size_t kMacBytes = 32;
+// HMAC-SHA256 truncated to its first 128 bits (RFC 2104 section 5 allows truncation to half).
+constexpr size_t kMacBytes = 16;
 // version, token, id, seq, enqueued_ns, start_ns, attempt, replay, account length
 constexpr size_t kFixedBytes = 1 + 5 * 8 + 2 * 4 + 1;
 constexpr size_t kMinSecretBytes = 16;
@@ -36,8 +39,8 @@ Int Get(std::string_view& in) {
 }
 
 std::string Base64Url(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
+  std::string out((bytes.size() * 4 + 2) / 3, '\0');
+  char* o = out.data();
   uint32_t bits = 0;
   int held = 0;
   for (unsigned char c : bytes) {
@@ -45,37 +48,37 @@ std::string Base64Url(std::string_view bytes) {
     held += 8;
     while (held >= 6) {
       held -= 6;
-      out.push_back(kAlphabet[(bits >> held) & 63]);
+      *o++ = kAlphabet[(bits >> held) & 63];
     }
   }
-  if (held > 0) out.push_back(kAlphabet[(bits << (6 - held)) & 63]);
+  if (held > 0) *o++ = kAlphabet[(bits << (6 - held)) & 63];
   return out;
 }
 
-int Sextet(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
+// The value of each base64url character; 64 for any other byte.
+constexpr std::array<uint8_t, 256> kSextets = [] {
+  std::array<uint8_t, 256> t{};
+  t.fill(64);
+  for (uint8_t i = 0; i < 64; ++i) t[static_cast<unsigned char>(kAlphabet[i])] = i;
+  return t;
+}();
 
 // False for a character outside the alphabet, a length no encoding has, or unused low bits
 // that are not zero (so that each byte string has exactly one token).
 bool FromBase64Url(std::string_view text, std::string& out) {
   if (text.size() % 4 == 1) return false;
-  out.reserve(text.size() * 3 / 4);
+  out.resize(text.size() * 3 / 4);
+  char* o = out.data();
   uint32_t bits = 0;
   int held = 0;
   for (char c : text) {
-    const int v = Sextet(c);
-    if (v < 0) return false;
-    bits = (bits << 6) | static_cast<uint32_t>(v);
+    const uint8_t v = kSextets[static_cast<unsigned char>(c)];
+    if (v == 64) return false;
+    bits = (bits << 6) | v;
     held += 6;
     if (held >= 8) {
       held -= 8;
-      out.push_back(static_cast<char>((bits >> held) & 0xFF));
+      *o++ = static_cast<char>((bits >> held) & 0xFF);
     }
   }
   return (bits & ((1u << held) - 1)) == 0;
@@ -89,27 +92,48 @@ Status Malformed(std::string_view why) {
 }  // namespace
 
 Result<LeaseTokenCodec> LeaseTokenCodec::FromSecret(std::string_view secret) {
+  std::string key(secret);
   if (secret.empty()) {
-    std::string key(kKeyBytes, '\0');
+    key.assign(kKeyBytes, '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) !=
         1) {
       return Status::Internal("cannot draw a random lease key (OpenSSL RAND_bytes failed)");
     }
-    return LeaseTokenCodec(std::move(key));
-  }
-  if (secret.size() < kMinSecretBytes) {
+  } else if (secret.size() < kMinSecretBytes) {
     return Status::InvalidArgument(
         "--lease-secret must be at least " + std::to_string(kMinSecretBytes) + " bytes long, not " +
         std::to_string(secret.size()) + " (generate one: openssl rand -hex 32)");
   }
-  return LeaseTokenCodec(std::string(secret));
+  // An HMAC-SHA256 context keyed once; each MAC starts from a copy of it (no algorithm lookup,
+  // no key schedule per token).
+  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  std::shared_ptr<EVP_MAC_CTX> keyed(hmac != nullptr ? EVP_MAC_CTX_new(hmac) : nullptr,
+                                     EVP_MAC_CTX_free);
+  EVP_MAC_free(hmac);
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_END};
+  if (keyed == nullptr ||
+      EVP_MAC_init(keyed.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                   params) != 1) {
+    return Status::Internal("cannot set up HMAC-SHA256 (OpenSSL EVP_MAC failed)");
+  }
+  return LeaseTokenCodec(std::move(keyed));
 }
 
 std::array<unsigned char, 32> LeaseTokenCodec::Mac(std::string_view record) const {
   std::array<unsigned char, 32> mac{};
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(record.data()), record.size(), mac.data(), &length);
+  std::unique_ptr<EVP_MAC_CTX, void (*)(EVP_MAC_CTX*)> ctx(EVP_MAC_CTX_dup(keyed_.get()),
+                                                           EVP_MAC_CTX_free);
+  size_t length = 0;
+  // A failure (out of memory) leaves the MAC zero: Decode then refuses the token, and a token
+  // Encode makes is refused later; nothing is accepted that should not be.
+  if (ctx == nullptr ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(record.data()),
+                     record.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), mac.data(), &length, mac.size()) != 1) {
+    mac.fill(0);
+  }
   return mac;
 }
 
@@ -129,7 +153,7 @@ std::string LeaseTokenCodec::Encode(const Lease& lease, int64_t start_ns) const 
   record.push_back(static_cast<char>(static_cast<unsigned char>(e.account.size())));
   record += e.account;
   const auto mac = Mac(record);
-  record.append(reinterpret_cast<const char*>(mac.data()), mac.size());
+  record.append(reinterpret_cast<const char*>(mac.data()), kMacBytes);
   return Base64Url(record);
 }
 

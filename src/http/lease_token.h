@@ -3,11 +3,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "strandq/result.h"
 #include "strandq/store.h"
+
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
 
 namespace strandq::http {
 
@@ -22,9 +25,9 @@ struct TokenLease {
 // DESIGN
 // A lease token is base64url (no padding) of a binary record — a version byte, the fixed-width
 // numbers of TokenLease, the account's length and bytes — followed by HMAC-SHA256 (RFC 2104,
-// OpenSSL) of that record under the codec's key. Clients treat it as opaque. Only a holder of
-// the key can make a token that decodes, so a token cannot be edited into another account's,
-// event's or attempt's lease; a token made under another key (another serve with another
+// OpenSSL; truncated to 128 bits) of that record under the codec's key. Clients treat it as opaque.
+// Only a holder of the key can make a token that decodes, so a token cannot be edited into another
+// account's, event's or attempt's lease; a token made under another key (another serve with another
 // --lease-secret, or one before a restart without it) is refused as "not issued here". The
 // store's fencing still decides whether a well-formed token is the current lease.
 //
@@ -45,10 +48,11 @@ class LeaseTokenCodec {
   Result<TokenLease> Decode(std::string_view token) const;
 
  private:
-  explicit LeaseTokenCodec(std::string key) : key_(std::move(key)) {}
+  explicit LeaseTokenCodec(std::shared_ptr<evp_mac_ctx_st> keyed) : keyed_(std::move(keyed)) {}
   std::array<unsigned char, 32> Mac(std::string_view record) const;
 
-  std::string key_;
+  // Keyed once; only copied from (EVP_MAC_CTX_dup), so shared by threads.
+  std::shared_ptr<evp_mac_ctx_st> keyed_;
 };
 
 }  // namespace strandq::http
