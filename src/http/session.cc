@@ -177,11 +177,14 @@ void Session::OnBody(beast::error_code ec, size_t) {
 }
 
 void Session::Dispatch() {
-  auto later = [self = shared_from_this()](Response response) {
-    asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-      self->Send(std::move(response), false);
-    });
-  };
+  RequestHandler::Later later;  // only a long-poll may answer later
+  if (route_.endpoint == Endpoint::kClaimLeases) {
+    later = [self = shared_from_this()](Response response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Send(std::move(response), false);
+      });
+    };
+  }
   std::optional<Response> now = context_.handler.Handle(route_, parser_->get(), later);
   if (now) Send(std::move(*now), false);
 }
