@@ -100,9 +100,10 @@ Result<LeaseTokenCodec> LeaseTokenCodec::FromSecret(std::string_view secret) {
       return Status::Internal("cannot draw a random lease key (OpenSSL RAND_bytes failed)");
     }
   } else if (secret.size() < kMinSecretBytes) {
-    return Status::InvalidArgument(
-        "--lease-secret must be at least " + std::to_string(kMinSecretBytes) + " bytes long, not " +
-        std::to_string(secret.size()) + " (generate one: openssl rand -hex 32)");
+    return Status::InvalidArgument("--lease-secret (or STRANDQ_LEASE_SECRET) must be at least " +
+                                   std::to_string(kMinSecretBytes) + " bytes long, not " +
+                                   std::to_string(secret.size()) +
+                                   " (generate one: openssl rand -hex 32)");
   }
   // An HMAC-SHA256 context keyed once; each MAC starts from a copy of it (no algorithm lookup,
   // no key schedule per token).

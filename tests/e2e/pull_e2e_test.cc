@@ -316,5 +316,17 @@ TEST_F(PullE2eTest, ServesSharingASecretAcceptEachOthersLeases) {
   EXPECT_EQ((*records)[1].worker, "pull");
 }
 
+TEST_F(PullE2eTest, BadPullFlagsNameTheFlag) {
+  ProcessResult short_secret =
+      Strandq({"serve", "--bind", "127.0.0.1:0", "--lease-secret", "short"});
+  EXPECT_EQ(short_secret.exit_code, 2);
+  EXPECT_TRUE(
+      Contains(short_secret.err, "--lease-secret (or STRANDQ_LEASE_SECRET) must be at least 16"))
+      << short_secret.err;
+  ProcessResult no_polls = Strandq({"serve", "--bind", "127.0.0.1:0", "--max-long-polls", "0"});
+  EXPECT_EQ(no_polls.exit_code, 2);
+  EXPECT_TRUE(Contains(no_polls.err, "--max-long-polls")) << no_polls.err;
+}
+
 }  // namespace
 }  // namespace strandq
