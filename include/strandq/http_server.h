@@ -39,6 +39,17 @@ struct HttpServerOptions {
   size_t threads = 0;
   // Optional: the counters of workers in this process, shown by /v1/stats and /metrics.
   std::function<PoolProgress()> worker_progress;
+
+  // The pull API (POST /v1/leases...). Lease tokens are signed with a key derived from
+  // `lease_secret` (at least 16 bytes): servers given the same secret accept each other's
+  // tokens, also across restarts. Empty: a random key, so tokens are good in this process only.
+  std::string lease_secret;
+  // Where attempts settled through the pull API are logged (not owned; may be null), and
+  // whether each is also logged unconfirmed before its store call (for a shared store).
+  LogSink* pull_log = nullptr;
+  bool pull_record_first = false;
+  // Long-polls waiting at once at most; more are answered 503.
+  size_t max_long_polls = 64;
 };
 
 // What the server did since it started. Readable at any time from any thread.
@@ -55,19 +66,21 @@ struct HttpServerCounters {
 
 // DESIGN
 // An HTTP/1.1 ingest server over a Store (DESIGN.md "HTTP API"): POST /v1/events,
-// GET /v1/stats, GET /metrics (Prometheus text), GET /healthz. One I/O loop runs on `threads`
-// threads; each connection is served in order on its own strand, so keep-alive and pipelined
-// requests are answered one after the other, in request order. A POST is answered 202 only
-// after Store::Enqueue accepted the whole batch; a batch with any bad event is refused whole
+// GET /v1/stats, GET /metrics (Prometheus text), GET /healthz, and the pull API for workers in
+// any language: POST /v1/leases, /v1/leases/settle, /v1/leases/extend (README). One I/O loop runs
+// on `threads` threads; each connection is served in order on its own strand, so keep-alive and
+// pipelined requests are answered one after the other, in request order. A POST is answered 202
+// only after Store::Enqueue accepted the whole batch; a batch with any bad event is refused whole
 // and nothing of it is stored. Store::Enqueue runs on the I/O threads.
 //
 // Thread safety: every method may be called from any thread. Drain() (or destruction) stops
-// accepting, closes idle connections, lets requests in progress be answered, and returns
-// when every connection is closed (at the latest after `timeout`).
+// accepting, ends long-polls (answered with the leases they have, maybe none), closes idle
+// connections, lets requests in progress be answered, and returns when every connection is
+// closed (at the latest after `timeout`).
 class HttpServer {
  public:
-  // Binds and starts serving. InvalidArgument for a bad `bind`; Unavailable when the address
-  // cannot be bound. `store` must outlive the server.
+  // Binds and starts serving. InvalidArgument for a bad `bind` or a short `lease_secret`;
+  // Unavailable when the address cannot be bound. `store` must outlive the server.
   static Result<std::unique_ptr<HttpServer>> Start(Store& store, HttpServerOptions options);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -81,6 +94,8 @@ class HttpServer {
   void RecordAttempt(const AttemptRecord& record);
 
   HttpServerCounters Counters() const;
+  // What the attempts settled through the pull API came to (in_flight: 0).
+  PoolProgress PullProgress() const;
 
   // Idempotent; see DESIGN above.
   void Drain();

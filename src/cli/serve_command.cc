@@ -95,8 +95,8 @@ void LogDropped(Store& store, LogSink& log) {
 }
 
 std::string FormatServeReport(const std::string& address, const HttpServerCounters& c,
-                              const Result<StoreStats>& stats, bool mem_store,
-                              const std::string& log_path) {
+                              const PoolProgress& pulled, const Result<StoreStats>& stats,
+                              bool mem_store, const std::string& log_path) {
   std::string out;
   auto line = [&](std::string_view name, const std::string& value) {
     out += fmt::format("{:<14}{}\n", fmt::format("{}:", name), value);
@@ -107,6 +107,10 @@ std::string FormatServeReport(const std::string& address, const HttpServerCounte
   line("requests", fmt::format("{} answered, {} refused with 4xx/5xx", c.requests, c.rejected));
   line("connections", fmt::format("{} accepted, {} refused over the limit, {} timed out",
                                   c.connections_accepted, c.connections_refused, c.timeouts));
+  if (pulled.acked + pulled.nacked + pulled.lost > 0) {
+    line("pull workers", fmt::format("{} acked, {} nacked ({} dead letters), {} lost leases",
+                                     pulled.acked, pulled.nacked, pulled.dead, pulled.lost));
+  }
   if (stats.ok()) {
     line("processed", fmt::format("{} acked, {} dead letters", stats->acked, stats->dead));
     line("pending", fmt::format("{} events{}", stats->pending,
@@ -172,6 +176,15 @@ ServeCommand::ServeCommand(CLI::App& parent) {
       ->capture_default_str();
   app_->add_option("--http-threads", http_threads_, "Server threads (default: one per core)")
       ->check(WholeNumber(0, 256));
+  app_->add_option("--lease-secret", lease_secret_,
+                   "Key (16+ bytes) signing the lease tokens of pull workers; give every serve of "
+                   "one store the same, so that any of them, or one restarted, accepts the "
+                   "others' tokens (default: a random key per process)")
+      ->envname("STRANDQ_LEASE_SECRET");
+  app_->add_option("--max-long-polls", max_long_polls_,
+                   "POST /v1/leases waiting for work at once at most; more are answered 503")
+      ->check(WholeNumber(1, 100'000))
+      ->capture_default_str();
   processing_.Register(*app_, "sleep:1s", "default: 1000; 0 = ingest only");
   engine_.Register(*app_);
 }
@@ -191,6 +204,8 @@ int ServeCommand::Execute() {
   if (!store.ok()) return Failed(store.status(), ExitCodeFor(store.status()));
   auto log = processing_.OpenLineLog();
   if (!log.ok()) return Failed(log.status(), kExitUsage);
+  server_options->pull_log = log->get();
+  server_options->pull_record_first = !(*store)->Traits().embedded();
 
   std::optional<WorkerPool> pool;  // created once the server exists (its tee needs it)
   if (workers > 0) server_options->worker_progress = [&pool] { return pool->Progress(); };
@@ -226,6 +241,8 @@ Result<HttpServerOptions> ServeCommand::ServerOptions(const EngineOptions& engin
   options.timeout = *timeout;
   options.head_timeout = *head_timeout;
   options.threads = http_threads_;
+  options.lease_secret = lease_secret_;
+  options.max_long_polls = max_long_polls_;
   return options;
 }
 
@@ -236,9 +253,10 @@ int ServeCommand::Finish(Store& store, HttpServer& server, LogSink* log, LogSink
   Status flushed = tee.Flush();
   const HttpServerCounters counters = server.Counters();
   auto stats = store.Stats();
-  std::fputs(
-      FormatServeReport(server.address(), counters, stats, embedded, processing_.log_path).c_str(),
-      stdout);
+  std::fputs(FormatServeReport(server.address(), counters, server.PullProgress(), stats, embedded,
+                               processing_.log_path)
+                 .c_str(),
+             stdout);
   std::fflush(stdout);
   if (!ran.ok()) return Failed(ran.Prefixed("workers"), kExitFailed);
   if (!flushed.ok()) return Failed(flushed.Prefixed("flushing the log"), kExitFailed);

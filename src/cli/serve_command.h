@@ -38,6 +38,8 @@ class ServeCommand {
   std::string timeout_ = "30s";
   std::string head_timeout_ = "5s";
   size_t http_threads_ = 0;
+  std::string lease_secret_;
+  size_t max_long_polls_ = 64;
 };
 
 }  // namespace strandq::cli

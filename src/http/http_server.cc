@@ -1,13 +1,16 @@
 // Copyright 2026 The strandq Authors.
 #include "strandq/http_server.h"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "http/bind_address.h"
+#include "http/lease_token.h"
 #include "http/listener.h"
+#include "http/pull_service.h"
 #include "http/request_handler.h"
 #include "http/server_metrics.h"
 #include "http/session_registry.h"
@@ -15,9 +18,11 @@
 namespace strandq {
 
 struct HttpServer::Impl {
-  Impl(Store& store, HttpServerOptions opts)
+  Impl(Store& store, HttpServerOptions opts, http::LeaseTokenCodec codec)
       : options(std::move(opts)),
-        handler(store, options, metrics),
+        pull_options{options.pull_log, options.pull_record_first, options.max_long_polls},
+        pull(store, std::move(codec), pull_options, metrics),
+        handler(store, options, metrics, pull),
         context{options, handler, metrics, registry},
         io(static_cast<int>(options.threads)) {}
 
@@ -26,6 +31,7 @@ struct HttpServer::Impl {
   void Drain() {
     std::call_once(drained, [this] {
       if (listener) listener->Stop();
+      pull.Stop();  // long-polls answer now, on the I/O threads, which still run
       registry.DrainAll();
       if (!registry.WaitEmpty(std::chrono::steady_clock::now() + options.timeout)) {
         registry.CloseAll();
@@ -38,10 +44,17 @@ struct HttpServer::Impl {
 
   const HttpServerOptions options;
   http::ServerMetrics metrics;
+  const http::PullOptions pull_options;
+  http::PullService pull;
   http::RequestHandler handler;
   http::SessionRegistry registry;
   http::SessionContext context;
   boost::asio::io_context io;
+  // A long-poll has no I/O pending while it waits: without this, the loop would end when a
+  // drain stops the listener while polls wait, before their answers are posted. Drain ends the
+  // loop with io.stop().
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running{
+      io.get_executor()};
   std::shared_ptr<http::Listener> listener;
   std::string address;
   std::vector<std::thread> threads;
@@ -58,7 +71,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(Store& store, HttpServerOp
   }
   auto endpoint = http::ParseBindAddress(options.bind);
   if (!endpoint.ok()) return endpoint.status();
-  auto impl = std::make_unique<Impl>(store, std::move(options));
+  if (options.max_long_polls == 0) {
+    return Status::InvalidArgument("max long-polls must be at least 1");
+  }
+  auto codec = http::LeaseTokenCodec::FromSecret(options.lease_secret);
+  if (!codec.ok()) return codec.status();
+  auto impl = std::make_unique<Impl>(store, std::move(options), std::move(*codec));
   auto listener = http::Listener::Open(impl->io, *endpoint, impl->context);
   if (!listener.ok()) return listener.status();
   impl->listener = std::move(*listener);
@@ -83,6 +101,8 @@ void HttpServer::RecordAttempt(const AttemptRecord& record) {
 }
 
 HttpServerCounters HttpServer::Counters() const { return impl_->metrics.Counters(); }
+
+PoolProgress HttpServer::PullProgress() const { return impl_->pull.Progress(); }
 
 void HttpServer::Drain() { impl_->Drain(); }
 

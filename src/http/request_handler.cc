@@ -2,6 +2,8 @@
 #include "http/request_handler.h"
 
 #include <charconv>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -62,8 +64,8 @@ unsigned HttpStatusFor(const Status& status) {
 }
 
 RequestHandler::RequestHandler(Store& store, const HttpServerOptions& options,
-                               ServerMetrics& metrics)
-    : store_(store), options_(options), metrics_(metrics) {}
+                               ServerMetrics& metrics, PullService& pull)
+    : store_(store), options_(options), metrics_(metrics), pull_(pull) {}
 
 std::variant<Route, Refusal> RequestHandler::Decide(const Request& head) const {
   RequestHead h;
@@ -83,8 +85,22 @@ Response RequestHandler::Refuse(const Refusal& refusal, unsigned version) const 
   return res;
 }
 
-Response RequestHandler::Handle(const Route& route, const Request& request) const {
+std::optional<Response> RequestHandler::Handle(const Route& route, const Request& request,
+                                               const Later& later) const {
+  const unsigned version = request.version();
+  auto respond = [version](PullReply reply) {
+    return MakeResponse(reply.status, "application/json", std::move(reply.body), version);
+  };
   switch (route.endpoint) {
+    case Endpoint::kClaimLeases:
+      return ClaimLeases(request, later);
+    case Endpoint::kSettleLeases: {
+      auto worker = WorkerName(request);
+      if (Response* refused = std::get_if<Response>(&worker)) return std::move(*refused);
+      return respond(pull_.Settle(request.body(), std::get<std::string>(worker)));
+    }
+    case Endpoint::kExtendLeases:
+      return respond(pull_.Extend(request.body()));
     case Endpoint::kPostEvents:
       return PostEvents(route.format, request);
     case Endpoint::kStats:
@@ -110,6 +126,49 @@ Response RequestHandler::PostEvents(BodyFormat format, const Request& request) c
   metrics_.events_accepted.fetch_add(receipts->size(), std::memory_order_relaxed);
   metrics_.batches_accepted.fetch_add(1, std::memory_order_relaxed);
   return MakeResponse(202, "application/json", ReceiptsJson(*receipts), request.version());
+}
+
+std::optional<Response> RequestHandler::ClaimLeases(const Request& request,
+                                                    const Later& later) const {
+  // Set only when the reply comes before Claim returns; else the long-poll calls `later`.
+  struct Handoff {
+    std::mutex mu;
+    bool returned = false;
+    std::optional<Response> now;
+  };
+  auto handoff = std::make_shared<Handoff>();
+  const unsigned version = request.version();
+  auto worker = WorkerName(request);
+  if (Response* refused = std::get_if<Response>(&worker)) return std::move(*refused);
+  pull_.Claim(request.body(), std::get<std::string>(worker),
+              [handoff, later, version](PullReply reply) {
+                Response res =
+                    MakeResponse(reply.status, "application/json", std::move(reply.body), version);
+                std::unique_lock lock(handoff->mu);
+                if (!handoff->returned) {
+                  handoff->now = std::move(res);
+                  return;
+                }
+                lock.unlock();
+                later(std::move(res));
+              });
+  std::lock_guard lock(handoff->mu);
+  handoff->returned = true;
+  return std::move(handoff->now);
+}
+
+std::variant<std::string, Response> RequestHandler::WorkerName(const Request& request) const {
+  const auto header = request["Strandq-Worker"];
+  const std::string_view name(header.data(), header.size());
+  if (name.empty()) return std::string("pull");
+  if (Status valid = ValidateAccount(name); !valid.ok()) {
+    return ErrorResponse(400,
+                         "the Strandq-Worker header names the worker in the event log: 1 to 128 "
+                         "bytes of [A-Za-z0-9_.:@-], not '" +
+                             std::string(name.substr(0, 64)) + "'",
+                         request.version());
+  }
+  return std::string(name);
 }
 
 Response RequestHandler::StatusPage(Endpoint endpoint, unsigned version) const {

@@ -3,8 +3,11 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <functional>
+#include <optional>
 #include <string_view>
 
+#include "http/pull_service.h"
 #include "http/router.h"
 #include "http/server_metrics.h"
 #include "strandq/http_server.h"
@@ -24,26 +27,37 @@ unsigned HttpStatusFor(const Status& status);
 
 // Answers routed requests. Shared by every connection of a server: thread-safe, holds no
 // per-request state. POST /v1/events parses and checks the whole batch first, then calls
-// Store::Enqueue once (atomic), and answers 202 with the receipts only after it succeeded.
+// Store::Enqueue once (atomic), and answers 202 with the receipts only after it succeeded. The
+// pull API (/v1/leases...) is PullService's; a long-poll is answered later.
 class RequestHandler {
  public:
+  // Sends a response that was not ready when Handle returned; called once, from any thread.
+  using Later = std::function<void(Response)>;
+
   // All must outlive the handler.
-  RequestHandler(Store& store, const HttpServerOptions& options, ServerMetrics& metrics);
+  RequestHandler(Store& store, const HttpServerOptions& options, ServerMetrics& metrics,
+                 PullService& pull);
 
   // The routing decision for a request head (see RouteRequest).
   std::variant<Route, Refusal> Decide(const Request& head) const;
   Response Refuse(const Refusal& refusal, unsigned version) const;
-  // `request` has its body.
-  Response Handle(const Route& route, const Request& request) const;
+  // `request` has its body. The response, or nullopt when `later` will be called with it (a
+  // long-poll waiting for work); `later` is not called when a response is returned.
+  std::optional<Response> Handle(const Route& route, const Request& request,
+                                 const Later& later) const;
 
  private:
   Response PostEvents(BodyFormat format, const Request& request) const;
+  std::optional<Response> ClaimLeases(const Request& request, const Later& later) const;
+  // The Strandq-Worker header's name for the log, or a 400.
+  std::variant<std::string, Response> WorkerName(const Request& request) const;
   // GET /v1/stats or /metrics.
   Response StatusPage(Endpoint endpoint, unsigned version) const;
 
   Store& store_;
   const HttpServerOptions& options_;
   ServerMetrics& metrics_;
+  PullService& pull_;
 };
 
 }  // namespace strandq::http

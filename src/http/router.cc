@@ -41,6 +41,20 @@ bool Authorized(std::string_view header, std::string_view token) {
   return SecretEquals(Trim(header.substr(kScheme.size())), token);
 }
 
+// POST /v1/leases, /v1/leases/settle or /v1/leases/extend (`path`), with a JSON body.
+std::variant<Route, Refusal> RouteLeases(const RequestHead& head, std::string_view path) {
+  if (head.method != beast_http::verb::post) {
+    return Refusal{405, std::string(path) + " takes POST", "POST"};
+  }
+  const std::string_view media = Trim(head.content_type.substr(0, head.content_type.find(';')));
+  if (!media.empty() && !EqualsIgnoreCase(media, "application/json")) {
+    return Refusal{415, "Content-Type must be application/json, not '" + std::string(media) + "'",
+                   ""};
+  }
+  if (path == "/v1/leases") return Route{Endpoint::kClaimLeases};
+  return Route{path == "/v1/leases/settle" ? Endpoint::kSettleLeases : Endpoint::kExtendLeases};
+}
+
 }  // namespace
 
 std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_view token) {
@@ -59,6 +73,9 @@ std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_v
   if (path == "/v1/stats" || path == "/metrics") {
     if (!get) return Refusal{405, std::string(path) + " takes GET", "GET"};
     return Route{path == "/metrics" ? Endpoint::kMetrics : Endpoint::kStats};
+  }
+  if (path == "/v1/leases" || path == "/v1/leases/settle" || path == "/v1/leases/extend") {
+    return RouteLeases(head, path);
   }
   if (path != "/v1/events") return Refusal{404, "no such path: " + std::string(path), ""};
   if (head.method != beast_http::verb::post) {

@@ -11,7 +11,15 @@
 
 namespace strandq::http {
 
-enum class Endpoint { kPostEvents, kStats, kMetrics, kHealthz };
+enum class Endpoint {
+  kPostEvents,
+  kStats,
+  kMetrics,
+  kHealthz,
+  kClaimLeases,   // POST /v1/leases
+  kSettleLeases,  // POST /v1/leases/settle
+  kExtendLeases,  // POST /v1/leases/extend
+};
 
 struct Route {
   Endpoint endpoint;
@@ -37,8 +45,9 @@ struct RequestHead {
 // 401 if `token` is set and the request does not carry "Bearer <token>" (GET and HEAD
 // /healthz are exempt so that probes need no secret), 404 for an unknown path, 405 for a
 // method the path does not take (with Allow), 415 for a POST /v1/events whose Content-Type is not
-// application/json or application/x-ndjson (parameters such as charset are ignored; no
-// Content-Type means JSON). The query string is ignored. Pure.
+// application/json or application/x-ndjson, or a POST /v1/leases[/settle|/extend] whose
+// Content-Type is not application/json (parameters such as charset are ignored; no Content-Type
+// means JSON). The query string is ignored. Pure.
 std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_view token);
 
 }  // namespace strandq::http

@@ -132,7 +132,7 @@ void Session::OnHeader(beast::error_code ec, size_t) {
     return Send(context_.handler.Refuse(*refusal, head.version()), HasBody(*parser_));
   }
   route_ = std::get<Route>(decision);
-  if (!HasBody(*parser_)) return Send(context_.handler.Handle(route_, parser_->get()), false);
+  if (!HasBody(*parser_)) return Dispatch();
   if (expect_continue) {
     continue_ = {beast_http::status::continue_, head.version()};
     stream_.expires_after(context_.options.timeout);
@@ -173,7 +173,20 @@ void Session::OnBody(beast::error_code ec, size_t) {
     // Bad framing (a chunk size that is not hex, a missing CRLF...): the rest is unreadable.
     return Send(ErrorResponse(400, "malformed HTTP request body: " + ec.message(), 11), true);
   }
-  Send(context_.handler.Handle(route_, parser_->get()), false);
+  Dispatch();
+}
+
+void Session::Dispatch() {
+  RequestHandler::Later later;  // only a long-poll may answer later
+  if (route_.endpoint == Endpoint::kClaimLeases) {
+    later = [self = shared_from_this()](Response response) {
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Send(std::move(response), false);
+      });
+    };
+  }
+  std::optional<Response> now = context_.handler.Handle(route_, parser_->get(), later);
+  if (now) Send(std::move(*now), false);
 }
 
 void Session::SendBodyTooLarge() {

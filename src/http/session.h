@@ -43,7 +43,9 @@ struct SessionContext {
 // client reads the last response instead of a reset.
 //
 // Drain() asks the session to stop: an idle connection (no byte of a next request yet) is
-// closed at once; one in the middle of a request answers it with "Connection: close".
+// closed at once; one in the middle of a request answers it with "Connection: close". A
+// long-poll (POST /v1/leases waiting for work) has no I/O pending and no deadline while it
+// waits: the handler answers it later, on the session's strand.
 // Lifetime: owned by the shared_ptrs its pending operations hold; gone when the last ends.
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -63,6 +65,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(boost::beast::error_code ec, size_t bytes);
   void ReadBody();
   void OnBody(boost::beast::error_code ec, size_t bytes);
+  // Hands the request to the handler; sends its response now or when a long-poll ends.
+  void Dispatch();
   void SendBodyTooLarge();
   void Send(Response response, bool close);
   void OnWrite(bool close, boost::beast::error_code ec, size_t bytes);

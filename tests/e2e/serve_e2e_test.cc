@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "e2e/serve_e2e_util.h"
 #include "http/client_connection.h"
 #include "strandq/event.h"
 #include "strandq/event_log.h"
@@ -27,76 +28,6 @@ using testing::RedisServer;
 using testing::RunProcess;
 using testing::Subprocess;
 using testing::TempDir;
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// A `strandq serve` child bound to a port of the system's choosing.
-class Server {
- public:
-  explicit Server(std::vector<std::string> args, std::string bind = "127.0.0.1:0") {
-    args.insert(args.begin(), {STRANDQ_BINARY, "serve", "--bind", bind});
-    process_ = std::make_unique<Subprocess>(args);
-    for (int i = 0; i < 2000 && address_.empty(); ++i) {
-      const std::string out = process_->OutputSoFar();
-      const size_t at = out.find("listening on ");
-      const size_t eol = out.find('\n', at);
-      if (at != std::string::npos && eol != std::string::npos) {
-        address_ = out.substr(at + 13, eol - at - 13);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-
-  bool up() const { return !address_.empty(); }
-  const std::string& address() const { return address_; }
-  std::string url() const { return "http://" + address_; }
-  uint16_t port() const {
-    return static_cast<uint16_t>(std::stoi(address_.substr(address_.rfind(':') + 1)));
-  }
-  std::string host() const {
-    const std::string h = address_.substr(0, address_.rfind(':'));
-    return h.front() == '[' ? h.substr(1, h.size() - 2) : h;
-  }
-
-  std::unique_ptr<ClientConnection> Connect() const {
-    auto conn = ClientConnection::Connect(host(), port(), std::chrono::seconds(10));
-    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
-    return conn.ok() ? std::move(*conn) : nullptr;
-  }
-
-  // SIGTERM, then the exit status and output.
-  ProcessResult Stop() {
-    process_->Signal(SIGTERM);
-    return process_->Wait(std::chrono::seconds(60));
-  }
-
- private:
-  std::unique_ptr<Subprocess> process_;
-  std::string address_;
-};
-
-http::ClientResponse Call(ClientConnection& conn, verb method, const std::string& target,
-                          std::string body = "", const std::string& type = "",
-                          const ClientConnection::Headers& headers = {}) {
-  auto res = conn.Request(method, target, std::move(body), type, headers);
-  EXPECT_TRUE(res.ok()) << res.status().ToString();
-  return res.ok() ? *res : http::ClientResponse{};
-}
-
-nlohmann::json Stats(const Server& server, const ClientConnection::Headers& headers = {}) {
-  auto conn = server.Connect();
-  auto res = Call(*conn, verb::get, "/v1/stats", "", "", headers);
-  EXPECT_EQ(res.status, 200u) << res.body;
-  return nlohmann::json::parse(res.body);
-}
-
-ProcessResult Strandq(std::vector<std::string> args) {
-  args.insert(args.begin(), STRANDQ_BINARY);
-  return RunProcess(args, std::chrono::seconds(120));
-}
 
 class ServeE2eTest : public ::testing::Test {
  protected:

@@ -66,6 +66,34 @@ TEST(RouterTest, EndpointsFormatsAndAllow) {
   EXPECT_TRUE(std::holds_alternative<Route>(RouteRequest({verb::get, "/v1/stats", "", ""}, "")));
 }
 
+TEST(RouterTest, PullEndpointsTakeAuthorizedJsonPosts) {
+  const std::string token = "s3cret";
+  auto route = [&](verb method, std::string_view path, std::string_view auth,
+                   std::string_view type) {
+    return RouteRequest({method, path, auth, type}, token);
+  };
+  EXPECT_EQ(std::get<Route>(route(verb::post, "/v1/leases", "Bearer s3cret", "")).endpoint,
+            Endpoint::kClaimLeases);
+  EXPECT_EQ(std::get<Route>(route(verb::post, "/v1/leases/settle?x", "Bearer s3cret",
+                                  "application/json; charset=utf-8"))
+                .endpoint,
+            Endpoint::kSettleLeases);
+  EXPECT_EQ(std::get<Route>(route(verb::post, "/v1/leases/extend", "Bearer s3cret", "")).endpoint,
+            Endpoint::kExtendLeases);
+  EXPECT_EQ(std::get<Refusal>(route(verb::post, "/v1/leases", "", "")).status, 401u);
+  EXPECT_EQ(std::get<Refusal>(route(verb::post, "/v1/leases/settle", "Bearer no", "")).status,
+            401u);
+  const Refusal get = std::get<Refusal>(route(verb::get, "/v1/leases", "Bearer s3cret", ""));
+  EXPECT_EQ(get.status, 405u);
+  EXPECT_EQ(get.allow, "POST");
+  EXPECT_EQ(std::get<Refusal>(
+                route(verb::post, "/v1/leases/extend", "Bearer s3cret", "application/x-ndjson"))
+                .status,
+            415u);
+  EXPECT_EQ(std::get<Refusal>(route(verb::post, "/v1/leases/other", "Bearer s3cret", "")).status,
+            404u);
+}
+
 TEST(BindAddressTest, ParsesIpv4Ipv6AndLocalhost) {
   auto v4 = ParseBindAddress("127.0.0.1:8080");
   ASSERT_TRUE(v4.ok()) << v4.status().ToString();
