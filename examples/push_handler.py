@@ -23,6 +23,8 @@ id) for the tests; --record writes one JSON line per request it answered.
 
 import argparse
 import json
+import os
+import signal
 import sys
 import threading
 import time
@@ -124,6 +126,17 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class Server(ThreadingHTTPServer):
+    # strandq opens one connection per slot, all at once: the default listen backlog (5) would
+    # drop most of their SYNs, each retried by the kernel a second or more later.
+    request_queue_size = 1024
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)  # a client that went away is no news
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -137,22 +150,39 @@ def main():
                         help="answer 503 + Retry-After once to events whose id is a multiple of N")
     parser.add_argument("--busy-seconds", default="0.01", help="the Retry-After of --busy-every")
     parser.add_argument("--record", help="append one JSON line per answered request to this file")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="processes sharing the port (one interpreter lock each); the "
+                             "failure flags then count per process")
     args = parser.parse_args()
+    # Threads that wake from I/O get the interpreter lock sooner (the default is 5 ms).
+    sys.setswitchinterval(0.0005)
 
     try:
-        server = ThreadingHTTPServer((args.host, args.port), Handler)
+        server = Server((args.host, args.port), Handler)
     except OSError as e:
         print(f"push_handler: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
         return 1
-    server.daemon_threads = True
     server.service = Service(args)
     host, port = server.server_address[:2]
+    children = []
+    for _ in range(args.processes - 1):  # each accepts its share of the connections
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            server.serve_forever()
+            os._exit(0)
+        children.append(pid)
+    # SIGTERM (how the tests stop it) ends the children too.
+    signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(0))
     print(f"listening on http://{host}:{port}/events", flush=True)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
         server.server_close()
     return 0
 

@@ -12,6 +12,12 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url) {
     return Status::InvalidArgument("URL " + quoted + " must start with http://");
   }
   url.remove_prefix(kScheme.size());
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+      return Status::InvalidArgument("URL " + quoted +
+                                     " holds a space or control character (percent-encode it)");
+    }
+  }
   HttpUrl out;
   const size_t slash = url.find_first_of("/?#");
   if (slash != std::string_view::npos) {

@@ -18,7 +18,7 @@ struct HttpUrl {
 };
 
 // InvalidArgument (quoting the URL) for another scheme, a missing host, a bad port, user
-// information ("user@") or a fragment. Pure, thread-safe.
+// information ("user@"), a fragment, or a space or control character anywhere. Pure, thread-safe.
 Result<HttpUrl> ParseHttpUrl(std::string_view url);
 
 }  // namespace strandq::http

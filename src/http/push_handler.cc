@@ -6,16 +6,14 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <ctime>
 #include <mutex>
 #include <optional>
@@ -77,41 +75,48 @@ struct PushTarget {
   IdleConnections idle;
 };
 
-// One attempt: a connection (idle or new), the request, its response, Retry-After waits.
-// Every step runs on the attempt's strand; a cancellation is posted to it. Completes once,
-// unless cancelled first.
+// One attempt: a connection (idle or new), the request, its response, Retry-After waits. No
+// strand: one operation is outstanding at a time, so its completions run one after another on
+// any I/O thread; `mu_` orders them against a cancellation (from the pool's ticker), which
+// closes what is open. Completes once, unless cancelled first.
 class PushCall : public std::enable_shared_from_this<PushCall> {
  public:
   PushCall(std::shared_ptr<PushTarget> target, asio::io_context& io, const Event& event,
            Completion done)
       : target_(std::move(target)),
-        strand_(asio::make_strand(io)),
-        socket_(strand_),
-        resolver_(strand_),
-        timer_(strand_),
-        done_(std::move(done)) {
-    const HttpUrl& url = target_->url;
-    req_ = {bhttp::verb::post, url.target, 11};
-    req_.set(bhttp::field::host, url.authority);
-    req_.set(bhttp::field::user_agent, "strandq");
-    req_.set(bhttp::field::content_type, "application/json");
-    req_.set("Strandq-Event-Id", std::to_string(event.id));
-    req_.set("Strandq-Account", event.account);
-    req_.set("Strandq-Seq", std::to_string(event.seq));
-    req_.set("Strandq-Attempt", std::to_string(event.attempt));
-    req_.body() = PushBody(event);
-    req_.prepare_payload();
-  }
+        io_(io),
+        socket_(io),
+        timer_(io),
+        done_(std::move(done)),
+        request_(PushRequest(target_->url.target, target_->url.authority, event)) {}
 
   void Begin(const Cancellation& cancel) {
     std::weak_ptr<PushCall> weak = weak_from_this();
     cancel.OnCancel([weak] {
-      if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->Cancel(); });
+      if (auto self = weak.lock()) self->Cancel();
     });
-    asio::post(strand_, [self = shared_from_this()] { self->Send(); });
+    Step([this] { Send(); });
   }
 
  private:
+  // Runs `step` with mu_ held unless the call is cancelled or finished, then the Completion if
+  // the step finished the call (without mu_: it may start the account's next attempt).
+  template <typename F>
+  void Step(F step) {
+    Completion done;
+    std::optional<Outcome> outcome;
+    {
+      std::lock_guard lock(mu_);
+      if (cancelled_) return;
+      step();
+      if (!outcome_) return;
+      done = std::move(done_);
+      outcome = std::move(outcome_);
+    }
+    done(std::move(*outcome));
+  }
+
+  // Each step below runs with mu_ held (Step).
   void Send() {
     if (cancelled_) return;
     if (auto idle = target_->idle.Take()) {
@@ -129,30 +134,37 @@ class PushCall : public std::enable_shared_from_this<PushCall> {
 
   void Connect() {
     reused_ = false;
+    if (!resolver_) resolver_.emplace(io_);
     const HttpUrl& url = target_->url;
-    resolver_.async_resolve(
+    resolver_->async_resolve(
         url.host, std::to_string(url.port),
         [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
-          if (self->cancelled_) return;
-          if (ec) return self->Fail("resolving " + self->target_->url.host, ec);
-          asio::async_connect(self->socket_, results,
-                              [self](beast::error_code ec, const tcp::endpoint& to) {
-                                if (self->cancelled_) return;
-                                if (ec) return self->Fail("connecting", ec);
-                                self->v6_ = to.protocol() == tcp::v6();
-                                self->socket_.set_option(tcp::no_delay(true), ec);
-                                self->Write();
-                              });
+          self->Step([&] { self->OnResolved(ec, results); });
         });
+  }
+
+  void OnResolved(beast::error_code ec, const tcp::resolver::results_type& results) {
+    if (ec) return Fail("resolving " + target_->url.host, ec);
+    asio::async_connect(socket_, results,
+                        [self = shared_from_this()](beast::error_code ec, const tcp::endpoint& to) {
+                          self->Step([&] {
+                            if (ec) return self->Fail("connecting", ec);
+                            self->v6_ = to.protocol() == tcp::v6();
+                            self->socket_.set_option(tcp::no_delay(true), ec);
+                            self->Write();
+                          });
+                        });
   }
 
   void Write() {
     parser_.reset();
-    bhttp::async_write(socket_, req_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (self->cancelled_) return;
-      if (ec) return self->IoFailed("sending the request", ec);
-      self->Read();
-    });
+    asio::async_write(socket_, asio::buffer(request_),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->Step([&] {
+                          if (ec) return self->IoFailed("sending the request", ec);
+                          self->Read();
+                        });
+                      });
   }
 
   void Read() {
@@ -161,7 +173,7 @@ class PushCall : public std::enable_shared_from_this<PushCall> {
     buffer_.clear();
     bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, size_t) {
-                        if (!self->cancelled_) self->OnResponse(ec);
+                        self->Step([&] { self->OnResponse(ec); });
                       });
   }
 
@@ -182,7 +194,9 @@ class PushCall : public std::enable_shared_from_this<PushCall> {
         Release(reusable);
         timer_.expires_after(*verdict.resend);
         timer_.async_wait([self = shared_from_this()](const beast::error_code& ec) {
-          if (!ec && !self->cancelled_) self->Send();
+          self->Step([&] {
+            if (!ec) self->Send();
+          });
         });
         return;
       }
@@ -208,10 +222,11 @@ class PushCall : public std::enable_shared_from_this<PushCall> {
     Finish(Outcome::Nack("POST " + target_->text + ": " + what + ": " + ec.message()), false);
   }
 
+  // Ends the call with `outcome`, for Step to complete.
   void Finish(Outcome outcome, bool reusable) {
     Release(reusable);
-    Completion done = std::move(done_);
-    done(std::move(outcome));
+    cancelled_ = true;  // nothing more to do
+    outcome_ = std::move(outcome);
   }
 
   // Gives the connection back to the idle ones, or closes it.
@@ -225,22 +240,26 @@ class PushCall : public std::enable_shared_from_this<PushCall> {
     socket_.close(ec);
   }
 
+  // Any thread (the pool's ticker).
   void Cancel() {
-    if (cancelled_ || !done_) return;
+    std::lock_guard lock(mu_);
+    if (cancelled_) return;
     cancelled_ = true;
     beast::error_code ignored;
     socket_.close(ignored);
-    resolver_.cancel();
+    if (resolver_) resolver_->cancel();
     timer_.cancel();
   }
 
   const std::shared_ptr<PushTarget> target_;
-  asio::strand<asio::io_context::executor_type> strand_;
-  tcp::socket socket_;
-  tcp::resolver resolver_;
+  asio::io_context& io_;
+  std::mutex mu_;
+  tcp::socket socket_;                     // guarded by mu_, as is everything below
+  std::optional<tcp::resolver> resolver_;  // made for a new connection
   asio::steady_timer timer_;
   Completion done_;
-  bhttp::request<bhttp::string_body> req_;
+  std::optional<Outcome> outcome_;  // set by Finish
+  const std::string request_;
   std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
   beast::flat_buffer buffer_;
   bool reused_ = false, v6_ = false, cancelled_ = false;
@@ -254,6 +273,10 @@ class PushHandler final : public Handler {
 
   void Start(const Event& event, asio::io_context& io, Completion done,
              const Cancellation& cancel) override {
+    // ValidateAccount holds for every stored event; checked again as it goes into a header.
+    if (Status s = ValidateAccount(event.account); !s.ok()) {
+      return done(Outcome::Permanent("cannot push over HTTP: " + s.message()));
+    }
     std::make_shared<PushCall>(target_, io, event, std::move(done))->Begin(cancel);
   }
 

@@ -47,7 +47,8 @@ std::string StatusText(const PushResponse& r) {
 
 std::string PushBody(const Event& event) {
   std::string body = "{\"id\":" + std::to_string(event.id) + ",\"account\":";
-  body += nlohmann::json(event.account).dump();
+  // An account is [A-Za-z0-9_.:@-] (ValidateAccount): nothing to escape.
+  body += "\"" + event.account + "\"";
   body += ",\"seq\":" + std::to_string(event.seq);
   body += ",\"attempt\":" + std::to_string(event.attempt);
   body += ",\"enqueued_ns\":" + std::to_string(event.enqueued_ns);
@@ -62,6 +63,21 @@ std::string PushBody(const Event& event) {
     body += ",\"payload_base64\":\"" + Base64(event.payload) + "\"}";
   }
   return body;
+}
+
+std::string PushRequest(std::string_view target, std::string_view authority, const Event& event) {
+  const std::string body = PushBody(event);
+  std::string req;
+  req.reserve(256 + target.size() + body.size());
+  req.append("POST ").append(target).append(" HTTP/1.1\r\nHost: ").append(authority);
+  req.append("\r\nUser-Agent: strandq\r\nContent-Type: application/json\r\nContent-Length: ");
+  req.append(std::to_string(body.size()));
+  req.append("\r\nStrandq-Event-Id: ").append(std::to_string(event.id));
+  req.append("\r\nStrandq-Account: ").append(event.account);
+  req.append("\r\nStrandq-Seq: ").append(std::to_string(event.seq));
+  req.append("\r\nStrandq-Attempt: ").append(std::to_string(event.attempt));
+  req.append("\r\n\r\n").append(body);
+  return req;
 }
 
 std::optional<std::chrono::nanoseconds> ParseRetryAfter(std::string_view value, std::time_t now) {

@@ -24,6 +24,12 @@ inline constexpr size_t kPushErrorBytes = 1024;
 // "payload_base64" instead of "payload". Pure, thread-safe.
 std::string PushBody(const Event& event);
 
+// The whole HTTP/1.1 request of a push attempt: "POST `target`" with Host `authority`,
+// Content-Type application/json, the Strandq-Event-Id, -Account, -Seq and -Attempt headers and
+// PushBody. `target` and `authority` come from ParseHttpUrl (no control characters or spaces).
+// Pure, thread-safe.
+std::string PushRequest(std::string_view target, std::string_view authority, const Event& event);
+
 // What a push handler's response says, as far as the verdict needs it.
 struct PushResponse {
   unsigned status = 0;
