@@ -32,7 +32,8 @@ TEST(HttpUrlTest, Defaults) {
 
 TEST(HttpUrlTest, Refused) {
   for (const char* bad : {"https://h/x", "h:80/x", "http://", "http://:80/x", "http://h:0/",
-                          "http://h:65536/", "http://h:8x/", "http://u:p@h/x", "http://h/x#f"}) {
+                          "http://h:65536/", "http://h:8x/", "http://u:p@h/x", "http://h/x#f",
+                          "http://h/a b", "http://h/x\r\nInjected: 1", "http://h\t:80/"}) {
     auto url = ParseHttpUrl(bad);
     EXPECT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.status().code(), Status::Code::kInvalidArgument) << bad;

@@ -61,6 +61,23 @@ TEST(PushBodyTest, EveryFieldIsThere) {
             R"("payload":"x"})");
 }
 
+TEST(PushRequestTest, OneHttp11RequestWithTheStrandqHeaders) {
+  Event e;
+  e.id = 42;
+  e.account = "acct-9";
+  e.seq = 3;
+  e.attempt = 2;
+  e.payload = "x";
+  const std::string body = PushBody(e);
+  EXPECT_EQ(PushRequest("/hooks?v=1", "svc:8090", e),
+            "POST /hooks?v=1 HTTP/1.1\r\nHost: svc:8090\r\nUser-Agent: strandq\r\n"
+            "Content-Type: application/json\r\nContent-Length: " +
+                std::to_string(body.size()) +
+                "\r\nStrandq-Event-Id: 42\r\nStrandq-Account: acct-9\r\nStrandq-Seq: 3\r\n"
+                "Strandq-Attempt: 2\r\n\r\n" +
+                body);
+}
+
 TEST(RetryAfterTest, SecondsAndDates) {
   EXPECT_EQ(ParseRetryAfter("120", 0), 120s);
   EXPECT_EQ(ParseRetryAfter(" 0 ", 0), 0s);
