@@ -176,6 +176,36 @@ TEST_F(PushE2eTest, RunWithInjectedFailuresKeepsOrderLosesNothingAndSettlesEachA
   CheckServiceSaw(JsonLines(record), kEvents);
 }
 
+TEST_F(PushE2eTest, ARetryAfterLongerThanHalfTheHandlerTimeoutFailsTheAttemptWithThatDelay) {
+  // Every event is answered 503 + Retry-After: 1 once. With --handler-timeout 400ms an attempt
+  // waits out at most 200ms: it fails at once (not timed out) and comes back 1 s later.
+  const std::string record = dir_.File("service.jsonl"), log = dir_.File("run.jsonl");
+  auto service = std::make_unique<Listening>(
+      std::vector<std::string>{"python3", STRANDQ_EXAMPLES_DIR "/push_handler.py", "--port", "0",
+                               "--busy-every", "1", "--busy-seconds", "1", "--record", record});
+  ASSERT_FALSE(service->url().empty()) << "the Python service did not start";
+  ProcessResult run =
+      Strandq({"run", "--events", "2", "--accounts", "2", "--workers", "2", "--handler-timeout",
+               "400ms", "--retry-backoff", "1ms", "--work", service->url(), "--log", log});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto records = ReadEventLog(log);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 4u);
+  std::map<uint64_t, std::vector<AttemptRecord>> by_id;
+  for (const AttemptRecord& r : *records) by_id[r.id].push_back(r);
+  for (auto& [id, attempts] : by_id) {
+    ASSERT_EQ(attempts.size(), 2u);
+    EXPECT_EQ(attempts[0].outcome, AttemptRecord::Outcome::kNack);
+    EXPECT_TRUE(Contains(attempts[0].error,
+                         "HTTP 503: busy, retry in 1s (Retry-After: 1); "
+                         "beyond what one attempt waits (200ms in all"))
+        << attempts[0].error;
+    EXPECT_LT(attempts[0].end_ns - attempts[0].start_ns, 400'000'000);
+    EXPECT_EQ(attempts[1].outcome, AttemptRecord::Outcome::kAck);
+    EXPECT_GE(attempts[1].start_ns - attempts[0].end_ns, 900'000'000);  // the delay asked for
+  }
+}
+
 TEST_F(PushE2eTest, ServePushesPayloadsAsPostedAndLogsTheAttempts) {
   const std::string record = dir_.File("service.jsonl"), log = dir_.File("serve.jsonl");
   auto service = StartService(record);
