@@ -6,15 +6,18 @@ Standard library only. strandq POSTs each attempt of an event as JSON:
 
     {"id": 17, "account": "a1", "seq": 3, "attempt": 1, "enqueued_ns": ..., "payload": ...}
 
-with the headers Strandq-Event-Id, Strandq-Account, Strandq-Seq and Strandq-Attempt, and waits
-for the answer before it sends the account's next event. The answer decides:
+("payload" is the payload as it was posted: a JSON value or a string; bytes that are not UTF-8
+come base64-encoded as "payload_base64" instead) with the headers Strandq-Event-Id,
+Strandq-Account, Strandq-Seq and Strandq-Attempt, and waits for the answer before it sends the
+account's next event. "id" is the idempotency key: an attempt may come again after a timeout or
+a crash. The answer decides:
 
     2xx                                   done (acked)
     any status + "Strandq-Outcome: dead"  will never succeed: dead-lettered now, body = error
     429 or 503 + "Retry-After: SECONDS"   busy: the same attempt is sent again after SECONDS
     anything else                         a failed attempt, retried with backoff
 
-Run it:   python3 examples/push_handler.py --port 8090
+Run it:   python3 examples/push_handler.py --port 8090 --processes 2   # one per core
           strandq run --work http://127.0.0.1:8090/events
 
 The --fail-every / --dead-every / --busy-every flags inject failures (deterministic, by event
