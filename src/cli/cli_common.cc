@@ -103,7 +103,7 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
   app.add_option("--log", log_path, "Write the event log (JSON Lines) to this file");
   app.add_option("--handler-timeout", handler_timeout,
                  "An attempt running longer is failed and retried; an exec: child gets SIGTERM, "
-                 "SIGKILL 5s later (0 = never)")
+                 "SIGKILL 5s later; an http: request's connection is closed (0 = never)")
       ->check(CLI::Validator(
           [](const std::string& value) {
             auto parsed = ParseDuration(value);
