@@ -25,6 +25,9 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 start() {  # COMMAND... : a server that prints "listening on URL"
+  # Emptied here: the child truncates it only once it runs, and the last server's line must
+  # not be taken for this one's.
+  : > "$tmp/server.out"
   "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
   pid=$!
   for _ in $(seq 3000); do
