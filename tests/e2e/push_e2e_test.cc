@@ -206,6 +206,34 @@ TEST_F(PushE2eTest, ARetryAfterLongerThanHalfTheHandlerTimeoutFailsTheAttemptWit
   }
 }
 
+TEST_F(PushE2eTest, NoAnswerInTimeAndNoServiceAreFailedAttempts) {
+  const std::string slow_log = dir_.File("slow.jsonl"), gone_log = dir_.File("gone.jsonl");
+  auto slow = std::make_unique<Listening>(std::vector<std::string>{
+      "python3", STRANDQ_EXAMPLES_DIR "/push_handler.py", "--port", "0", "--work-ms", "3000"});
+  ASSERT_FALSE(slow->url().empty()) << "the Python service did not start";
+  ProcessResult run =
+      Strandq({"run", "--events", "1", "--max-attempts", "2", "--retry-backoff", "1ms",
+               "--handler-timeout", "100ms", "--work", slow->url(), "--log", slow_log});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // dead-lettered
+  auto records = ReadEventLog(slow_log);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 2u);
+  for (const AttemptRecord& r : *records) EXPECT_EQ(r.error, "handler timed out after 100ms");
+  EXPECT_EQ(records->back().outcome, AttemptRecord::Outcome::kDead);
+  const std::string url = slow->url();
+  slow->Stop();
+
+  run = Strandq({"run", "--events", "1", "--max-attempts", "2", "--retry-backoff", "1ms", "--work",
+                 url, "--log", gone_log});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  records = ReadEventLog(gone_log);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), 2u);
+  for (const AttemptRecord& r : *records) {
+    EXPECT_EQ(r.error, "POST " + url + ": connecting: Connection refused");
+  }
+}
+
 TEST_F(PushE2eTest, ServePushesPayloadsAsPostedAndLogsTheAttempts) {
   const std::string record = dir_.File("service.jsonl"), log = dir_.File("serve.jsonl");
   auto service = StartService(record);
