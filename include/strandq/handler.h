@@ -102,6 +102,9 @@ struct HandlerOptions {
   uint64_t seed = 0;       // for fail_rate draws; 0 = random
   // exec: a cancelled child's process group gets SIGTERM, and SIGKILL this much later.
   std::chrono::nanoseconds exec_kill_grace = std::chrono::seconds(5);
+  // http: the most one attempt waits in all for 429/503 Retry-After delays before it is nacked
+  // (a failed attempt, retried by the store after the delay asked for).
+  std::chrono::nanoseconds push_retry_after_budget = std::chrono::seconds(60);
 };
 
 // The exit status by which an exec: command says its event will never succeed (EX_DATAERR of
@@ -116,7 +119,13 @@ inline constexpr int kExecPermanentFailureExit = 65;
 //                     STRANDQ_ATTEMPT are set. Exit 0 acks, kExecPermanentFailureExit fails
 //                     for good, anything else nacks (with the tail of its stderr); its stdout
 //                     goes to this process's stderr. No thread per child: it runs on `io`.
-// InvalidArgument for a spec it does not know or a duration that does not parse.
+//   "http://HOST[:PORT]/PATH"  POSTs each attempt as JSON to a handler service over kept-alive
+//                     connections: 2xx acks, a "Strandq-Outcome: dead" header fails for good,
+//                     429/503 with Retry-After is sent again after that delay within the same
+//                     attempt (up to push_retry_after_budget), anything else nacks with the
+//                     status and the start of the body (README "Handlers over HTTP").
+//                     https:// is refused (not supported).
+// InvalidArgument for a spec it does not know, a duration or URL that does not parse.
 Result<std::unique_ptr<Handler>> MakeHandler(std::string_view spec, const HandlerOptions& options);
 
 }  // namespace strandq

@@ -94,7 +94,8 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
                  "Leases claimed ahead, so that a slot starts its next event while the last "
                  "one's completion is on its way (default: 0 for mem:, else workers / 8)")
       ->check(WholeNumber(0, 1'000'000));
-  app.add_option("--work", work, "Handler: sleep:DURATION, noop or exec:COMMAND")
+  app.add_option("--work", work,
+                 "Handler: sleep:DURATION, noop, exec:COMMAND or http://HOST:PORT/PATH")
       ->capture_default_str();
   app.add_option("--fail-rate", fail_rate, "Probability that an attempt is nacked")
       ->check(Probability())
@@ -102,7 +103,7 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
   app.add_option("--log", log_path, "Write the event log (JSON Lines) to this file");
   app.add_option("--handler-timeout", handler_timeout,
                  "An attempt running longer is failed and retried; an exec: child gets SIGTERM, "
-                 "SIGKILL 5s later (0 = never)")
+                 "SIGKILL 5s later; an http: request's connection is closed (0 = never)")
       ->check(CLI::Validator(
           [](const std::string& value) {
             auto parsed = ParseDuration(value);
@@ -145,6 +146,12 @@ void ProcessingFlags::ApplyTo(const CLI::App& app, const StoreTraits& store,
 Result<std::unique_ptr<Handler>> ProcessingFlags::MakeHandler() const {
   HandlerOptions options;
   options.fail_rate = fail_rate;
+  // An http: attempt waits out Retry-After delays for at most half the handler timeout, so
+  // that it settles as a nack that keeps the delay rather than being timed out.
+  const auto timeout = *ParseDuration(handler_timeout);  // checked when parsed
+  if (timeout.count() > 0) {
+    options.push_retry_after_budget = std::min(options.push_retry_after_budget, timeout / 2);
+  }
   return strandq::MakeHandler(work, options);
 }
 

@@ -2,48 +2,16 @@
 #include "strandq/http_producer.h"
 
 #include <atomic>
-#include <charconv>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
 #include "http/client_connection.h"
+#include "util/http_url.h"
 
 namespace strandq {
 namespace {
-
-struct Url {
-  std::string host;
-  uint16_t port = 80;
-};
-
-Result<Url> ParseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  const std::string quoted = "'" + std::string(url) + "'";
-  if (url.substr(0, kScheme.size()) != kScheme) {
-    return Status::InvalidArgument("URL " + quoted + " must start with http://");
-  }
-  url.remove_prefix(kScheme.size());
-  url = url.substr(0, url.find('/'));
-  Url out;
-  const size_t colon = url.rfind(':');
-  if (colon != std::string_view::npos && url.find(']', colon) == std::string_view::npos) {
-    const std::string_view port = url.substr(colon + 1);
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
-      return Status::InvalidArgument("URL " + quoted + ": bad port");
-    }
-    out.port = static_cast<uint16_t>(value);
-    url = url.substr(0, colon);
-  }
-  if (url.size() >= 2 && url.front() == '[' && url.back() == ']')
-    url = url.substr(1, url.size() - 2);
-  if (url.empty()) return Status::InvalidArgument("URL " + quoted + " has no host");
-  out.host = std::string(url);
-  return out;
-}
 
 // Appends `text` as a JSON string. InvalidArgument if it is not UTF-8.
 Status AppendJsonString(std::string& out, const std::string& text) {
@@ -72,7 +40,7 @@ Result<std::string> Body(const std::vector<WorkloadEvent>& events, const std::ve
 }
 
 // Posts the events of one connection in order; counts into `report`; stops when `failed`.
-Status PostShare(const Url& url, const std::vector<WorkloadEvent>& events,
+Status PostShare(const http::HttpUrl& url, const std::vector<WorkloadEvent>& events,
                  const std::vector<size_t>& share, const HttpPostOptions& options,
                  std::atomic<bool>& failed, std::atomic<uint64_t>& accepted,
                  std::atomic<uint64_t>& requests) {
@@ -108,7 +76,7 @@ Status PostShare(const Url& url, const std::vector<WorkloadEvent>& events,
 Result<HttpPostReport> PostWorkload(std::string_view url_text,
                                     const std::vector<WorkloadEvent>& events,
                                     const HttpPostOptions& options) {
-  auto url = ParseHttpUrl(url_text);
+  auto url = http::ParseHttpUrl(url_text);
   if (!url.ok()) return url.status();
   if (options.concurrency == 0 || options.batch_size == 0) {
     return Status::InvalidArgument("concurrency and batch size must be at least 1");

@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include <string>
 
+#include "runtime/push_handler.h"
 #include "runtime/shipped_handlers.h"
 #include "strandq/duration.h"
 
@@ -26,8 +27,17 @@ Result<std::unique_ptr<Handler>> MakeHandler(std::string_view spec, const Handle
     }
     return NewExecHandler(std::string(arg), options.exec_kill_grace);
   }
+  if (kind == "http" || kind == "https") {
+    if (options.fail_rate > 0.0) {
+      return Status::InvalidArgument("--fail-rate applies to sleep: and noop, not http:");
+    }
+    http::PushOptions push;
+    push.retry_after_budget = options.push_retry_after_budget;
+    return http::NewPushHandler(spec, push);
+  }
   return Status::InvalidArgument("unknown handler '" + std::string(spec) +
-                                 "': expected sleep:DURATION, noop or exec:COMMAND");
+                                 "': expected sleep:DURATION, noop, exec:COMMAND or "
+                                 "http://HOST:PORT/PATH");
 }
 
 }  // namespace strandq
