@@ -21,9 +21,9 @@
 #include <utility>
 #include <vector>
 
-#include "util/http_url.h"
 #include "runtime/push_message.h"
 #include "strandq/duration.h"
+#include "util/http_url.h"
 
 namespace strandq::http {
 namespace {
