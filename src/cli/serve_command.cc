@@ -126,11 +126,10 @@ std::string FormatServeReport(const std::string& address, const HttpServerCounte
   return out;
 }
 
-// Runs `pool` (if any) on a thread of its own until SIGINT/SIGTERM or until it stops on its own
-// (only on a store error), then drains `server` and stops the pool: events in flight finish,
-// nothing more is claimed, every request in progress is answered. The pool's error.
-Status RunUntilStopped(HttpServer& server, std::optional<WorkerPool>& pool) {
-  StopLatch stop;
+// Runs `pool` (if any) on a thread of its own until `stop` is set (by SIGINT/SIGTERM) or the pool
+// stops on its own (only on a store error), then drains `server` and stops the pool: events in
+// flight finish, nothing more is claimed, every request in progress is answered. The pool's error.
+Status RunUntilStopped(HttpServer& server, std::optional<WorkerPool>& pool, StopLatch& stop) {
   Status ran;
   std::thread pool_thread;
   if (pool) {
@@ -139,7 +138,6 @@ Status RunUntilStopped(HttpServer& server, std::optional<WorkerPool>& pool) {
       stop.Set();
     });
   }
-  SignalWatcher signals([&stop] { stop.Set(); });
   stop.Wait();
   server.Drain();
   if (pool) {
@@ -209,6 +207,9 @@ int ServeCommand::Execute() {
 
   std::optional<WorkerPool> pool;  // created once the server exists (its tee needs it)
   if (workers > 0) server_options->worker_progress = [&pool] { return pool->Progress(); };
+  // From the moment the server accepts anything, a SIGTERM drains it: the watcher comes first.
+  StopLatch stop;
+  SignalWatcher signals([&stop] { stop.Set(); });
   auto server = HttpServer::Start(**store, *server_options);
   if (!server.ok()) return Failed(server.status(), ExitCodeFor(server.status()));
   MetricsTee tee(**server, log->get());
@@ -223,7 +224,7 @@ int ServeCommand::Execute() {
   std::fprintf(stderr, "strandq: serving %s on http://%s with %zu workers (%s); SIGTERM drains\n",
                RedactedStoreUrl(engine_.store).c_str(), (*server)->address().c_str(), workers,
                workers > 0 ? processing_.work.c_str() : "ingest only");
-  const Status ran = RunUntilStopped(**server, pool);
+  const Status ran = RunUntilStopped(**server, pool, stop);
   return Finish(**store, **server, log->get(), tee, ran);
 }
 

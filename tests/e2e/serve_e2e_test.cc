@@ -348,6 +348,18 @@ TEST_F(ServeE2eTest, DeepPayloadsAndSlowClientsDoNotTakeTheServerDown) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// The SIGTERM handler is in place before the server accepts anything: a SIGTERM right after
+// "listening on" drains the server (exit 0) instead of killing it (143, events accepted before
+// it lost on mem:).
+TEST_F(ServeE2eTest, ASigtermRightAfterStartDrains) {
+  for (int i = 0; i < 20; ++i) {
+    Server server({"--workers", "0"});
+    ASSERT_TRUE(server.up());
+    ProcessResult r = server.Stop();
+    ASSERT_EQ(r.exit_code, 0) << "start " << i << ": " << r.err;
+  }
+}
+
 TEST_F(ServeE2eTest, Ipv6Loopback) {
   Server server({"--workers", "0"}, "[::1]:0");
   if (!server.up()) GTEST_SKIP() << "no IPv6 loopback here";
