@@ -68,6 +68,14 @@ class Refused(Exception):
         self.status = status
 
 
+async def within(seconds, coroutine):
+    """Awaits `coroutine`, raising asyncio.TimeoutError after `seconds`."""
+    if hasattr(asyncio, "timeout"):  # Python 3.11+: no task of its own
+        async with asyncio.timeout(seconds):
+            return await coroutine
+    return await asyncio.wait_for(coroutine, seconds)
+
+
 class Api:
     """One HTTP/1.1 keep-alive connection to strandq serve over asyncio streams: one request at
     a time, reconnecting when the server closed it. Answers have a Content-Length or are
@@ -96,8 +104,7 @@ class Api:
                     self.reader, self.writer = await asyncio.wait_for(
                         asyncio.open_connection(self.host, self.port), self.timeout_s)
                 self.writer.write(request)
-                status, answer = await asyncio.wait_for(self.read_answer(),
-                                                        self.timeout_s + wait_s)
+                status, answer = await within(self.timeout_s + wait_s, self.read_answer())
                 break
             except Unreachable:
                 self.close()
@@ -198,36 +205,52 @@ class Worker:
         self.failed_stopping = 0
         self.stopping = False
         self.fatal = None
-        self.wake = asyncio.Event()
+        self.kicked = False  # a step is due in this turn of the event loop
+        self.idle_since = time.monotonic()
+        self.done = None  # resolved when the worker is done
         self.counts = {"acked": 0, "retrying": 0, "dead": 0, "refused": 0}
 
     def stop(self):
         self.stopping = True
-        self.wake.set()
+        self.kick()
 
     async def run(self):
         """Runs until stopped (or idle for --exit-when-idle-ms) and nothing is in hand."""
-        heartbeat = asyncio.create_task(self.heartbeats())
-        idle_since = time.monotonic()
-        while not self.fatal:
-            self.start_requests()
-            if self.held or self.finished or self.sending:
-                idle_since = time.monotonic()
-            elif self.stopping:
-                if len(self.idle) == 2:  # no long-poll in flight either
-                    break
-            elif self.args.exit_when_idle_ms and \
-                    (time.monotonic() - idle_since) * 1000 >= self.args.exit_when_idle_ms:
-                self.stopping = True
-                continue
-            self.wake.clear()
-            try:
-                await asyncio.wait_for(self.wake.wait(), 0.1)
-            except asyncio.TimeoutError:
-                pass
-        heartbeat.cancel()
+        self.done = asyncio.get_running_loop().create_future()
+        helpers = [asyncio.create_task(self.heartbeats()), asyncio.create_task(self.ticks())]
+        self.kick()
+        await self.done
+        for task in helpers:
+            task.cancel()
         for api in self.idle:
             api.close()
+
+    async def ticks(self):
+        """A step now and then: for backoffs and --exit-when-idle-ms."""
+        while True:
+            await asyncio.sleep(0.05)
+            self.kick()
+
+    def kick(self):
+        """Has `step` run once, after the callbacks of this turn of the event loop (however
+        many handlers finished in it)."""
+        if not self.kicked:
+            self.kicked = True
+            asyncio.get_running_loop().call_soon(self.step)
+
+    def step(self):
+        self.kicked = False
+        if self.fatal:
+            return self.done.done() or self.done.set_result(None)
+        self.start_requests()
+        if self.held or self.finished or self.sending:
+            self.idle_since = time.monotonic()
+        elif self.stopping:
+            if len(self.idle) == 2 and not self.done.done():  # no long-poll in flight either
+                self.done.set_result(None)
+        elif self.args.exit_when_idle_ms and \
+                (time.monotonic() - self.idle_since) * 1000 >= self.args.exit_when_idle_ms:
+            self.stop()
 
     def start_requests(self):
         """Sends what is due on the free connections: outcomes (and the leases their slots
@@ -242,14 +265,15 @@ class Worker:
                 return
             wait_ms = self.args.wait_ms if self.drained and not items else 0
             del self.finished[:len(items)]
+            self.sending += len(items)  # before the next turn of this loop reckons `want`
+            self.asked += want
+            self.leasing += want > 0
             task = asyncio.create_task(self.request(self.idle.pop(), items, want, wait_ms))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
 
     async def request(self, api, items, want, wait_ms):
-        self.sending += len(items)
-        self.asked += want
-        self.leasing += want > 0
+        """Sends `items` and asks for `want` leases (counted in by start_requests)."""
         try:
             if want > 0:
                 body = {"max": want, "wait_ms": wait_ms}
@@ -261,18 +285,20 @@ class Worker:
                 results, leases = await api.post("/v1/leases/settle", items), []
             self.backoff_s = 0.0
         except (Unreachable, Refused) as e:
-            self.failed(items, e)
-            return
+            return self.failed(items, e)
         finally:
             self.sending -= len(items)
             self.asked -= want
             self.leasing -= want > 0
             self.idle.append(api)
-            self.wake.set()
-        self.settled(items, results)
-        if want > 0:
-            self.drained = len(leases) < want
-            self.start(leases)
+            self.kick()
+        try:
+            self.settled(items, results)
+            if want > 0:
+                self.drained = len(leases) < want
+                self.start(leases)
+        except (AttributeError, KeyError, TypeError) as e:  # not the answer the API documents
+            print(f"pull_worker: unexpected answer from strandq serve: {e!r}", file=sys.stderr)
 
     def failed(self, items, error):
         """A request that failed: its outcomes go again with the next one, after a backoff (a
@@ -317,7 +343,7 @@ class Worker:
             item.update(outcome="nack", error=f"{type(e).__name__}: {e}")
         self.running -= 1
         self.finished.append(item)
-        self.wake.set()
+        self.kick()
 
     def settled(self, items, results):
         """Books the server's answer to each settle item; their leases are no longer held."""
