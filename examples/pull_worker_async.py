@@ -178,10 +178,11 @@ class Api:
 class Held:
     """A lease this process holds, from its grant until its settle was answered."""
 
-    __slots__ = ("event", "renewed", "ttl_s")
+    __slots__ = ("event", "renewed", "ttl_s", "task")
 
     def __init__(self, event, now):
         self.event, self.renewed, self.ttl_s = event, now, event["expires_in_ms"] / 1000.0
+        self.task = None  # its handler (held here: the event loop keeps no reference)
 
 
 class Worker:
@@ -192,11 +193,10 @@ class Worker:
     def __init__(self, args):
         self.args = args
         self.held = {}  # lease -> Held
-        self.tasks = set()
+        self.tasks = set()  # requests in flight
         self.running = 0  # handlers at work
         self.finished = []  # settle items not yet sent
-        self.sending = 0  # settle items in requests in flight
-        self.asked = 0  # leases asked for by requests in flight
+        self.reserved = 0  # slots of the requests in flight (see start_requests)
         self.leasing = 0  # requests asking for leases in flight
         self.drained = False  # the last lease request got fewer than it asked: long-poll next
         self.idle = [Api(args), Api(args)]  # connections free for a request
@@ -243,7 +243,7 @@ class Worker:
         if self.fatal:
             return self.done.done() or self.done.set_result(None)
         self.start_requests()
-        if self.held or self.finished or self.sending:
+        if self.held or self.finished:
             self.idle_since = time.monotonic()
         elif self.stopping:
             if len(self.idle) == 2 and not self.done.done():  # no long-poll in flight either
@@ -257,23 +257,25 @@ class Worker:
         free), or a lease request (a long-poll if the last one found too few)."""
         while self.idle and time.monotonic() >= self.retry_at:
             items = self.finished[:MAX_ITEMS]
-            want = 0
-            if not self.stopping:
-                want = self.args.concurrency - self.running - self.sending - self.asked
-                want = min(want - len(self.finished) + len(items), MAX_ITEMS)
+            # A request holds the slots of its outcomes until the server settled them, then of
+            # the leases it asked for (those and the free ones): the larger number of the two.
+            # So the server never sees this process hold more than --concurrency leases.
+            free = self.args.concurrency - self.running - len(self.finished) - self.reserved
+            want = 0 if self.stopping else min(free + len(items), MAX_ITEMS)
             if not items and (want <= 0 or self.leasing):
                 return
             wait_ms = self.args.wait_ms if self.drained and not items else 0
             del self.finished[:len(items)]
-            self.sending += len(items)  # before the next turn of this loop reckons `want`
-            self.asked += want
+            reserved = max(want, len(items))
+            self.reserved += reserved  # before the next turn of this loop reckons `free`
             self.leasing += want > 0
-            task = asyncio.create_task(self.request(self.idle.pop(), items, want, wait_ms))
+            task = asyncio.create_task(
+                self.request(self.idle.pop(), items, want, wait_ms, reserved))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
 
-    async def request(self, api, items, want, wait_ms):
-        """Sends `items` and asks for `want` leases (counted in by start_requests)."""
+    async def request(self, api, items, want, wait_ms, reserved):
+        """Sends `items` and asks for `want` leases (`reserved` slots, see start_requests)."""
         try:
             if want > 0:
                 body = {"max": want, "wait_ms": wait_ms}
@@ -287,8 +289,7 @@ class Worker:
         except (Unreachable, Refused) as e:
             return self.failed(items, e)
         finally:
-            self.sending -= len(items)
-            self.asked -= want
+            self.reserved -= reserved
             self.leasing -= want > 0
             self.idle.append(api)
             self.kick()
@@ -323,11 +324,9 @@ class Worker:
     def start(self, leases):
         now = time.monotonic()
         for event in leases:
-            self.held[event["lease"]] = Held(event, now)
+            held = self.held[event["lease"]] = Held(event, now)
             self.running += 1
-            task = asyncio.create_task(self.run_handler(event))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            held.task = asyncio.create_task(self.run_handler(event))
 
     async def run_handler(self, event):
         item = {"lease": event["lease"], "outcome": "ack"}
