@@ -27,6 +27,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 start_server() {
+  : > "$tmp/serve.out"  # the child truncates it only once it runs: not the last server's line
   "$bin" serve --bind 127.0.0.1:0 --workers 0 "$@" > "$tmp/serve.out" 2> "$tmp/serve.err" &
   pid=$!
   for _ in $(seq 500); do
