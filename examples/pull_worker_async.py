@@ -307,13 +307,13 @@ class Worker:
         if isinstance(error, Refused) and error.status == 401:
             self.fatal = "strandq serve refused the token (401): pass --token or STRANDQ_TOKEN"
             return
+        self.backoff_s = min(max(self.backoff_s * 2, 0.1), 5.0)
+        self.retry_at = time.monotonic() + self.backoff_s
         if isinstance(error, Refused) and error.status == 400:
             print(f"pull_worker: {error}; {len(items)} outcomes dropped", file=sys.stderr)
             self.settled(items, [{"error": str(error)}] * len(items))
             return
         self.finished[:0] = items
-        self.backoff_s = min(max(self.backoff_s * 2, 0.1), 5.0)
-        self.retry_at = time.monotonic() + self.backoff_s
         print(f"pull_worker: {error}; retrying in {self.backoff_s:.1f}s", file=sys.stderr)
         if self.stopping and items:
             self.failed_stopping += 1
