@@ -10,7 +10,7 @@
 #     The seed workload at 10 ms per event through PROCS Python pull workers
 #     (examples/pull_worker.py --sleep-ms 10) of CONCURRENCY leases each (W = PROCS x
 #     CONCURRENCY), and through examples/pull_worker_async.py --processes ASYNC_PROCS (default
-#     1) holding W leases in all, each checked and measured by `strandq verify LOG --input CSV
+#     2) holding W leases in all, each checked and measured by `strandq verify LOG --input CSV
 #     --workers W --unit 10ms`; beside them, the built-in pool on the same workload (`strandq
 #     run --workers W --work sleep:10ms`). One markdown row each: median efficiency, every run,
 #     ratio to the pool's.
@@ -97,7 +97,7 @@ pulled_run() {
 }
 
 efficiency() {
-  local csv=$1 runs=${2:-5} procs=${3:-4} conc=${4:-25} aprocs=${5:-1}
+  local csv=$1 runs=${2:-5} procs=${3:-4} conc=${4:-25} aprocs=${5:-2}
   local w=$((procs * conc)) pulled=() asynced=() pooled=()
   local aconc=$((w / aprocs))
   local idle=(--sleep-ms 10 --wait-ms 100 --exit-when-idle-ms 300)
