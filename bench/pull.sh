@@ -77,7 +77,7 @@ throughput() {
 
 # One run of the seed workload through pull workers: starts a server with the workload, runs
 # the command given (once per process p: "{p}" in it is replaced), verifies the server's log.
-# Prints the efficiency.
+# Sets `eff` to the efficiency (in this shell, not a subshell: the EXIT trap stops the server).
 pulled_run() {
   local csv=$1 w=$2 procs=$3 log=$tmp/pull-$RANDOM.jsonl
   shift 3
@@ -93,7 +93,7 @@ pulled_run() {
   stop_server
   out=$("$bin" verify "$log" --input "$csv" --workers "$w" --unit 10ms) || { echo "$out" >&2; exit 1; }
   rm -f "$log"
-  awk '/^efficiency:/ {print $2}' <<<"$out"
+  eff=$(awk '/^efficiency:/ {print $2}' <<<"$out")
 }
 
 efficiency() {
@@ -105,10 +105,12 @@ efficiency() {
     out=$("$bin" run --input "$csv" --work sleep:10ms --workers "$w")
     grep -q "verification: OK" <<<"$out" || { echo "$out" >&2; exit 1; }
     pooled+=("$(awk '/^efficiency:/ {print $2}' <<<"$out")")
-    pulled+=("$(pulled_run "$csv" "$w" "$procs" python3 examples/pull_worker.py --name "w{p}" \
-      --concurrency "$conc" "${idle[@]}")")
-    asynced+=("$(pulled_run "$csv" "$w" 1 python3 examples/pull_worker_async.py --name a \
-      --processes "$aprocs" --concurrency "$aconc" "${idle[@]}")")
+    pulled_run "$csv" "$w" "$procs" python3 examples/pull_worker.py --name "w{p}" \
+      --concurrency "$conc" "${idle[@]}"
+    pulled+=("$eff")
+    pulled_run "$csv" "$w" 1 python3 examples/pull_worker_async.py --name a \
+      --processes "$aprocs" --concurrency "$aconc" "${idle[@]}"
+    asynced+=("$eff")
   done
   local pool_med pull_med async_med
   pool_med=$(printf '%s\n' "${pooled[@]}" | median)
