@@ -6,12 +6,14 @@
 #     accounts by `strandq generate --to http://`; beside it, in the same run and server, the
 #     events/s of that ingest and of the same clients with separate lease and settle requests.
 #     One markdown row per measure: median, every run, ratio to the ingest's median.
-#   bench/pull.sh efficiency BUILD_DIR CSV [RUNS] [PROCS] [CONCURRENCY]
+#   bench/pull.sh efficiency BUILD_DIR CSV [RUNS] [PROCS] [CONCURRENCY] [ASYNC_PROCS]
 #     The seed workload at 10 ms per event through PROCS Python pull workers
 #     (examples/pull_worker.py --sleep-ms 10) of CONCURRENCY leases each (W = PROCS x
-#     CONCURRENCY), checked and measured by `strandq verify LOG --input CSV --workers W --unit
-#     10ms`; beside it, the built-in pool on the same workload (`strandq run --workers W --work
-#     sleep:10ms`). One markdown row each: median efficiency, every run, ratio to the pool's.
+#     CONCURRENCY), and through examples/pull_worker_async.py --processes ASYNC_PROCS (default
+#     2) holding W leases in all, each checked and measured by `strandq verify LOG --input CSV
+#     --workers W --unit 10ms`; beside them, the built-in pool on the same workload (`strandq
+#     run --workers W --work sleep:10ms`). One markdown row each: median efficiency, every run,
+#     ratio to the pool's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=$1 build=$2
@@ -25,6 +27,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 start_server() {
+  : > "$tmp/serve.out"  # the child truncates it only once it runs: not the last server's line
   "$bin" serve --bind 127.0.0.1:0 --workers 0 "$@" > "$tmp/serve.out" 2> "$tmp/serve.err" &
   pid=$!
   for _ in $(seq 500); do
@@ -72,36 +75,52 @@ throughput() {
   done
 }
 
+# One run of the seed workload through pull workers: starts a server with the workload, runs
+# the command given (once per process p: "{p}" in it is replaced), verifies the server's log.
+# Sets `eff` to the efficiency (in this shell, not a subshell: the EXIT trap stops the server).
+pulled_run() {
+  local csv=$1 w=$2 procs=$3 log=$tmp/pull-$RANDOM.jsonl
+  shift 3
+  start_server --log "$log"
+  "$bin" generate --to "http://$address" --input "$csv" > /dev/null
+  workers=()
+  for p in $(seq "$procs"); do
+    "${@//\{p\}/$p}" --url "http://$address" > "$tmp/worker$p.out" 2>&1 &
+    workers+=($!)
+  done
+  for w_pid in "${workers[@]}"; do wait "$w_pid" || { cat "$tmp"/worker*.out >&2; exit 1; }; done
+  workers=()
+  stop_server
+  out=$("$bin" verify "$log" --input "$csv" --workers "$w" --unit 10ms) || { echo "$out" >&2; exit 1; }
+  rm -f "$log"
+  eff=$(awk '/^efficiency:/ {print $2}' <<<"$out")
+}
+
 efficiency() {
-  local csv=$1 runs=${2:-5} procs=${3:-4} conc=${4:-25}
-  local w=$((procs * conc)) pulled=() pooled=()
+  local csv=$1 runs=${2:-5} procs=${3:-4} conc=${4:-25} aprocs=${5:-2}
+  local w=$((procs * conc)) pulled=() asynced=() pooled=()
+  local aconc=$((w / aprocs))
+  local idle=(--sleep-ms 10 --wait-ms 100 --exit-when-idle-ms 300)
   for run in $(seq "$runs"); do
     out=$("$bin" run --input "$csv" --work sleep:10ms --workers "$w")
     grep -q "verification: OK" <<<"$out" || { echo "$out" >&2; exit 1; }
     pooled+=("$(awk '/^efficiency:/ {print $2}' <<<"$out")")
-    start_server --log "$tmp/pull$run.jsonl"
-    "$bin" generate --to "http://$address" --input "$csv" > /dev/null
-    workers=()
-    for p in $(seq "$procs"); do
-      python3 examples/pull_worker.py --url "http://$address" --name "w$p" \
-        --concurrency "$conc" --sleep-ms 10 --wait-ms 100 --exit-when-idle-ms 300 \
-        > "$tmp/worker$p.out" 2>&1 &
-      workers+=($!)
-    done
-    for w_pid in "${workers[@]}"; do wait "$w_pid" || { cat "$tmp"/worker*.out >&2; exit 1; }; done
-    workers=()
-    stop_server
-    out=$("$bin" verify "$tmp/pull$run.jsonl" --input "$csv" --workers "$w" --unit 10ms) ||
-      { echo "$out" >&2; exit 1; }
-    pulled+=("$(awk '/^efficiency:/ {print $2}' <<<"$out")")
+    pulled_run "$csv" "$w" "$procs" python3 examples/pull_worker.py --name "w{p}" \
+      --concurrency "$conc" "${idle[@]}"
+    pulled+=("$eff")
+    pulled_run "$csv" "$w" 1 python3 examples/pull_worker_async.py --name a \
+      --processes "$aprocs" --concurrency "$aconc" "${idle[@]}"
+    asynced+=("$eff")
   done
-  local pool_med pull_med
+  local pool_med pull_med async_med
   pool_med=$(printf '%s\n' "${pooled[@]}" | median)
   pull_med=$(printf '%s\n' "${pulled[@]}" | median)
+  async_med=$(printf '%s\n' "${asynced[@]}" | median)
   echo "| workers (W = $w) | median efficiency | runs | / built-in pool |"
   echo "|---|---|---|---|"
   echo "| built-in pool: \`strandq run --workers $w --work sleep:10ms\` | **$pool_med** | ${pooled[*]} | 1.00 |"
-  echo "| $procs Python pull workers x $conc leases (examples/pull_worker.py) | **$pull_med** | ${pulled[*]} | $(ratio "$pull_med" "$pool_med") |"
+  echo "| $procs Python pull workers x $conc leases (examples/pull_worker.py, threads) | **$pull_med** | ${pulled[*]} | $(ratio "$pull_med" "$pool_med") |"
+  echo "| $aprocs asyncio process(es) x $aconc leases (examples/pull_worker_async.py) | **$async_med** | ${asynced[*]} | $(ratio "$async_med" "$pool_med") |"
 }
 
 case $mode in

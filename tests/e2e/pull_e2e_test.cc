@@ -1,7 +1,8 @@
 // Copyright 2026 The strandq Authors.
-// End to end: pull workers over the real `strandq serve`: the Python and Node examples (found
-// on PATH as python3 and node) on a workload with injected failures, a worker killed mid-lease,
-// and the API's refusals (late, forged, foreign and malformed settles; long-poll limits).
+// End to end: pull workers over the real `strandq serve`: the Python (threads and asyncio) and
+// Node examples (found on PATH as python3 and node) on a workload with injected failures, a
+// worker killed mid-lease, a worker draining on SIGTERM, and the API's refusals (late, forged,
+// foreign and malformed settles; long-poll limits).
 
 #include <gtest/gtest.h>
 
@@ -35,12 +36,14 @@ Json PostJson(const Server& server, const std::string& target, const Json& body)
   return Json::parse(res.body, nullptr, /*allow_exceptions=*/false);
 }
 
-// A worker example as a child process.
+// A worker example as a child process: "python" (threads), "pyasync" (asyncio) or "node".
 std::unique_ptr<Subprocess> StartWorker(const std::string& language, const Server& server,
                                         const std::string& name, std::vector<std::string> extra) {
   std::vector<std::string> args =
       language == "python" ? std::vector<std::string>{"python3", kExamples + "/pull_worker.py"}
-                           : std::vector<std::string>{"node", kExamples + "/pull_worker.js"};
+      : language == "pyasync"
+          ? std::vector<std::string>{"python3", kExamples + "/pull_worker_async.py"}
+          : std::vector<std::string>{"node", kExamples + "/pull_worker.js"};
   for (const std::string& a : {std::string("--url"), server.url(), std::string("--name"), name}) {
     args.push_back(a);
   }
@@ -56,6 +59,62 @@ bool WaitForStats(const Server& server, Pred done) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
+}
+
+// The most attempts of `worker` in the log at one time: leases it held, from their grant to
+// their settle (a settle at the instant of a grant frees its slot first).
+size_t MostHeldAtOnce(const std::vector<AttemptRecord>& records, const std::string& worker) {
+  std::vector<std::pair<int64_t, int>> edges;
+  for (const AttemptRecord& r : records) {
+    if (r.worker != worker) continue;
+    edges.emplace_back(r.start_ns, +1);
+    edges.emplace_back(r.end_ns, -1);
+  }
+  std::sort(edges.begin(), edges.end());
+  int64_t held = 0, most = 0;
+  for (const auto& [at, delta] : edges) {
+    held += delta;
+    most = std::max(most, held);
+  }
+  return static_cast<size_t>(most);
+}
+
+// The server's log of a workload of `events` events run by workers of --concurrency 8 failing
+// as the flags --nack-first-every 7 --dead-every 11 make them: verified against the input
+// (order, no loss), every event with exactly its injected outcomes, each of `workers` took
+// part and held no more than its 8 leases at once.
+void ExpectInjectedOutcomes(const std::string& log, const std::string& csv, size_t events,
+                            const std::set<std::string>& workers_expected) {
+  ProcessResult verify = Strandq({"verify", log, "--input", csv});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_TRUE(Contains(verify.out, "verification: OK")) << verify.out;
+
+  auto records = ReadEventLog(log);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  std::map<uint64_t, std::vector<AttemptRecord>> by_id;
+  std::set<std::string> workers;
+  for (const AttemptRecord& r : *records) {
+    by_id[r.id].push_back(r);
+    workers.insert(r.worker);
+  }
+  EXPECT_EQ(workers, workers_expected);
+  for (const std::string& worker : workers) {
+    EXPECT_LE(MostHeldAtOnce(*records, worker), 8u) << worker;
+  }
+  ASSERT_EQ(by_id.size(), events);
+  for (auto& [id, attempts] : by_id) {
+    std::sort(attempts.begin(), attempts.end(),
+              [](const AttemptRecord& a, const AttemptRecord& b) { return a.attempt < b.attempt; });
+    std::vector<std::string> seen;
+    for (const AttemptRecord& a : attempts) seen.emplace_back(OutcomeName(a.outcome));
+    std::vector<std::string> want;
+    if (id % 7 == 0) want.push_back("nack");
+    want.push_back(id % 11 == 0 ? "dead" : "ack");
+    EXPECT_EQ(seen, want) << "id " << id;
+    if (id % 11 == 0) {
+      EXPECT_TRUE(Contains(attempts.back().error, "permanent failure: injected")) << id;
+    }
+  }
 }
 
 class PullE2eTest : public ::testing::Test {
@@ -95,38 +154,61 @@ TEST_F(PullE2eTest, PythonAndNodeWorkersWithInjectedFailures) {
   ProcessResult stopped = server.Stop();
   EXPECT_EQ(stopped.exit_code, 0) << stopped.out << stopped.err;  // nothing left pending
 
-  ProcessResult verify = Strandq({"verify", log, "--input", csv});
-  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
-  EXPECT_TRUE(Contains(verify.out, "verification: OK")) << verify.out;
+  ExpectInjectedOutcomes(log, csv, 1500, {"py-1", "node-1"});
+}
 
-  auto records = ReadEventLog(log);
-  ASSERT_TRUE(records.ok()) << records.status().ToString();
-  std::map<uint64_t, std::vector<AttemptRecord>> by_id;
-  std::set<std::string> workers;
-  for (const AttemptRecord& r : *records) {
-    by_id[r.id].push_back(r);
-    workers.insert(r.worker);
+// The asyncio worker, as two processes of 8 slots each, on the same failures.
+TEST_F(PullE2eTest, AsyncPythonWorkerWithInjectedFailures) {
+  const std::string csv = Workload(1500, 60);
+  const std::string log = dir_.File("serve.jsonl");
+  Server server({"--workers", "0", "--log", log});
+  ASSERT_TRUE(server.up());
+  ASSERT_EQ(Strandq({"generate", "--to", server.url(), "--input", csv}).exit_code, 0);
+  auto worker = StartWorker(
+      "pyasync", server, "pa",
+      {"--nack-first-every", "7", "--dead-every", "11", "--sleep-ms", "1", "--exit-when-idle-ms",
+       "500", "--wait-ms", "200", "--concurrency", "8", "--processes", "2"});
+  ProcessResult done = worker->Wait(std::chrono::seconds(120));
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_TRUE(Contains(done.out, "pull_worker pa-1: ") && Contains(done.out, "pull_worker pa-2: "))
+      << done.out;
+  size_t unrefused = 0;  // one summary line per process
+  for (size_t at = 0; (at = done.out.find(", 0 refused\n", at)) != std::string::npos; ++at) {
+    ++unrefused;
   }
-  EXPECT_EQ(workers, (std::set<std::string>{"py-1", "node-1"}));
-  ASSERT_EQ(by_id.size(), 1500u);
-  for (auto& [id, attempts] : by_id) {
-    std::sort(attempts.begin(), attempts.end(),
-              [](const AttemptRecord& a, const AttemptRecord& b) { return a.attempt < b.attempt; });
-    std::vector<std::string> seen;
-    for (const AttemptRecord& a : attempts) seen.emplace_back(OutcomeName(a.outcome));
-    std::vector<std::string> want;
-    if (id % 7 == 0) want.push_back("nack");
-    want.push_back(id % 11 == 0 ? "dead" : "ack");
-    EXPECT_EQ(seen, want) << "id " << id;
-    if (id % 11 == 0) {
-      EXPECT_TRUE(Contains(attempts.back().error, "permanent failure: injected")) << id;
-    }
-  }
+  EXPECT_EQ(unrefused, 2u) << done.out;
+  ProcessResult stopped = server.Stop();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.out << stopped.err;  // nothing left pending
+
+  ExpectInjectedOutcomes(log, csv, 1500, {"pa-1", "pa-2"});
+}
+
+class PullWorkerTest : public PullE2eTest, public ::testing::WithParamInterface<std::string> {};
+
+// SIGTERM while a worker's handlers run: it leases nothing more, finishes and settles the
+// events in hand, and exits 0.
+TEST_P(PullWorkerTest, SigtermDrainsTheEventsInHand) {
+  const std::string csv = Workload(40, 8);
+  Server server({"--workers", "0"});
+  ASSERT_TRUE(server.up());
+  ASSERT_EQ(Strandq({"generate", "--to", server.url(), "--input", csv}).exit_code, 0);
+  auto worker = StartWorker(GetParam(), server, "drained",
+                            {"--concurrency", "5", "--sleep-ms", "700", "--wait-ms", "100"});
+  ASSERT_TRUE(WaitForStats(server, [](const Json& s) { return s["leased"] == 5; }));
+  worker->Signal(SIGTERM);
+  ProcessResult done = worker->Wait(std::chrono::seconds(30));
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_TRUE(Contains(done.out, "5 acked, 0 retrying, 0 dead, 0 refused")) << done.out;
+  Json stats = Stats(server)["store"];
+  EXPECT_EQ(stats["acked"], 5) << stats.dump();
+  EXPECT_EQ(stats["leased"], 0) << stats.dump();
+  ProcessResult stopped = server.Stop();
+  EXPECT_TRUE(Contains(stopped.out, "pending:      35 events")) << stopped.out;
 }
 
 // A pull worker killed (SIGKILL) while it holds leases costs its accounts one lease TTL: the
 // events come back with attempt 2 and another worker finishes them.
-TEST_F(PullE2eTest, KilledWorkersLeasesAreRedelivered) {
+TEST_P(PullWorkerTest, KilledWorkersLeasesAreRedelivered) {
   const std::string csv = Workload(40, 8);
   const std::string log = dir_.File("serve.jsonl");
   Server server({"--workers", "0", "--log", log, "--lease-ttl", "1s"});
@@ -134,7 +216,7 @@ TEST_F(PullE2eTest, KilledWorkersLeasesAreRedelivered) {
   ASSERT_EQ(Strandq({"generate", "--to", server.url(), "--input", csv}).exit_code, 0);
   // Its handler outlives the test: it holds its 5 leases (and extends them) until killed.
   auto stuck =
-      StartWorker("python", server, "stuck", {"--concurrency", "5", "--sleep-ms", "600000"});
+      StartWorker(GetParam(), server, "stuck", {"--concurrency", "5", "--sleep-ms", "600000"});
   ASSERT_TRUE(WaitForStats(server, [](const Json& s) { return s["leased"] == 5; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // past one TTL: extended
   EXPECT_EQ(Stats(server)["store"]["leased"], 5) << "the heartbeat should keep them";
@@ -160,6 +242,9 @@ TEST_F(PullE2eTest, KilledWorkersLeasesAreRedelivered) {
   EXPECT_EQ(second_attempts, 5);
   EXPECT_TRUE(Contains(verify.out, "redelivered:  5")) << verify.out;
 }
+
+INSTANTIATE_TEST_SUITE_P(Examples, PullWorkerTest, ::testing::Values("python", "pyasync", "node"),
+                         [](const auto& info) { return info.param; });
 
 // The API's contract, request by request: a late settle is refused and changes nothing, the
 // event comes back; forged, garbage and foreign tokens are per-item errors; a malformed body is
