@@ -128,7 +128,7 @@ def parse_head(head):
     headers = {}
     for line in lines[1:-2]:  # the head ends with "\r\n\r\n": two empty strings at the end
         name, sep, value = line.partition(":")
-        if not sep or not name or name != name.strip() or line[0] in " \t":
+        if not sep or not name or name[0] in " \t" or name[-1] in " \t":
             raise BadRequest(400, f"bad header line: {line[:100]!r}")
         name, value = name.lower(), value.strip()
         if name in headers and name in ("content-length", "transfer-encoding"):
