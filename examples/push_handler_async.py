@@ -233,15 +233,24 @@ async def serve(service, sock):
     async def on_connection(reader, writer):
         # asyncio sets it too; said here because every answer relies on it.
         writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        await serve_connection(service, reader, writer)
+        try:
+            await serve_connection(service, reader, writer)
+        except asyncio.CancelledError:
+            pass  # the service is stopping (below); the connection is closed
 
     # start_server listens again, with its own backlog (100 unless given).
     server = await asyncio.start_server(on_connection, sock=sock, limit=MAX_HEAD,
                                         backlog=BACKLOG)
     stop = asyncio.get_running_loop().create_future()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)
-    async with server:
-        await stop
+    await stop
+    # Stop accepting, then end the connections (kept-alive ones would otherwise stay open: an
+    # answer being prepared is dropped, and strandq retries that attempt).
+    server.close()
+    connections = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in connections:
+        task.cancel()
+    await asyncio.gather(*connections, return_exceptions=True)
 
 
 def run_loop(service, sock):
