@@ -123,7 +123,8 @@ def parse_head(head):
         method, path, version = lines[0].split(" ")
     except ValueError:
         raise BadRequest(400, "bad request line") from None
-    if version not in ("HTTP/1.1", "HTTP/1.0") or not (method.isascii() and method.isalpha()) or not path:
+    valid_method = method.isascii() and method.isalpha()
+    if version not in ("HTTP/1.1", "HTTP/1.0") or not valid_method or not path:
         raise BadRequest(400, f"bad request line: {lines[0][:100]!r}")
     headers = {}
     for line in lines[1:-2]:  # the head ends with "\r\n\r\n": two empty strings at the end
@@ -140,7 +141,7 @@ def parse_head(head):
     if not length.isdigit() or not length.isascii():
         raise BadRequest(400, f"bad Content-Length: {length[:40]!r}")
     if len(length) > 9 or int(length) > MAX_BODY:
-        raise BadRequest(413, f"body of {length} bytes is over the {MAX_BODY}-byte limit")
+        raise BadRequest(413, f"Content-Length {length[:20]} is over the {MAX_BODY}-byte limit")
     tokens = {t.strip().lower() for t in headers.get("connection", "").split(",")}
     keep_alive = "keep-alive" in tokens if version == "HTTP/1.0" else "close" not in tokens
     return method, path, keep_alive, int(length)
