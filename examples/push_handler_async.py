@@ -256,8 +256,8 @@ async def serve(service, sock):
 
 def run_loop(service, sock):
     # select() times out to the microsecond; epoll and poll round each wait up to the next
-    # millisecond, which makes a 10 ms asyncio.sleep last 10.5 ms on average. A process here
-    # serves at most a few hundred connections, well within select()'s limit.
+    # millisecond, so every asyncio.sleep (and timeout) would run late by up to that much. A
+    # process here serves at most a few hundred connections, well within select()'s limit.
     loop = asyncio.SelectorEventLoop(selectors.SelectSelector())
     try:
         loop.run_until_complete(serve(service, sock))
