@@ -6,9 +6,11 @@
 #    `strandq run --work http://...` with W slots over 200,000 events (events / makespan).
 # 2. The same no-op logic in Python: examples/push_handler.py pushed to, against exec: of a
 #    Python one-liner that reads its payload (one interpreter per event).
-# 3. Efficiency on the seed list at 10 ms per event through examples/push_handler.py
-#    (--work-ms 10, one process per core), W = 100: makespan / (100 x 10 ms), by
-#    `strandq verify --unit 10ms`; beside it `--work sleep:10ms`, the same schedule in-process.
+# 3. Efficiency on the seed list at 10 ms per event through examples/push_handler.py (threads)
+#    and examples/push_handler_async.py (asyncio), each --work-ms 10 with one process per core,
+#    W = 100: makespan / (100 x 10 ms), by `strandq verify --unit 10ms`; beside them
+#    `--work sleep:10ms`, the same schedule in-process. Both services run throughout; each run
+#    measures the three one after the other.
 # Prints markdown tables: medians of RUNS runs, every run, and the ratios of the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +18,8 @@ build=$1 runs=${2:-5}
 bin=$build/strandq csv=bench/workloads/seed-10000.csv
 W=64
 tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 # The interpreter itself, not a version manager's shim script (exec: starts one per event).
 py=$(python3 -c 'import sys; print(sys.executable)')
 
@@ -29,7 +31,7 @@ start() {  # COMMAND... : a server that prints "listening on URL"
   # not be taken for this one's.
   : > "$tmp/server.out"
   "$@" > "$tmp/server.out" 2> "$tmp/server.err" &
-  pid=$!
+  pids+=($!)
   for _ in $(seq 3000); do
     grep -q '^listening on ' "$tmp/server.out" 2>/dev/null && break
     sleep 0.01
@@ -37,7 +39,10 @@ start() {  # COMMAND... : a server that prints "listening on URL"
   url=$(awk '/^listening on / {print $3; exit}' "$tmp/server.out")
   [ -n "$url" ] || { echo "bench/push.sh: $* did not start:" >&2; cat "$tmp/server.err" >&2; exit 1; }
 }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+stop() {  # every server started
+  for p in "${pids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
+  pids=()
+}
 
 wrk_rate() {  # -> requests/s of W connections for 3 s
   local out
@@ -97,23 +102,35 @@ row "\`--work 'exec:python3 -c ...'\` (reads the payload)" "events/s" "${py_exec
 echo
 echo "Push / exec: **$(ratio "$push_med" "$med")** (goal >= 100)."
 echo
-echo "### Efficiency on the seed list, 10 ms per event in \`examples/push_handler.py\`, W = 100"
+push_efficiency() {  # URL -> efficiency of the seed list pushed to URL, verified
+  local out
+  "$bin" run --input "$csv" --workers 100 --work "$1" --log "$tmp/eff.jsonl" > /dev/null
+  out=$("$bin" verify "$tmp/eff.jsonl" --workers 100 --unit 10ms)
+  grep -q "verification: OK" <<<"$out" || { echo "verification failed:" >&2; echo "$out" >&2; exit 1; }
+  awk '/^efficiency:/ {print $2}' <<<"$out"
+  rm -f "$tmp/eff.jsonl"
+}
+
+echo "### Efficiency on the seed list, 10 ms per event in the Python push services, W = 100"
 echo
 echo "| work | median efficiency | runs |"
 echo "|---|---|---|"
-start "$py" examples/push_handler.py --port 0 --work-ms 10 --processes "$(nproc)"
-eff=() eff_sleep=()
-for i in $(seq "$runs"); do
-  "$bin" run --input "$csv" --workers 100 --work "$url" --log "$tmp/eff$i.jsonl" > /dev/null
-  out=$("$bin" verify "$tmp/eff$i.jsonl" --workers 100 --unit 10ms)
-  grep -q "verification: OK" <<<"$out" || { echo "verification failed:" >&2; echo "$out" >&2; exit 1; }
-  eff+=("$(awk '/^efficiency:/ {print $2}' <<<"$out")")
-  rm -f "$tmp/eff$i.jsonl"
+procs=$(nproc)
+start "$py" examples/push_handler.py --port 0 --work-ms 10 --processes "$procs"
+threaded_url=$url
+start "$py" examples/push_handler_async.py --port 0 --work-ms 10 --processes "$procs"
+async_url=$url
+eff=() eff_async=() eff_sleep=()
+for _ in $(seq "$runs"); do
+  eff+=("$(push_efficiency "$threaded_url")")
+  eff_async+=("$(push_efficiency "$async_url")")
   out=$("$bin" run --input "$csv" --workers 100 --work sleep:10ms)
   eff_sleep+=("$(awk '/^efficiency:/ {print $2}' <<<"$out")")
 done
 stop
-row "\`--work http://...\` (\`push_handler.py --work-ms 10 --processes $(nproc)\`)" "" "${eff[@]}"
+row "\`--work http://...\` (\`push_handler.py --work-ms 10 --processes $procs\`)" "" "${eff[@]}"
+row "\`--work http://...\` (\`push_handler_async.py --work-ms 10 --processes $procs\`)" "" \
+  "${eff_async[@]}"
 row "\`--work sleep:10ms\` (in-process timer, same run)" "" "${eff_sleep[@]}"
 echo
 echo "Goal <= 1.05."

@@ -1,11 +1,17 @@
 // Copyright 2026 The strandq Authors.
-// End to end: the real binary pushing to the Python example service (examples/push_handler.py,
-// python3 from PATH) on a free loopback port, with failures the service injects by event id:
-// attempt 1 of every 7th event fails (500), every 11th is dead-lettered (Strandq-Outcome:
-// dead), every 5th is answered 503 + Retry-After once. Checked: `strandq verify`, each
-// outcome in the log, order and settlement before the next event as the service saw them.
+// End to end: the real binary pushing to the Python example services (examples/push_handler.py,
+// threaded, and examples/push_handler_async.py, asyncio; each test runs against both; python3
+// from PATH) on a free loopback port, with failures the service injects by event id: attempt 1
+// of every 7th event fails (500), every 11th is dead-lettered (Strandq-Outcome: dead), every 5th
+// is answered 503 + Retry-After once. Checked: `strandq verify`, each outcome in the log, order
+// and settlement before the next event as the service saw them; and that the asyncio service,
+// whose HTTP parsing is its own, refuses what it cannot read and closes the connection.
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -66,13 +72,18 @@ class Listening {
   std::string url_;
 };
 
-// The Python service with the injected failures; "--record" lines go to `record`.
-std::unique_ptr<Listening> StartService(const std::string& record) {
-  auto service = std::make_unique<Listening>(std::vector<std::string>{
-      "python3", STRANDQ_EXAMPLES_DIR "/push_handler.py", "--port", "0", "--fail-every", "7",
-      "--dead-every", "11", "--busy-every", "5", "--busy-seconds", "0.02", "--record", record});
-  EXPECT_TRUE(Contains(service->url(), "http://127.0.0.1:")) << "the Python service did not start";
+// A Python service (`script` in examples/) with `flags`.
+std::unique_ptr<Listening> StartScript(const std::string& script, std::vector<std::string> flags) {
+  flags.insert(flags.begin(), {"python3", STRANDQ_EXAMPLES_DIR "/" + script, "--port", "0"});
+  auto service = std::make_unique<Listening>(flags);
+  EXPECT_TRUE(Contains(service->url(), "http://127.0.0.1:")) << script << " did not start";
   return service;
+}
+
+// The Python service with the injected failures; "--record" lines go to `record`.
+std::unique_ptr<Listening> StartService(const std::string& script, const std::string& record) {
+  return StartScript(script, {"--fail-every", "7", "--dead-every", "11", "--busy-every", "5",
+                              "--busy-seconds", "0.02", "--record", record});
 }
 
 std::vector<nlohmann::json> JsonLines(const std::string& path) {
@@ -148,14 +159,22 @@ void CheckServiceSaw(const std::vector<nlohmann::json>& lines, uint64_t n) {
   }
 }
 
-class PushE2eTest : public ::testing::Test {
+// Runs each test against the script named by the parameter.
+class PushE2eTest : public ::testing::TestWithParam<const char*> {
  protected:
+  std::string script() const { return GetParam(); }
   TempDir dir_;
 };
 
-TEST_F(PushE2eTest, RunWithInjectedFailuresKeepsOrderLosesNothingAndSettlesEachAsAnswered) {
+INSTANTIATE_TEST_SUITE_P(Services, PushE2eTest,
+                         ::testing::Values("push_handler.py", "push_handler_async.py"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.index == 0 ? "Threaded" : "Asyncio");
+                         });
+
+TEST_P(PushE2eTest, RunWithInjectedFailuresKeepsOrderLosesNothingAndSettlesEachAsAnswered) {
   const std::string record = dir_.File("service.jsonl"), log = dir_.File("run.jsonl");
-  auto service = StartService(record);
+  auto service = StartService(script(), record);
   ASSERT_FALSE(service->url().empty());
   constexpr uint64_t kEvents = 300;
   ProcessResult run = Strandq({"run", "--events", std::to_string(kEvents), "--accounts", "20",
@@ -176,14 +195,13 @@ TEST_F(PushE2eTest, RunWithInjectedFailuresKeepsOrderLosesNothingAndSettlesEachA
   CheckServiceSaw(JsonLines(record), kEvents);
 }
 
-TEST_F(PushE2eTest, ARetryAfterLongerThanHalfTheHandlerTimeoutFailsTheAttemptWithThatDelay) {
+TEST_P(PushE2eTest, ARetryAfterLongerThanHalfTheHandlerTimeoutFailsTheAttemptWithThatDelay) {
   // Every event is answered 503 + Retry-After: 1 once. With --handler-timeout 400ms an attempt
   // waits out at most 200ms: it fails at once (not timed out) and comes back 1 s later.
   const std::string record = dir_.File("service.jsonl"), log = dir_.File("run.jsonl");
-  auto service = std::make_unique<Listening>(
-      std::vector<std::string>{"python3", STRANDQ_EXAMPLES_DIR "/push_handler.py", "--port", "0",
-                               "--busy-every", "1", "--busy-seconds", "1", "--record", record});
-  ASSERT_FALSE(service->url().empty()) << "the Python service did not start";
+  auto service =
+      StartScript(script(), {"--busy-every", "1", "--busy-seconds", "1", "--record", record});
+  ASSERT_FALSE(service->url().empty());
   ProcessResult run =
       Strandq({"run", "--events", "2", "--accounts", "2", "--workers", "2", "--handler-timeout",
                "400ms", "--retry-backoff", "1ms", "--work", service->url(), "--log", log});
@@ -206,11 +224,10 @@ TEST_F(PushE2eTest, ARetryAfterLongerThanHalfTheHandlerTimeoutFailsTheAttemptWit
   }
 }
 
-TEST_F(PushE2eTest, NoAnswerInTimeAndNoServiceAreFailedAttempts) {
+TEST_P(PushE2eTest, NoAnswerInTimeAndNoServiceAreFailedAttempts) {
   const std::string slow_log = dir_.File("slow.jsonl"), gone_log = dir_.File("gone.jsonl");
-  auto slow = std::make_unique<Listening>(std::vector<std::string>{
-      "python3", STRANDQ_EXAMPLES_DIR "/push_handler.py", "--port", "0", "--work-ms", "3000"});
-  ASSERT_FALSE(slow->url().empty()) << "the Python service did not start";
+  auto slow = StartScript(script(), {"--work-ms", "3000"});
+  ASSERT_FALSE(slow->url().empty());
   ProcessResult run =
       Strandq({"run", "--events", "1", "--max-attempts", "2", "--retry-backoff", "1ms",
                "--handler-timeout", "100ms", "--work", slow->url(), "--log", slow_log});
@@ -234,9 +251,9 @@ TEST_F(PushE2eTest, NoAnswerInTimeAndNoServiceAreFailedAttempts) {
   }
 }
 
-TEST_F(PushE2eTest, ServePushesPayloadsAsPostedAndLogsTheAttempts) {
+TEST_P(PushE2eTest, ServePushesPayloadsAsPostedAndLogsTheAttempts) {
   const std::string record = dir_.File("service.jsonl"), log = dir_.File("serve.jsonl");
-  auto service = StartService(record);
+  auto service = StartService(script(), record);
   ASSERT_FALSE(service->url().empty());
   Listening serve({STRANDQ_BINARY, "serve", "--bind", "127.0.0.1:0", "--workers", "4", "--work",
                    service->url(), "--log", log, "--retry-backoff", "1ms"});
@@ -271,11 +288,11 @@ TEST_F(PushE2eTest, ServePushesPayloadsAsPostedAndLogsTheAttempts) {
   EXPECT_EQ(records->size(), 4u);
 }
 
-TEST_F(PushE2eTest, WorkersOverRedisPushToo) {
+TEST_P(PushE2eTest, WorkersOverRedisPushToo) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.ok()) << redis.Error();
   const std::string record = dir_.File("service.jsonl");
-  auto service = StartService(record);
+  auto service = StartService(script(), record);
   ASSERT_FALSE(service->url().empty());
   constexpr uint64_t kEvents = 200;
   ProcessResult gen = Strandq({"generate", "--events", std::to_string(kEvents), "--accounts", "10",
@@ -311,6 +328,94 @@ TEST_F(PushE2eTest, WorkersOverRedisPushToo) {
   CheckOutcomes(all, kEvents);
   service->Stop();
   CheckServiceSaw(JsonLines(record), kEvents);
+}
+
+// What the service answered to `request` on a new connection, and whether it then closed the
+// connection (false: still open after 5 s).
+struct Exchanged {
+  std::string answer;
+  bool closed = false;
+};
+Exchanged Exchange(const std::string& url, const std::string& request) {
+  const auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  Exchanged result;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
+      send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size())) {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) result.answer.append(buffer, n);
+    result.closed = n == 0;
+  }
+  close(fd);
+  return result;
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(PushAsyncServiceTest, KeepsConnectionsAliveAndRefusesWhatItCannotReadThenCloses) {
+  auto service = StartScript("push_handler_async.py", {});
+  ASSERT_FALSE(service->url().empty());
+  const std::string& url = service->url();
+  // Kept alive until "Connection: close": three answers on one connection, the last a 400 for
+  // a body that is no event, then closed (a request after it is not read).
+  const std::string event = R"({"id":3,"account":"a","seq":1,"attempt":1})";
+  Exchanged e =
+      Exchange(url,
+               "GET /healthz HTTP/1.1\r\n\r\n"
+               "POST /events HTTP/1.1\r\nContent-Length: " +
+                   std::to_string(event.size()) + "\r\n\r\n" + event +
+                   "POST /events HTTP/1.1\r\nContent-Length: 5\r\nConnection: close\r\n\r\nnot{}"
+                   "GET /healthz HTTP/1.1\r\n\r\n");
+  EXPECT_TRUE(e.closed);
+  EXPECT_EQ(Count(e.answer, "HTTP/1.1 200 OK\r\n"), 2u) << e.answer;
+  EXPECT_EQ(Count(e.answer, "HTTP/1.1 400 Bad Request\r\n"), 1u) << e.answer;
+  EXPECT_TRUE(Contains(e.answer, "bad request: Expecting value")) << e.answer;
+  // Each refused with its status and closed; what follows on the connection is not answered.
+  const std::string next = "GET /healthz HTTP/1.1\r\n\r\n";
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"garbage\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
+      {"POST /events HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+       "HTTP/1.1 400 Bad Request\r\n"},
+      {"POST /events HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx",
+       "HTTP/1.1 400 Bad Request\r\n"},
+      {"POST /events HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
+      {"POST /events HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+       "HTTP/1.1 413 Content Too Large\r\n"},
+      {"POST /events HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n",
+       "HTTP/1.1 431 Request Header Fields Too Large\r\n"},
+  };
+  for (const auto& [request, status] : refused) {
+    e = Exchange(url, request + next);
+    EXPECT_TRUE(e.closed) << request.substr(0, 80);
+    EXPECT_EQ(e.answer.rfind(status, 0), 0u) << request.substr(0, 80) << " -> " << e.answer;
+    EXPECT_EQ(Count(e.answer, "HTTP/1.1 "), 1u) << request.substr(0, 80) << " -> " << e.answer;
+    EXPECT_TRUE(Contains(e.answer, "\r\nConnection: close\r\n")) << e.answer;
+  }
+  // A body nested too deep is a 400, not a crash: the service still answers.
+  const std::string deep(100000, '[');
+  e = Exchange(url, "POST /events HTTP/1.1\r\nContent-Length: " + std::to_string(deep.size()) +
+                        "\r\nConnection: close\r\n\r\n" + deep);
+  EXPECT_EQ(e.answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << e.answer.substr(0, 200);
+  e = Exchange(url, "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(e.answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << e.answer;
+  ProcessResult stopped = service->Stop();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  EXPECT_EQ(stopped.err, "");  // no tracebacks
 }
 
 }  // namespace
