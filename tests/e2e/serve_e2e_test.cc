@@ -352,7 +352,7 @@ TEST_F(ServeE2eTest, DeepPayloadsAndSlowClientsDoNotTakeTheServerDown) {
 // "listening on" drains the server (exit 0) instead of killing it (143, events accepted before
 // it lost on mem:).
 TEST_F(ServeE2eTest, ASigtermRightAfterStartDrains) {
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 5; ++i) {
     Server server({"--workers", "0"});
     ASSERT_TRUE(server.up());
     ProcessResult r = server.Stop();
