@@ -9,20 +9,9 @@
 #include <string_view>
 
 #include "http/event_body.h"
+#include "json_check.h"
 
-namespace {
-
-void CheckIsJson(std::string_view text) {
-  try {
-    [[maybe_unused]] const auto parsed = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::out_of_range&) {
-    // a number too large for a double: valid JSON
-  } catch (const nlohmann::json::exception&) {
-    std::abort();
-  }
-}
-
-}  // namespace
+using strandq::fuzz::CheckIsJson;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -12,20 +12,13 @@
 
 #include "http/lease_body.h"
 #include "http/lease_token.h"
+#include "json_check.h"
 
 namespace {
 
-using namespace strandq::http;
+using strandq::fuzz::CheckIsJson;
 
-void CheckIsJson(std::string_view text) {
-  try {
-    [[maybe_unused]] const auto parsed = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::out_of_range&) {
-    // a number too large for a double: valid JSON
-  } catch (const nlohmann::json::exception&) {
-    std::abort();
-  }
-}
+using namespace strandq::http;
 
 void CheckToken(const LeaseTokenCodec& codec, const std::string& token) {
   auto decoded = codec.Decode(token);

@@ -8,8 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "strandq/handler.h"
+#include "testutil/handler_loop.h"
 #include "testutil/temp_dir.h"
 
 namespace strandq {
@@ -36,17 +35,9 @@ Event MakeEvent(uint64_t seq, std::string payload = "") {
   return e;
 }
 
-// Starts attempts on an I/O loop run by two threads; collects their outcomes.
+// Starts attempts on a HandlerLoop; collects their outcomes.
 class ExecHandlerTest : public ::testing::Test {
  protected:
-  ExecHandlerTest() : guard_(io_.get_executor()) {
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
-  }
-  ~ExecHandlerTest() override {
-    guard_.reset();
-    for (auto& t : threads_) t.join();
-  }
-
   std::unique_ptr<Handler> Make(const std::string& command, std::chrono::nanoseconds grace = 5s) {
     HandlerOptions options;
     options.exec_kill_grace = grace;
@@ -55,31 +46,10 @@ class ExecHandlerTest : public ::testing::Test {
     return handler.ok() ? std::move(*handler) : nullptr;
   }
 
-  // Starts an attempt of `event` (which must outlive it).
   void Start(Handler& handler, const Event& event, const Cancellation& cancel = {}) {
-    handler.Start(
-        event, io_,
-        [this](Outcome o) {
-          std::lock_guard lock(mu_);
-          outcomes_.push_back(std::move(o));
-        },
-        cancel);
+    loop_.Start(handler, event, cancel);
   }
-
-  // Waits for `n` outcomes (at most 60 s).
-  std::vector<Outcome> WaitFor(size_t n) {
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      {
-        std::lock_guard lock(mu_);
-        if (outcomes_.size() >= n) return outcomes_;
-      }
-      std::this_thread::sleep_for(2ms);
-    }
-    ADD_FAILURE() << "timed out waiting for " << n << " outcomes";
-    std::lock_guard lock(mu_);
-    return outcomes_;
-  }
+  std::vector<Outcome> WaitFor(size_t n) { return loop_.WaitFor(n); }
 
   Outcome RunOne(const std::string& command, const std::string& payload = "") {
     auto handler = Make(command);
@@ -88,11 +58,7 @@ class ExecHandlerTest : public ::testing::Test {
     return WaitFor(1).at(0);
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::vector<std::thread> threads_;
-  std::mutex mu_;
-  std::vector<Outcome> outcomes_;
+  testing::HandlerLoop loop_;
 };
 
 TEST_F(ExecHandlerTest, TheNackErrorCarriesTheTailOfStderr) {

@@ -8,8 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -19,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "testutil/handler_loop.h"
 #include "testutil/http_test_server.h"
 
 namespace strandq {
@@ -40,17 +39,9 @@ Event MakeEvent(uint64_t id, std::string payload = "") {
   return e;
 }
 
-// Starts attempts on an I/O loop run by two threads; collects their outcomes.
+// Starts attempts on a HandlerLoop; collects their outcomes.
 class PushHandlerTest : public ::testing::Test {
  protected:
-  PushHandlerTest() : guard_(io_.get_executor()) {
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
-  }
-  ~PushHandlerTest() override {
-    guard_.reset();
-    for (auto& t : threads_) t.join();
-  }
-
   static std::string Url(const HttpTestServer& server, const std::string& path = "/events") {
     return "http://127.0.0.1:" + std::to_string(server.port()) + path;
   }
@@ -62,24 +53,9 @@ class PushHandlerTest : public ::testing::Test {
   }
 
   void Start(Handler& handler, const Event& event, const Cancellation& cancel = {}) {
-    handler.Start(
-        event, io_,
-        [this](Outcome o) {
-          std::lock_guard lock(mu_);
-          outcomes_.push_back(std::move(o));
-          cv_.notify_all();
-        },
-        cancel);
+    loop_.Start(handler, event, cancel);
   }
-
-  // Waits for `n` outcomes (at most 60 s).
-  std::vector<Outcome> WaitFor(size_t n) {
-    std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, 60s, [&] { return outcomes_.size() >= n; })) {
-      ADD_FAILURE() << "timed out waiting for " << n << " outcomes";
-    }
-    return outcomes_;
-  }
+  std::vector<Outcome> WaitFor(size_t n) { return loop_.WaitFor(n); }
 
   Outcome RunOne(Handler& handler, const Event& event) {
     const size_t before = WaitFor(0).size();
@@ -87,12 +63,7 @@ class PushHandlerTest : public ::testing::Test {
     return WaitFor(before + 1).at(before);
   }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::vector<std::thread> threads_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Outcome> outcomes_;
+  testing::HandlerLoop loop_;
 };
 
 TEST_F(PushHandlerTest, A2xxAcksAndTheEventGoesAsJsonWithItsHeaders) {
@@ -303,8 +274,7 @@ TEST_F(PushHandlerTest, ACancelledAttemptClosesItsConnectionAndNeverCompletes) {
     std::this_thread::sleep_for(2ms);
   }
   EXPECT_EQ(server.closed_by_client(), 1u);
-  std::lock_guard lock(mu_);
-  EXPECT_TRUE(outcomes_.empty());
+  EXPECT_TRUE(WaitFor(0).empty());  // no outcome at all
 }
 
 TEST_F(PushHandlerTest, MakeHandlerKnowsHttpAndRefusesHttps) {
