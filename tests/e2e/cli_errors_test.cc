@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "e2e/e2e_util.h"
 #include "testutil/subprocess.h"
 #include "testutil/temp_dir.h"
 
@@ -25,8 +26,7 @@ struct BadCase {
 class CliErrorsTest : public ::testing::Test {
  protected:
   ProcessResult Strandq(std::vector<std::string> args) {
-    args.insert(args.begin(), STRANDQ_BINARY);
-    return RunProcess(args, std::chrono::seconds(30));
+    return RunStrandq(std::move(args), std::chrono::seconds(30));
   }
   // Runs the case and checks that it failed as bad usage; returns what it printed.
   ProcessResult ExpectUsageError(const BadCase& c) {

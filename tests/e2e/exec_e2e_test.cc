@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "e2e/e2e_util.h"
 #include "strandq/event_log.h"
 #include "testutil/subprocess.h"
 #include "testutil/temp_dir.h"
@@ -26,12 +27,7 @@ using testing::Subprocess;
 using testing::TempDir;
 
 ProcessResult Strandq(std::vector<std::string> args) {
-  args.insert(args.begin(), STRANDQ_BINARY);
-  return RunProcess(args, std::chrono::seconds(120));
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
+  return RunStrandq(std::move(args), std::chrono::seconds(120));
 }
 
 size_t Lines(const std::string& path) {

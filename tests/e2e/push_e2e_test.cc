@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "e2e/e2e_util.h"
 #include "http/client_connection.h"
 #include "strandq/event_log.h"
 #include "testutil/redis_server.h"
@@ -36,14 +37,7 @@ using testing::RunProcess;
 using testing::Subprocess;
 using testing::TempDir;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-ProcessResult Strandq(std::vector<std::string> args) {
-  args.insert(args.begin(), STRANDQ_BINARY);
-  return RunProcess(args, 120s);
-}
+ProcessResult Strandq(std::vector<std::string> args) { return RunStrandq(std::move(args), 120s); }
 
 // A child whose stdout announces "listening on <URL>" (the Python service, strandq serve).
 class Listening {

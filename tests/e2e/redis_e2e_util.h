@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "e2e/e2e_util.h"
 #include "strandq/event_log.h"
 #include "strandq/verifier.h"
 #include "testutil/redis_server.h"
@@ -33,17 +34,12 @@ using testing::TempDir;
 using Json = nlohmann::json;
 
 inline ProcessResult Strandq(std::vector<std::string> args, milliseconds timeout = seconds(60)) {
-  args.insert(args.begin(), STRANDQ_BINARY);
-  return RunProcess(args, timeout);
+  return RunStrandq(std::move(args), timeout);
 }
 
 inline std::unique_ptr<Subprocess> StartStrandq(std::vector<std::string> args) {
   args.insert(args.begin(), STRANDQ_BINARY);
   return std::make_unique<Subprocess>(args);
-}
-
-inline bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 // `strandq stats --store URL --json`; a null Json (and a test failure) if it did not work.

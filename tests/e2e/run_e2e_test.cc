@@ -6,6 +6,7 @@
 #include <csignal>
 #include <thread>
 
+#include "e2e/e2e_util.h"
 #include "strandq/event_log.h"
 #include "testutil/subprocess.h"
 #include "testutil/temp_dir.h"
@@ -19,12 +20,7 @@ using testing::Subprocess;
 using testing::TempDir;
 
 ProcessResult Strandq(std::vector<std::string> args) {
-  args.insert(args.begin(), STRANDQ_BINARY);
-  return RunProcess(args, std::chrono::seconds(120));
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
+  return RunStrandq(std::move(args), std::chrono::seconds(120));
 }
 
 class RunE2eTest : public ::testing::Test {

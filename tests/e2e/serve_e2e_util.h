@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "e2e/e2e_util.h"
 #include "http/client_connection.h"
 #include "testutil/subprocess.h"
 
@@ -21,10 +22,6 @@ using http::ClientConnection;
 using testing::ProcessResult;
 using testing::RunProcess;
 using testing::Subprocess;
-
-inline bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // A `strandq serve` child bound to a port of the system's choosing.
 class Server {
@@ -88,8 +85,7 @@ inline nlohmann::json Stats(const Server& server, const ClientConnection::Header
 }
 
 inline ProcessResult Strandq(std::vector<std::string> args) {
-  args.insert(args.begin(), STRANDQ_BINARY);
-  return RunProcess(args, std::chrono::seconds(120));
+  return RunStrandq(std::move(args), std::chrono::seconds(120));
 }
 
 }  // namespace strandq
