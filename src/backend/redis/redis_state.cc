@@ -61,14 +61,13 @@ Result<RedisState> DecodeRedisState(std::string_view bytes) {
 // a Lua array (see RedisStateFieldsAsIndexes), and decode() unpacks into locals rather than a
 // table, because it runs for every account a call touches.
 std::string RedisStateCodecLua() {
-  std::string format = "<", locals, encoded;
+  std::string format = "<", locals, encoded, zero_list;
   for (size_t i = 0; i < kRedisStateNumbers.size(); ++i) {
     format += "d";
     locals += (i == 0 ? "" : ", ") + std::string(kRedisStateNumbers[i].name);
     encoded += ", s[" + std::to_string(i + 1) + "]";
+    zero_list += "0, ";
   }
-  std::string zero_list;
-  for (size_t i = 0; i < kRedisStateNumbers.size(); ++i) zero_list += "0, ";
   const std::string text_index = std::to_string(kRedisStateNumbers.size() + 1);
   return "local STATE_FORMAT = '" + format + "'\n" +
          "local function decode(v)\n"
