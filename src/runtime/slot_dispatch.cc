@@ -68,6 +68,17 @@ std::optional<ReservedLease> SlotDispatch::RefillOrFree(size_t index) {
   return std::nullopt;
 }
 
+void SlotDispatch::DetachedStarted() {
+  std::lock_guard lock(mu_);
+  ++detached_;
+}
+
+void SlotDispatch::DetachedSettled() {
+  std::lock_guard lock(mu_);
+  --detached_;
+  cv_.notify_all();
+}
+
 void SlotDispatch::WaitStopped() {
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return stopping(); });
@@ -75,7 +86,7 @@ void SlotDispatch::WaitStopped() {
 
 void SlotDispatch::WaitIdle() {
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return busy() == 0; });
+  cv_.wait(lock, [&] { return busy() == 0 && detached_ == 0; });
 }
 
 std::vector<Lease> SlotDispatch::ReservedDue(int64_t now, int64_t period) {

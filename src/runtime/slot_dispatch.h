@@ -55,8 +55,15 @@ class SlotDispatch {
   std::optional<ReservedLease> RefillOrFree(size_t index);
   // Any thread: slots busy now.
   uint64_t busy() const { return busy_.load(std::memory_order_acquire); }
+  // Any thread (the slot's, before it runs a reserved lease): an attempt settled detached from
+  // its slot is on its way to the store; its next lease may still take a free slot. The pool
+  // is not idle until the matching DetachedSettled (the I/O thread that settled it, after
+  // distributing that lease).
+  void DetachedStarted();
+  void DetachedSettled();
 
-  // Run's thread: block until Stop, and until no slot is busy.
+  // Run's thread: block until Stop, and until no slot is busy and no detached attempt is
+  // being settled.
   void WaitStopped();
   void WaitIdle();
 
@@ -72,11 +79,12 @@ class SlotDispatch {
   const size_t lookahead_;
   Clock& clock_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;  // a slot freed, the reserve emptied, stop, or busy reaching 0
-  std::vector<size_t> free_;    // guarded by mu_
+  std::condition_variable cv_;         // a slot freed, the reserve emptied, stop, or idle
+  std::vector<size_t> free_;           // guarded by mu_
   std::deque<ReservedLease> reserve_;  // guarded by mu_
   std::atomic<bool> stopping_{false};  // written under mu_
   std::atomic<uint64_t> busy_{0};      // written under mu_
+  uint64_t detached_ = 0;              // guarded by mu_
 };
 
 }  // namespace strandq

@@ -55,8 +55,9 @@ namespace asio = boost::asio;
 // Lookahead: a slot whose attempt ends starts a reserved lease at once; the ended attempt is
 // queued "detached" with its own lease, and the next lease its call brings is distributed.
 //
-// Shutdown: Run waits for the claimer, then for every slot to be idle (every post to the loop
-// is made for a busy slot), stops the ticker, then the I/O threads, then foreign posts.
+// Shutdown: Run waits for the claimer, then for every slot to be idle and every detached
+// settlement to be settled (its next lease may take a slot; every post to the loop is made for
+// a busy slot), stops the ticker, then the I/O threads, then foreign posts.
 //
 // Handler timeout: the ticker times out an attempt by winning its HandlerAttempt's word, fires
 // its Cancellation, then hands a nack to OnDone as a Completion from a foreign thread would.

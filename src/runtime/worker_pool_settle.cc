@@ -13,6 +13,7 @@ void WorkerPool::Impl::HandToStore(size_t index, Outcome outcome) {
   std::optional<ReservedLease> ahead;
   if (options.lookahead > 0 && (ahead = dispatch.TakeReserved())) {
     queued.detached = true;
+    dispatch.DetachedStarted();  // before the slot's own attempt can end: never idle between
     queued.lease = TakeLease(slots[index], queued.start_ns);
     Assign(slots[index], std::move(ahead->lease), ahead->last_extend_ns);
   }
@@ -66,6 +67,9 @@ void WorkerPool::Impl::CompleteBatch(std::vector<FinishedAttempt>& batch) {
     }
   }
   if (log != nullptr) log->WriteMany(lines);
+  for (const FinishedAttempt& finished : batch) {
+    if (finished.detached) dispatch.DetachedSettled();  // its next lease is placed by now
+  }
 }
 
 Lease WorkerPool::Impl::TakeLease(Slot& slot, int64_t& start_ns) {

@@ -91,5 +91,25 @@ TEST(SlotDispatchTest, StopWakesTheClaimerAndIdleWakesRun) {
   idle.get();
 }
 
+// A settlement detached from its slot (lookahead) may still bring a next lease that takes a
+// slot: the pool is not idle, though every slot is free, until it was settled.
+TEST(SlotDispatchTest, ADetachedSettlementKeepsThePoolFromIdle) {
+  ManualClock clock;
+  SlotDispatch dispatch(1, 1, clock);
+  Lease lease = LeaseOf(1, clock.MonotonicNs() + 1000);
+  ASSERT_TRUE(dispatch.TakeFreeSlotOrReserve(lease).has_value());
+  dispatch.DetachedStarted();
+  EXPECT_FALSE(dispatch.RefillOrFree(0).has_value());
+  EXPECT_EQ(dispatch.busy(), 0u);
+  auto idle = std::async(std::launch::async, [&] { dispatch.WaitIdle(); });
+  EXPECT_EQ(idle.wait_for(20ms), std::future_status::timeout) << "a detached settlement is out";
+  Lease next = LeaseOf(2, clock.MonotonicNs() + 1000);
+  ASSERT_TRUE(dispatch.TakeFreeSlotOrReserve(next).has_value());  // its next lease
+  dispatch.DetachedSettled();
+  EXPECT_EQ(idle.wait_for(20ms), std::future_status::timeout) << "the next lease is running";
+  EXPECT_FALSE(dispatch.RefillOrFree(0).has_value());
+  idle.get();
+}
+
 }  // namespace
 }  // namespace strandq
