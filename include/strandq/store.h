@@ -112,10 +112,13 @@ struct StoreStats {
 // What a store is, as the store itself states it (never guessed from its URL).
 struct StoreTraits {
   enum class Kind {
-    kEmbedded,  // lives inside its process (mem:): its events end with it; calls are in-process
-    kShared,    // outlives its processes, which share it (redis://); each call is a round trip
+    kEmbedded,  // lives inside one process (mem:, sqlite:); calls are in-process
+    kShared,    // processes share it (redis://); each call is a round trip
   };
   Kind kind = Kind::kShared;
+  // Accepted events outlive the process (sqlite:, redis://), and each call that changes
+  // something waits for a disk or a server; false: they end with the process (mem:).
+  bool durable = true;
   std::chrono::nanoseconds lease_ttl{0};  // how long a grant or an Extend keeps a lease
 
   bool embedded() const { return kind == Kind::kEmbedded; }
@@ -189,10 +192,13 @@ class Store {
   virtual StoreTraits Traits() const = 0;
 };
 
-// Opens a store by URL: "mem:" (the embedded store) or
-// "redis://[user:pass@]host:port[/db][?prefix=NAME]" (a namespace on a Redis 6.2+ server,
-// shared by every process that opens it). InvalidArgument for a URL it does not understand;
-// Unavailable when the Redis server cannot be reached, refuses the password or is too old.
+// Opens a store by URL: "mem:" (the embedded store, gone with the process),
+// "sqlite:PATH[?sync=full|normal]" (the durable embedded store: a database file one process
+// owns) or "redis://[user:pass@]host:port[/db][?prefix=NAME]" (a namespace on a Redis 6.2+
+// server, shared by every process that opens it). InvalidArgument for a URL it does not
+// understand or a file that is not a strandq database; Internal for a damaged database;
+// Unavailable when the Redis server cannot be reached, refuses the password or is too old, or
+// when another process owns the database.
 // `clock` (not owned, may be null for the system clock) drives leases and delays of the
 // embedded store; a Redis store keeps time on its server.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptions& options,

@@ -3,6 +3,8 @@
 
 #include "backend/redis/redis_store.h"
 #include "backend/redis/redis_url.h"
+#include "backend/sqlite/sqlite_store.h"
+#include "backend/sqlite/sqlite_url.h"
 #include "strandq/store.h"
 
 namespace strandq {
@@ -12,6 +14,11 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptio
   Status valid = ValidateEngineOptions(options);
   if (!valid.ok()) return valid;
   if (url == "mem:" || url == "mem") return NewMemoryStore(options, clock);
+  if (url.starts_with("sqlite:")) {
+    auto parsed = ParseSqliteUrl(url);
+    if (!parsed.ok()) return parsed.status();
+    return SqliteStore::Open(*parsed, options, clock);
+  }
   if (url.starts_with("redis://")) {
     auto parsed = ParseRedisUrl(url);
     if (!parsed.ok()) return parsed.status();
@@ -21,7 +28,7 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const EngineOptio
   }
   return Status::InvalidArgument(
       "unknown store URL '" + std::string(url) +
-      "': expected mem: or redis://[user:pass@]host:port[/db][?prefix=NAME]");
+      "': expected mem:, sqlite:PATH or redis://[user:pass@]host:port[/db][?prefix=NAME]");
 }
 
 std::string RedactedStoreUrl(std::string_view url) {

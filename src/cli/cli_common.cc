@@ -130,16 +130,17 @@ void ProcessingFlags::ApplyTo(const CLI::App& app, const StoreTraits& store,
   // leaves the most I/O threads to the handlers' timers; more calls make smaller batches, each
   // costing the server a call (figures: docs/BENCHMARKS.md).
   constexpr size_t kDefaultStoreThreads = 1;
-  const bool embedded = store.embedded();
+  // mem: answers at once; a durable store waits for a disk or a server on every change.
+  const bool instant = !store.durable;
   pool.threads = threads;
-  pool.store_threads = embedded ? 0 : std::min(pool.workers, kDefaultStoreThreads);
-  pool.lookahead = embedded ? 0 : std::max<size_t>(1, pool.workers / 8);
+  pool.store_threads = instant ? 0 : std::min(pool.workers, kDefaultStoreThreads);
+  pool.lookahead = instant ? 0 : std::max<size_t>(1, pool.workers / 8);
   if (app.count("--store-threads") > 0) pool.store_threads = store_threads;
   if (app.count("--lookahead") > 0) pool.lookahead = lookahead;
   pool.handler_timeout = *ParseDuration(handler_timeout);  // checked when parsed
-  // A shared store outlives this process: a crash must not take the lines of attempts it
-  // settled. The embedded store dies with the process.
-  pool.record_first = !embedded;
+  // A durable store outlives this process: a crash must not take the lines of attempts it
+  // settled. mem: dies with the process.
+  pool.record_first = store.durable;
   pool.lease_ttl = store.lease_ttl;
 }
 
@@ -164,11 +165,11 @@ Result<std::unique_ptr<Store>> OpenSharedStore(const std::string& command, const
                                                const EngineOptions& options) {
   if (!url.empty()) {
     auto store = OpenStore(url, options);
-    if (!store.ok() || !(*store)->Traits().embedded()) return store;
+    if (!store.ok() || (*store)->Traits().durable) return store;
   }
   return Status::InvalidArgument(
       "strandq " + command +
-      " needs --store redis://HOST:PORT[/DB][?prefix=NAME]: the embedded store (mem:) lives "
+      " needs --store redis://HOST:PORT[/DB][?prefix=NAME] or --store sqlite:PATH: mem: lives "
       "only as long as the process that runs it, so another command finds nothing in it");
 }
 

@@ -61,7 +61,7 @@ class RunLog {
     RunLog log;
     log.path_ = path;
     if (path.empty()) return log;
-    auto opened = OpenJsonlLog(path, /*write_each_line=*/!store.embedded());
+    auto opened = OpenJsonlLog(path, /*write_each_line=*/store.durable);
     if (!opened.ok()) return opened.status();
     log.file_ = std::move(*opened);
     return log;

@@ -203,7 +203,7 @@ int ServeCommand::Execute() {
   auto log = processing_.OpenLineLog();
   if (!log.ok()) return Failed(log.status(), kExitUsage);
   server_options->pull_log = log->get();
-  server_options->pull_record_first = !(*store)->Traits().embedded();
+  server_options->pull_record_first = (*store)->Traits().durable;
 
   std::optional<WorkerPool> pool;  // created once the server exists (its tee needs it)
   if (workers > 0) server_options->worker_progress = [&pool] { return pool->Progress(); };
@@ -249,7 +249,7 @@ Result<HttpServerOptions> ServeCommand::ServerOptions(const EngineOptions& engin
 
 int ServeCommand::Finish(Store& store, HttpServer& server, LogSink* log, LogSink& tee,
                          const Status& ran) const {
-  const bool embedded = store.Traits().embedded();
+  const bool embedded = !store.Traits().durable;  // its events end with this process
   if (embedded && log != nullptr) LogDropped(store, *log);
   Status flushed = tee.Flush();
   const HttpServerCounters counters = server.Counters();

@@ -46,10 +46,11 @@ int WorkerCommand::Execute() {
     PrintError(store.status());
     return ExitCodeFor(store.status());
   }
-  if ((*store)->Traits().embedded()) {
+  if (!(*store)->Traits().durable) {
     PrintError(Status::InvalidArgument(
-        "a worker needs a shared store: --store redis://host:port (mem: lives in one process; "
-        "use strandq run or serve for it)"));
+        "a worker needs a store that outlives it: --store redis://host:port (shared by many "
+        "workers) or --store sqlite:PATH (owned by this worker while it runs); mem: lives in "
+        "one process: use strandq run or serve for it"));
     return kExitUsage;
   }
   auto log = processing_.OpenLineLog();

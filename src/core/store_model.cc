@@ -64,6 +64,10 @@ std::vector<EnqueueReceipt> StoreModel::Enqueue(std::span<const NewEvent> batch,
     Strand& strand = At(slot);
     QueuedEvent event{++last_id_, strand.next_seq++, now.wall_ns, std::move(payloads[i])};
     receipts.push_back({event.id, event.seq});
+    if (recording_) {
+      changes_.accepted.push_back({slot, event.id, event.seq, event.enqueued_ns, i});
+      Touch(slot);
+    }
     PushBack(slot, std::move(event));
     if (strand.state == State::kIdle) Resume(slot);
   }
@@ -135,6 +139,7 @@ std::chrono::nanoseconds StoreModel::NackDelay(const Strand& strand, const Outco
 CompleteResult StoreModel::Ack(uint32_t slot, bool claim_next, int64_t now) {
   Strand& strand = At(slot);
   ++stats_.acked;
+  if (recording_) changes_.removed.push_back(strand.events.front().id);
   PopHead(slot);
   strand.attempt = 0;
   CompleteResult result;
@@ -215,6 +220,7 @@ size_t StoreModel::ReplayDead(std::span<const uint64_t> ids, ReplayAt at, ModelT
       PushAtHead(entry.slot, std::move(entry.event));
     }
   }
+  if (recording_) RecordReplay(replay);
   for (const DeadEntry& entry : replay) {
     Unpark(entry.slot);
     if (At(entry.slot).state == State::kIdle) {
@@ -231,6 +237,7 @@ size_t StoreModel::PurgeDead(std::span<const uint64_t> ids, ModelTime now) {
   std::vector<uint32_t> slots;
   if (ids.empty()) {
     for (const DeadEntry& entry : dead_) slots.push_back(entry.slot);
+    if (recording_) changes_.purged_all = true;
     dead_.clear();
     dead_by_id_.clear();
   } else {
@@ -238,6 +245,7 @@ size_t StoreModel::PurgeDead(std::span<const uint64_t> ids, ModelTime now) {
       auto it = dead_by_id_.find(id);
       if (it == dead_by_id_.end()) continue;
       slots.push_back(it->second->slot);
+      if (recording_) changes_.purged.push_back(id);
       dead_.erase(it->second);
       dead_by_id_.erase(it);
     }
@@ -279,6 +287,7 @@ uint32_t StoreModel::SlotFor(const std::string& account) {
     strand.account = &it->first;
     strand.slot = static_cast<uint32_t>(slots_.size());
     slots_.push_back(&strand);
+    if (recording_) changes_.new_accounts.emplace_back(strand.slot, account);
   }
   return strand.slot;
 }
@@ -334,6 +343,7 @@ void StoreModel::Unpark(uint32_t slot) {
   if (!strand.parked) return;
   strand.parked = false;
   --stats_.parked;
+  Touch(slot);
   if (strand.state == State::kIdle) Resume(slot);
 }
 
@@ -343,6 +353,7 @@ Lease StoreModel::Grant(uint32_t slot, int64_t now) {
   strand.state = State::kLeased;
   ++strand.attempt;
   ++strand.grants;
+  Touch(slot);
   strand.deadline_ns = Deadline(now, options_.lease_ttl);
   timers_.Insert(slot, Deadline(strand.deadline_ns, std::chrono::nanoseconds(1)));
   ++stats_.leased;
@@ -405,6 +416,9 @@ void StoreModel::DeadLetterHead(uint32_t slot, std::string_view error, int64_t w
   DeadEntry& entry = dead_.emplace_back(DeadEntry{slot, std::move(strand.events.front()),
                                                   strand.attempt, std::string(error), wall_ns});
   dead_by_id_[entry.event.id] = std::prev(dead_.end());
+  if (recording_) {
+    changes_.dead.push_back({entry.event.id, entry.attempt, entry.error, entry.dead_ns});
+  }
   if (auto replayed = replays_.find(entry.event.id); replayed != replays_.end()) {
     entry.replays = replayed->second;
   }
@@ -414,6 +428,7 @@ void StoreModel::DeadLetterHead(uint32_t slot, std::string_view error, int64_t w
   if (options_.on_dead == OnDead::kPark) {
     strand.parked = true;
     ++stats_.parked;
+    Touch(slot);
   }
   Resume(slot);
 }

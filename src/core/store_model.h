@@ -16,6 +16,7 @@
 #include "core/backoff.h"
 #include "core/chunked_fifo.h"
 #include "core/indexed_heap.h"
+#include "core/model_changes.h"
 #include "core/ready_set.h"
 #include "strandq/store.h"
 
@@ -63,6 +64,10 @@ struct ModelTime {
 //    at its head; a head in progress (leased, delayed or attempted) stays the head and replayed
 //    events go right behind it. Their accounts are unparked. Purge deletes dead events and
 //    unparks their accounts.
+//  - Restart (a durable store reopened after its process ended): every lease and retry delay
+//    ends; a head that was granted max_attempts times is dead-lettered ("the process ended
+//    during attempt N": a handler that kills its process cannot loop forever), any other head
+//    keeps its attempts and is ready, delivered again with attempt + 1.
 //  - Time: every step first expires the leases and ends the delays due at its instant. The
 //    order among dead letters of leases that expired at one step is not part of the rules.
 // Not thread-safe.
@@ -94,6 +99,39 @@ class StoreModel {
   // Every pending event, account by account (in order of first acceptance), head first; the
   // head with its attempts so far, the others with attempt 0.
   std::vector<Event> ListPending() const;
+
+  // ---- Durable stores (store_model_durable.cc) ----
+
+  // From now on, record what each step changes (ModelChanges); TakeChanges hands it over.
+  void RecordChanges() { recording_ = true; }
+  // What the steps since the last call changed (empty unless RecordChanges was called).
+  ModelChanges TakeChanges();
+
+  // Rebuilding a model from what a durable store wrote, on a new model: accounts in slot order,
+  // then each account's pending events head first and the dead letters oldest first, then the
+  // totals, and last Restart.
+  struct RestoredAccount {
+    std::string name;
+    uint64_t next_seq = 1;
+    uint32_t grants = 0;
+    uint64_t head_id = 0;
+    uint32_t attempt = 0;
+    bool parked = false;
+  };
+  struct RestoredEvent {
+    uint32_t slot = 0;
+    uint64_t id = 0;
+    uint64_t seq = 0;
+    int64_t enqueued_ns = 0;
+    uint32_t replays = 0;
+  };
+  void RestoreAccount(const RestoredAccount& account);
+  void RestorePending(const RestoredEvent& event);
+  void RestoreDead(const RestoredEvent& event, uint32_t attempt, std::string error,
+                   int64_t dead_ns);
+  void RestoreTotals(const ModelChanges::Totals& totals);
+  // The restart rule (above): ends every lease and delay, then dead-letters or readies heads.
+  void Restart(ModelTime now);
 
   // For a caller that blocks until work is ready: how many accounts are ready, and the earliest
   // monotonic instant at which a lease expires or a delay ends (nullopt: none pending).
@@ -129,6 +167,7 @@ class StoreModel {
     uint32_t grants = 0;                   // leases granted so far (2^32 would wrap)
     State state = State::kIdle;
     bool parked = false;  // stopped by a dead letter (OnDead::kPark)
+    bool dirty = false;   // its record changed since TakeChanges (recording_ only)
   };
   // The fencing token of the strand's latest grant.
   static uint64_t Token(const Strand& strand) {
@@ -169,6 +208,15 @@ class StoreModel {
   // Expires leases and ends delays that are due at `now`.
   void ProcessDue(ModelTime now);
   int64_t Deadline(int64_t now, std::chrono::nanoseconds after) const;
+  // Records the revival of `replay` (moved back into their strands) and their strands' order.
+  void RecordReplay(const std::vector<DeadEntry>& replay);
+  // Notes that the account record of `slot` changed (when recording).
+  void Touch(uint32_t slot) {
+    if (recording_ && !At(slot).dirty) {
+      At(slot).dirty = true;
+      dirty_.push_back(slot);
+    }
+  }
 
   const EngineOptions options_;
   const Backoff backoff_;
@@ -187,6 +235,13 @@ class StoreModel {
   std::unordered_map<uint64_t, std::list<DeadEntry>::iterator> dead_by_id_;
   uint64_t last_id_ = 0;
   StoreStats stats_;  // all but `ready` and `dead`, which are read from the indexes
+
+  bool recording_ = false;
+  ModelChanges changes_;                  // since the last TakeChanges (recording_ only)
+  std::vector<uint32_t> dirty_;           // slots Touch()ed since the last TakeChanges
+  ModelChanges::Totals recorded_totals_;  // as of the last TakeChanges
+  // While restoring: slot -> the head id its recorded attempt belongs to (RestoreAccount).
+  std::unordered_map<uint32_t, uint64_t> restored_heads_;
 };
 
 }  // namespace strandq

@@ -51,6 +51,9 @@ std::string Describe(const Op& op) {
     case OpKind::kAdvance:
       out << "advance " << kAdvanceMs[op.a] << " ms";
       break;
+    case OpKind::kRestart:
+      out << "restart";
+      break;
     case OpKind::kReplay:
       out << "replay dead mask " << op.a << (op.b ? " at tail" : " at head");
       break;
@@ -70,12 +73,12 @@ std::string Describe(const Op& op) {
 
 // Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
 // some dwell on expiries and replays, others on grants and completions.
-std::vector<Op> Generate(Random& random, size_t length) {
-  constexpr size_t kKinds = 9;
-  uint64_t weights[kKinds];
+std::vector<Op> Generate(Random& random, size_t length, bool restarts) {
+  const size_t kKinds = restarts ? 10 : 9;
+  uint64_t weights[10];
   uint64_t total = 0;
   for (size_t k = 0; k < kKinds; ++k) {
-    weights[k] = random.Uniform(8);
+    weights[k] = random.Uniform(k == static_cast<size_t>(OpKind::kRestart) ? 3 : 8);
     if (k <= static_cast<size_t>(OpKind::kComplete)) weights[k] += 2;  // enqueue, claim, complete
     total += weights[k];
   }
@@ -113,6 +116,9 @@ std::vector<Op> Generate(Random& random, size_t length) {
       case OpKind::kCompleteMany:
         ops.push_back({OpKind::kCompleteMany, r32(4), 2 + r32(2),
                        r32(2 * kOutcomeCodes * kOutcomeCodes * kOutcomeCodes)});
+        break;
+      case OpKind::kRestart:
+        ops.push_back({OpKind::kRestart});
         break;
     }
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -30,6 +31,7 @@ enum class OpKind {
   kReplay,
   kPurge,
   kCompleteMany,
+  kRestart,  // close the store and open it again (durable stores; the model: Restart)
 };
 
 // One step. Its numbers are read against the state of the run (the i-th lease held, modulo how
@@ -54,7 +56,8 @@ std::string Describe(const Op& op);
 
 // Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
 // some dwell on expiries and replays, others on grants and completions.
-std::vector<Op> Generate(Random& random, size_t length);
+// With `restarts`, some steps are kRestart.
+std::vector<Op> Generate(Random& random, size_t length, bool restarts = false);
 
 // The grant count a token stands for: the model and MemoryStore put the account's number in
 // the low 32 bits, the Redis store counts grants.
@@ -62,11 +65,19 @@ using GrantOf = uint64_t (*)(uint64_t token);
 inline uint64_t HighWord(uint64_t token) { return token >> 32; }
 inline uint64_t Itself(uint64_t token) { return token; }
 
+// What kRestart does to a subject: takes the store and gives back the one that replaces it.
+using Restarter = std::function<Result<std::unique_ptr<Store>>(std::unique_ptr<Store>)>;
+
 // Runs steps against one subject and writes down what it answered.
 class StepRunner {
  public:
-  StepRunner(std::unique_ptr<Store> store, GrantOf grant_of, ManualClock* clock)
-      : store_(std::move(store)), grant_of_(grant_of), clock_(clock), start_ns_(clock->WallNs()) {}
+  StepRunner(std::unique_ptr<Store> store, GrantOf grant_of, ManualClock* clock,
+             Restarter restarter = nullptr)
+      : store_(std::move(store)),
+        grant_of_(grant_of),
+        clock_(clock),
+        start_ns_(clock->WallNs()),
+        restarter_(std::move(restarter)) {}
 
   // The answer to `op`, then the stats and the dead letters after it.
   std::string Step(const Op& op) {
@@ -144,6 +155,8 @@ class StepRunner {
       case OpKind::kAdvance:
         clock_->Advance(kAdvanceMs[op.a] * 1'000'000);
         return void(out << "now " << Ms(clock_->WallNs()));
+      case OpKind::kRestart:
+        return Restart(out);
       case OpKind::kReplay:
       case OpKind::kPurge: {
         std::vector<uint64_t> ids;
@@ -158,6 +171,17 @@ class StepRunner {
         return;
       }
     }
+  }
+
+  // Every lease held ends with the restart: they are kept as stale ones.
+  void Restart(std::ostringstream& out) {
+    if (!restarter_) return void(out << "(no restarts)");
+    for (Lease& lease : held_) Retire(std::move(lease));
+    held_.clear();
+    auto restarted = restarter_(std::move(store_));
+    if (!restarted.ok()) return void(out << "restart failed: " << restarted.status().ToString());
+    store_ = std::move(*restarted);
+    out << "restarted";
   }
 
   void Complete(Lease lease, const Outcome& outcome, bool claim_next, std::ostringstream& out) {
@@ -230,6 +254,7 @@ class StepRunner {
   std::vector<Lease> retired_;
   std::vector<uint64_t> dead_ids_;  // as of the last step's ListDead
   uint64_t payloads_ = 0;
+  Restarter restarter_;
 };
 
 }  // namespace strandq::testing

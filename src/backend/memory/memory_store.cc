@@ -34,19 +34,38 @@ MemoryStore::MemoryStore(const EngineOptions& options, Clock* clock,
     : clock_(clock != nullptr ? clock : SystemClock()),
       model_(options, jitter_seed.value_or(static_cast<uint64_t>(clock_->WallNs()))) {}
 
+MemoryStore::MemoryStore(const EngineOptions& options, Clock* clock, uint64_t jitter_seed,
+                         StepJournal* journal, const std::function<Status(StoreModel&)>& restore)
+    : clock_(clock != nullptr ? clock : SystemClock()),
+      journal_(journal),
+      model_(options, jitter_seed) {
+  restore_status_ = restore(model_);
+  if (!restore_status_.ok()) return;
+  model_.RecordChanges();
+  std::unique_lock lock(mu_);
+  model_.Restart(Now());
+  const uint64_t ticket = Journal();
+  lock.unlock();
+  restore_status_ = Durable(ticket);
+}
+
 MemoryStore::~MemoryStore() = default;
 
 Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEvent> batch) {
   Status valid = ValidateNewEvents(batch, model_.options().max_payload_bytes);
   if (!valid.ok()) return valid;
-  // Copy the payloads before taking the lock: a big batch should not stall the workers.
-  std::vector<std::string> payloads;
-  payloads.reserve(batch.size());
-  for (const NewEvent& event : batch) payloads.push_back(event.payload);
-
-  std::lock_guard lock(mu_);
+  // Copy the payloads before taking the lock: a big batch should not stall the workers. A
+  // journal keeps them on disk instead (StepJournal::LoadPayloads).
+  std::vector<std::string> payloads(batch.size());
+  if (journal_ == nullptr) {
+    for (size_t i = 0; i < batch.size(); ++i) payloads[i] = batch[i].payload;
+  }
+  std::unique_lock lock(mu_);
   auto receipts = model_.Enqueue(batch, std::move(payloads), Now());
+  const uint64_t ticket = Journal(batch);
   WakeWaiters();
+  lock.unlock();
+  if (Status durable = Durable(ticket); !durable.ok()) return durable;
   return receipts;
 }
 
@@ -69,15 +88,15 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
   });
   std::unique_lock lock(mu_);
   for (;;) {
-    if (stop.stop_requested()) return leases;
+    if (stop.stop_requested()) break;
     const ModelTime now = Now();
     leases = model_.Claim(max, now);
     if (!leases.empty()) {
       WakeWaiters();  // expiries may have readied more than we took
-      return leases;
+      break;
     }
     const SteadyClock::time_point real_now = SteadyClock::now();
-    if (wait.count() <= 0 || real_now >= give_up) return leases;
+    if (wait.count() <= 0 || real_now >= give_up) break;
     SteadyClock::time_point until = give_up;
     if (const std::optional<int64_t> due = model_.NextDue(); !due) {
       sleepers_timer_ns_ = std::numeric_limits<int64_t>::max();
@@ -95,56 +114,95 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
     }
     if (--waiters_ == 0) sleepers_timer_ns_ = std::numeric_limits<int64_t>::min();
   }
+  const uint64_t ticket = Journal();
+  lock.unlock();
+  std::vector<Event*> events;
+  for (Lease& lease : leases) events.push_back(&lease.event);
+  if (Status durable = Durable(ticket, events); !durable.ok()) return durable;
+  return leases;
 }
 
 Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& outcome,
                                              ClaimNext claim_next) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   auto result = model_.Complete(lease, outcome, claim_next, Now());
+  const uint64_t ticket = Journal();
   WakeWaiters();
+  lock.unlock();
+  Event* next = result.ok() && result->next ? &result->next->event : nullptr;
+  if (Status durable = Durable(ticket, next ? std::span(&next, 1) : std::span<Event*>());
+      !durable.ok()) {
+    return durable;
+  }
   return result;
 }
 
 std::vector<Result<CompleteResult>> MemoryStore::CompleteMany(
     std::span<const Settlement> settlements, ClaimNext claim_next) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   auto results = model_.CompleteMany(settlements, claim_next, Now());
+  const uint64_t ticket = Journal();
   WakeWaiters();
+  lock.unlock();
+  std::vector<Event*> events;
+  for (auto& result : results) {
+    if (result.ok() && result->next) events.push_back(&result->next->event);
+  }
+  if (Status durable = Durable(ticket, events); !durable.ok()) {
+    for (auto& result : results) result = durable;
+  }
   return results;
 }
 
 Status MemoryStore::Extend(Lease& lease) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   Status status = model_.Extend(lease, Now());
+  const uint64_t ticket = Journal();
   WakeWaiters();
+  lock.unlock();
+  if (Status durable = Durable(ticket); !durable.ok()) return durable;
   return status;
 }
 
 Result<StoreStats> MemoryStore::Stats() {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   StoreStats stats = model_.Stats(Now());
+  const uint64_t ticket = Journal();
   WakeWaiters();
+  lock.unlock();
+  if (Status durable = Durable(ticket); !durable.ok()) return durable;
   return stats;
 }
 
 Result<std::vector<DeadLetter>> MemoryStore::ListDead(size_t limit) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   auto out = model_.ListDead(limit, Now());
+  const uint64_t ticket = Journal();
   WakeWaiters();
+  lock.unlock();
+  std::vector<Event*> events;
+  for (DeadLetter& letter : out) events.push_back(&letter.event);
+  if (Status durable = Durable(ticket, events); !durable.ok()) return durable;
   return out;
 }
 
 Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, ReplayAt at) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   const size_t moved = model_.ReplayDead(ids, at, Now());
+  const uint64_t ticket = Journal();
   WakeWaiters();
+  lock.unlock();
+  if (Status durable = Durable(ticket); !durable.ok()) return durable;
   return moved;
 }
 
 Result<size_t> MemoryStore::PurgeDead(std::span<const uint64_t> ids) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   const size_t deleted = model_.PurgeDead(ids, Now());
+  const uint64_t ticket = Journal();
   WakeWaiters();
+  lock.unlock();
+  if (Status durable = Durable(ticket); !durable.ok()) return durable;
   return deleted;
 }
 
@@ -157,6 +215,20 @@ Result<std::vector<Event>> ListPendingEmbedded(Store& store) {
   auto* memory = dynamic_cast<MemoryStore*>(&store);
   if (memory == nullptr) return Status::InvalidArgument("not an embedded (mem:) store");
   return memory->ListPending();
+}
+
+uint64_t MemoryStore::Journal(std::span<const NewEvent> batch) {
+  if (journal_ == nullptr) return 0;
+  ModelChanges changes = model_.TakeChanges();
+  if (changes.empty()) return journal_->Latest();
+  return journal_->Record(std::move(changes), batch);
+}
+
+Status MemoryStore::Durable(uint64_t ticket, std::span<Event* const> events) {
+  if (journal_ == nullptr) return Status();
+  if (Status durable = journal_->Await(ticket); !durable.ok()) return durable;
+  if (events.empty()) return Status();
+  return journal_->LoadPayloads(events);
 }
 
 void MemoryStore::WakeWaiters() {

@@ -22,6 +22,7 @@
 #include "strandq/store.h"
 #include "testutil/engine_options.h"
 #include "testutil/redis_server.h"
+#include "testutil/temp_dir.h"
 
 namespace strandq {
 namespace {
@@ -58,6 +59,11 @@ Result<std::unique_ptr<Store>> OpenBackend(const std::string& name, const Engine
     auto store = RedisStore::Open(*url, options, redis_options);
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(*store));
+  }
+  if (name == "sqlite") {
+    static testing::TempDir dir;
+    static int files = 0;
+    return OpenStore("sqlite:" + dir.File("contract" + std::to_string(++files) + ".db"), options);
   }
   return Status::InvalidArgument("no such test backend: " + name);
 }
@@ -524,14 +530,15 @@ TEST_P(StoreContractTest, TraitsSayWhatTheStoreIs) {
   options.lease_ttl = milliseconds(1234);
   ASSERT_TRUE(Open(options));
   const StoreTraits traits = store_->Traits();
-  EXPECT_EQ(traits.embedded(), GetParam() == "mem");
-  EXPECT_EQ(traits.kind,
-            GetParam() == "mem" ? StoreTraits::Kind::kEmbedded : StoreTraits::Kind::kShared);
+  const bool embedded = GetParam() == "mem" || GetParam() == "sqlite";
+  EXPECT_EQ(traits.embedded(), embedded);
+  EXPECT_EQ(traits.kind, embedded ? StoreTraits::Kind::kEmbedded : StoreTraits::Kind::kShared);
+  EXPECT_EQ(traits.durable, GetParam() != "mem");
   EXPECT_EQ(traits.lease_ttl, milliseconds(1234));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
-                         ::testing::Values("mem", "redis", "redis_scripts"),
+                         ::testing::Values("mem", "sqlite", "redis", "redis_scripts"),
                          [](const auto& info) { return info.param; });
 
 // The embedded store dies with its process: there is nothing to drop (the Redis store's Drop:

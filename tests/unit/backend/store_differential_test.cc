@@ -25,11 +25,13 @@
 #include "backend/memory/memory_store.h"
 #include "backend/redis/redis_store.h"
 #include "backend/redis/redis_url.h"
+#include "backend/sqlite/sqlite_store.h"
 #include "core/store_model.h"
 #include "strandq/clock.h"
 #include "strandq/store.h"
 #include "testutil/redis_server.h"
 #include "testutil/store_steps.h"
+#include "testutil/temp_dir.h"
 #include "util/random.h"
 
 namespace strandq {
@@ -76,8 +78,9 @@ class ModelStore final : public Store {
     return model_.PurgeDead(ids, Now());
   }
   StoreTraits Traits() const override {
-    return {StoreTraits::Kind::kEmbedded, model_.options().lease_ttl};
+    return {StoreTraits::Kind::kEmbedded, false, model_.options().lease_ttl};
   }
+  void Restart() { model_.Restart(Now()); }
 
  private:
   ModelTime Now() { return {clock_->MonotonicNs(), clock_->WallNs()}; }
@@ -92,10 +95,26 @@ testing::RedisServer& SharedRedis() {
   return server;
 }
 
+// The database of the sqlite subjects.
+std::string SqlitePathInUse() {
+  static testing::TempDir dir;
+  return dir.path() + "/diff.db";
+}
+
+// The database of the sqlite subjects, deleted: a run starts with a new one.
+std::string SqlitePath() {
+  const std::string path = SqlitePathInUse();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  return path;
+}
+
 // Opens a fresh store of `backend` on `clock`.
 Result<std::unique_ptr<Store>> OpenSubject(const std::string& backend, const EngineOptions& options,
                                            ManualClock* clock) {
   if (backend == "mem") return std::unique_ptr<Store>(new MemoryStore(options, clock, kJitterSeed));
+  if (backend == "sqlite") {
+    return SqliteStore::Open(SqliteUrl{SqlitePath()}, options, clock, kJitterSeed);
+  }
   static int namespaces = 0;
   testing::RedisServer& redis = SharedRedis();
   if (!redis.ok()) return Status::Unavailable(redis.Error());
@@ -143,9 +162,21 @@ std::optional<Divergence> RunOps(const std::string& backend, const Config& confi
   auto store = OpenSubject(backend, options, &store_clock);
   if (!store.ok()) return Divergence{0, "", store.status().ToString()};
   testing::StepRunner model(std::make_unique<ModelStore>(options, &model_clock), testing::HighWord,
-                            &model_clock);
-  testing::StepRunner subject(std::move(*store),
-                              backend == "mem" ? testing::HighWord : testing::Itself, &store_clock);
+                            &model_clock,
+                            [](std::unique_ptr<Store> store) -> Result<std::unique_ptr<Store>> {
+                              static_cast<ModelStore&>(*store).Restart();
+                              return store;
+                            });
+  testing::Restarter reopen;
+  if (backend == "sqlite") {
+    reopen = [&](std::unique_ptr<Store> store) {
+      store.reset();  // as a process that ends: the file stays
+      return SqliteStore::Open(SqliteUrl{SqlitePathInUse()}, options, &store_clock);
+    };
+  }
+  const bool redis = backend.starts_with("redis");
+  testing::StepRunner subject(std::move(*store), redis ? testing::Itself : testing::HighWord,
+                              &store_clock, reopen);
   for (size_t i = 0; i < ops.size(); ++i) {
     std::string want = model.Step(ops[i]);
     std::string got = subject.Step(ops[i]);
@@ -215,13 +246,13 @@ std::string Report(const std::string& backend, const Config& config, const std::
 
 TEST_P(StoreDifferentialTest, EveryAnswerIsTheModels) {
   const Plan& plan = GetParam();
-  if (plan.backend != "mem" && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
+  if (plan.backend.starts_with("redis") && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
   for (uint64_t seed = 1; seed <= plan.sequences / kScale; ++seed) {
     Random random(seed);
     const Config config{random.Uniform(2) == 0 ? Policy::kLongest : Policy::kOldest,
                         random.Uniform(2) == 0 ? OnDead::kSkip : OnDead::kPark,
                         static_cast<uint32_t>(1 + random.Uniform(3))};
-    const std::vector<Op> ops = testing::Generate(random, plan.length);
+    const std::vector<Op> ops = testing::Generate(random, plan.length, plan.backend == "sqlite");
     if (!RunOps(plan.backend, config, ops)) continue;
     FAIL() << Report(plan.backend, config, "seed " + std::to_string(seed), ops);
   }
@@ -230,7 +261,7 @@ TEST_P(StoreDifferentialTest, EveryAnswerIsTheModels) {
 // Sequences that random ones reach only rarely.
 TEST_P(StoreDifferentialTest, KnownSequences) {
   const Plan& plan = GetParam();
-  if (plan.backend != "mem" && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
+  if (plan.backend.starts_with("redis") && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
   const Op claim{OpKind::kClaim, 1}, expire{OpKind::kAdvance, 4};
   // a0's first event dies; its second expires once (attempt 1, ready); the dead one is
   // replayed at the head: it goes behind the attempted head, which is granted next.
@@ -246,7 +277,7 @@ TEST_P(StoreDifferentialTest, KnownSequences) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreDifferentialTest,
                          ::testing::Values(Plan{"mem", 5000, 40}, Plan{"redis", 400, 30},
-                                           Plan{"redis_scripts", 300, 30}),
+                                           Plan{"redis_scripts", 300, 30}, Plan{"sqlite", 500, 40}),
                          [](const auto& info) { return info.param.backend; });
 
 }  // namespace

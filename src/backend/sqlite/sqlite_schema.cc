@@ -1,0 +1,113 @@
+// Copyright 2026 The strandq Authors.
+#include "backend/sqlite/sqlite_schema.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+namespace strandq {
+
+// DESIGN
+// The tables hold what a restart needs (ModelChanges, core/model_changes.h):
+//   store     one row: the layout's version, the jitter seed, the totals and the id counter
+//   accounts  slot (the account's number, dense), name, next_seq, grants, and the attempts of
+//             the head head_id (a head with another id has 0), parked
+//   events    pending events: id, slot, seq, enqueued_ns, replays, and pos, their order within
+//             the account (pos = id until a replay reorders the account)
+//   payloads  id -> body, for pending and dead events: apart, so that reading the events at
+//             start does not read the bodies
+//   dead      dead letters in order of death (n), with their attempts, error and time
+// Every table is keyed by an integer (rowid): inserts append, acks delete by key.
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS store (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  jitter_seed INTEGER NOT NULL,
+  enqueued INTEGER NOT NULL, acked INTEGER NOT NULL, nacked INTEGER NOT NULL,
+  expired INTEGER NOT NULL, dead_lettered INTEGER NOT NULL, last_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+  slot INTEGER PRIMARY KEY, name TEXT NOT NULL, next_seq INTEGER NOT NULL,
+  grants INTEGER NOT NULL, head_id INTEGER NOT NULL, attempt INTEGER NOT NULL,
+  parked INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, seq INTEGER NOT NULL,
+  enqueued_ns INTEGER NOT NULL, pos INTEGER NOT NULL, replays INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS payloads (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS dead (
+  n INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, slot INTEGER NOT NULL,
+  seq INTEGER NOT NULL, enqueued_ns INTEGER NOT NULL, replays INTEGER NOT NULL,
+  attempt INTEGER NOT NULL, error TEXT NOT NULL, dead_ns INTEGER NOT NULL);
+)sql";
+
+uint32_t BigEndian32(const unsigned char* bytes) {
+  return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
+         uint32_t{bytes[3]};
+}
+
+}  // namespace
+
+Status CheckDatabaseFile(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error || size == 0) return Status();  // new (or unreadable: opening it will say why)
+  const std::string named = "sqlite:" + path + ": ";
+  unsigned char header[100] = {};
+  std::ifstream file(path, std::ios::binary);
+  file.read(reinterpret_cast<char*>(header), sizeof(header));
+  if (file.gcount() < 16 || std::string_view(reinterpret_cast<char*>(header), 16) !=
+                                std::string_view("SQLite format 3\0", 16)) {
+    return Status::InvalidArgument(named +
+                                   "not a strandq database (not an SQLite file); give another "
+                                   "path, or move the file away");
+  }
+  if (file.gcount() < 100) {
+    return Status::Internal(named + "damaged: the file is truncated (" + std::to_string(size) +
+                            " bytes)");
+  }
+  const uint32_t page_size = header[16] == 0 && header[17] == 1
+                                 ? 65536
+                                 : (uint32_t{header[16]} << 8) | uint32_t{header[17]};
+  const uint64_t pages = BigEndian32(header + 28);
+  const auto application_id = static_cast<int32_t>(BigEndian32(header + 68));
+  const auto version = static_cast<int32_t>(BigEndian32(header + 60));
+  if (application_id != kSqliteApplicationId) {
+    return Status::InvalidArgument(
+        named +
+        "not a strandq database (an SQLite database of another application); give "
+        "another path, or move the file away");
+  }
+  if (version > kSqliteFormatVersion) {
+    return Status::InvalidArgument(named + "written by a newer strandq (format " +
+                                   std::to_string(version) + "; this one reads format " +
+                                   std::to_string(kSqliteFormatVersion) + ")");
+  }
+  if (pages > 0 && page_size >= 512 && size < pages * page_size) {
+    return Status::Internal(named + "damaged: the file is truncated (" + std::to_string(size) +
+                            " of " + std::to_string(pages * page_size) + " bytes)");
+  }
+  return Status();
+}
+
+Status CreateSchema(SqliteDb& db, uint64_t jitter_seed) {
+  if (Status begun = db.Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  Status created = db.Exec(kSchema);
+  if (created.ok()) {
+    created = db.Exec("PRAGMA application_id = " + std::to_string(kSqliteApplicationId) +
+                      "; PRAGMA user_version = " + std::to_string(kSqliteFormatVersion));
+  }
+  if (created.ok()) {
+    auto insert = db.Prepare("INSERT OR IGNORE INTO store VALUES (1, ?, 0, 0, 0, 0, 0, 0)");
+    created =
+        insert.ok() ? insert->Bind(1, static_cast<int64_t>(jitter_seed)).Run() : insert.status();
+  }
+  if (!created.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return created;
+  }
+  return db.Exec("COMMIT");
+}
+
+}  // namespace strandq

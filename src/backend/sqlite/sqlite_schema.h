@@ -1,0 +1,28 @@
+// Copyright 2026 The strandq Authors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "backend/sqlite/sqlite_db.h"
+#include "strandq/status.h"
+
+namespace strandq {
+
+// The layout of a strandq database (the tables are drawn in sqlite_schema.cc). A database
+// says it is strandq's with PRAGMA application_id and its layout's version with
+// PRAGMA user_version.
+inline constexpr int32_t kSqliteApplicationId = 0x73747271;  // "strq"
+inline constexpr int32_t kSqliteFormatVersion = 1;
+
+// Reads the file's header without opening it as a database, so that nothing is written to a
+// file that is not ours: OK for a missing or empty file (a new database) and for a strandq
+// database of this version; else InvalidArgument (not SQLite, another application's database,
+// a newer version) or Internal (truncated), each one line naming the file.
+Status CheckDatabaseFile(const std::string& path);
+
+// Creates the tables of a new database (in one transaction), with `jitter_seed` recorded; does
+// nothing to a database that has them.
+Status CreateSchema(SqliteDb& db, uint64_t jitter_seed);
+
+}  // namespace strandq

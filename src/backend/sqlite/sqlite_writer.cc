@@ -1,0 +1,259 @@
+// Copyright 2026 The strandq Authors.
+#include "backend/sqlite/sqlite_writer.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace strandq {
+
+struct SqliteWriter::Statements {
+  SqliteStatement insert_account, update_account, insert_event, insert_payload, delete_event,
+      delete_payload, bury, revive, delete_dead, reorder, totals, purge_payloads, purge_dead;
+
+  static Result<std::unique_ptr<Statements>> Prepare(SqliteDb& db) {
+    auto s = std::make_unique<Statements>();
+    const std::pair<SqliteStatement*, const char*> all[] = {
+        {&s->insert_account, "INSERT INTO accounts VALUES (?1, ?2, 1, 0, 0, 0, 0)"},
+        {&s->update_account,
+         "UPDATE accounts SET next_seq = ?2, grants = ?3, head_id = ?4, attempt = ?5, "
+         "parked = ?6 WHERE slot = ?1"},
+        {&s->insert_event, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?1, 0)"},
+        {&s->insert_payload, "INSERT INTO payloads VALUES (?1, ?2)"},
+        {&s->delete_event, "DELETE FROM events WHERE id = ?1"},
+        {&s->delete_payload, "DELETE FROM payloads WHERE id = ?1"},
+        {&s->bury,
+         "INSERT INTO dead (id, slot, seq, enqueued_ns, replays, attempt, error, dead_ns) "
+         "SELECT id, slot, seq, enqueued_ns, replays, ?2, ?3, ?4 FROM events WHERE id = ?1"},
+        {&s->revive,
+         "INSERT INTO events SELECT id, slot, seq, enqueued_ns, id, ?2 FROM dead WHERE id = ?1"},
+        {&s->delete_dead, "DELETE FROM dead WHERE id = ?1"},
+        {&s->reorder, "UPDATE events SET pos = ?2 WHERE id = ?1"},
+        {&s->totals,
+         "UPDATE store SET enqueued = ?1, acked = ?2, nacked = ?3, expired = ?4, "
+         "dead_lettered = ?5, last_id = ?6 WHERE one = 1"},
+        {&s->purge_payloads, "DELETE FROM payloads WHERE id IN (SELECT id FROM dead)"},
+        {&s->purge_dead, "DELETE FROM dead"},
+    };
+    for (const auto& [statement, sql] : all) {
+      auto prepared = db.Prepare(sql);
+      if (!prepared.ok()) return prepared.status();
+      *statement = std::move(*prepared);
+    }
+    return s;
+  }
+};
+
+struct SqliteWriter::Reader {
+  SqliteDb db;
+  SqliteStatement select;
+};
+
+namespace {
+
+auto I(uint64_t value) { return static_cast<int64_t>(value); }
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteWriter>> SqliteWriter::Start(SqliteDb db, std::string path) {
+  auto statements = Statements::Prepare(db);
+  if (!statements.ok()) return statements.status();
+  std::unique_ptr<SqliteWriter> writer(new SqliteWriter(std::move(db), std::move(path)));
+  writer->statements_ = std::move(*statements);
+  writer->thread_ = std::thread([w = writer.get()] { w->Run(); });
+  return writer;
+}
+
+SqliteWriter::SqliteWriter(SqliteDb db, std::string path)
+    : db_(std::move(db)), path_(std::move(path)) {}
+
+SqliteWriter::~SqliteWriter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  queued_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+uint64_t SqliteWriter::Record(ModelChanges changes, std::span<const NewEvent> batch) {
+  std::lock_guard lock(mu_);
+  const uint64_t ticket = ++last_ticket_;
+  if (!failed_.ok()) return ticket;  // never written: Await answers with the failure
+  queue_.push_back({ticket, std::move(changes), batch});
+  if (queue_.size() == 1) queued_.notify_one();
+  return ticket;
+}
+
+uint64_t SqliteWriter::Latest() const {
+  std::lock_guard lock(mu_);
+  return last_ticket_;
+}
+
+Status SqliteWriter::Await(uint64_t ticket) {
+  std::unique_lock lock(mu_);
+  committed_.wait(lock, [&] { return committed_ticket_ >= ticket || !failed_.ok(); });
+  if (committed_ticket_ >= ticket) return Status();
+  return failed_;
+}
+
+void SqliteWriter::Run() {
+  std::vector<Step> steps;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    queued_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+    if (queue_.empty()) return;  // stopping, and everything is written
+    steps.swap(queue_);
+    lock.unlock();
+    Status committed = Commit(steps);
+    lock.lock();
+    if (committed.ok()) {
+      committed_ticket_ = steps.back().ticket;
+    } else {
+      failed_ = committed.Prefixed(
+          "writing to the database failed; restart to recover what it "
+          "holds");
+      queue_.clear();  // their callers get failed_; nothing reads their batches any more
+    }
+    steps.clear();
+    committed_.notify_all();
+  }
+}
+
+Status SqliteWriter::Commit(std::vector<Step>& steps) {
+  if (Status begun = db_.Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  std::map<uint32_t, ModelChanges::Account> accounts;  // the last record of each account
+  Status written;
+  for (const Step& step : steps) {
+    written = Apply(step, accounts);
+    if (!written.ok()) break;
+  }
+  for (auto it = accounts.begin(); written.ok() && it != accounts.end(); ++it) {
+    const ModelChanges::Account& a = it->second;
+    written = statements_->update_account.Bind(1, a.slot)
+                  .Bind(2, I(a.next_seq))
+                  .Bind(3, a.grants)
+                  .Bind(4, I(a.head_id))
+                  .Bind(5, a.attempt)
+                  .Bind(6, a.parked ? 1 : 0)
+                  .Run();
+  }
+  if (written.ok()) {
+    const ModelChanges::Totals& t = steps.back().changes.totals;
+    written = statements_->totals.Bind(1, I(t.enqueued))
+                  .Bind(2, I(t.acked))
+                  .Bind(3, I(t.nacked))
+                  .Bind(4, I(t.expired))
+                  .Bind(5, I(t.dead_lettered))
+                  .Bind(6, I(t.last_id))
+                  .Run();
+  }
+  if (written.ok()) written = db_.Exec("COMMIT");
+  if (!written.ok()) (void)db_.Exec("ROLLBACK");
+  return written;
+}
+
+Status SqliteWriter::Apply(const Step& step, std::map<uint32_t, ModelChanges::Account>& accounts) {
+  const ModelChanges& c = step.changes;
+  Statements& s = *statements_;
+  Status w;
+  for (const auto& [slot, name] : c.new_accounts) {
+    if (w.ok()) w = s.insert_account.Bind(1, slot).Bind(2, name).Run();
+  }
+  for (const ModelChanges::Accepted& a : c.accepted) {
+    if (!w.ok()) break;
+    w = s.insert_event.Bind(1, I(a.id))
+            .Bind(2, a.slot)
+            .Bind(3, I(a.seq))
+            .Bind(4, a.enqueued_ns)
+            .Run();
+    if (w.ok()) {
+      w = s.insert_payload.Bind(1, I(a.id)).BindBlob(2, step.batch[a.batch_index].payload).Run();
+    }
+  }
+  for (uint64_t id : c.removed) {
+    if (w.ok()) w = s.delete_event.Bind(1, I(id)).Run();
+    if (w.ok()) w = s.delete_payload.Bind(1, I(id)).Run();
+  }
+  if (w.ok()) w = ApplyDead(c);
+  for (const ModelChanges::Order& order : c.reordered) {
+    // The account's own ids, ascending, become its positions in the new order: every event
+    // accepted later has a larger id, so it still comes after them.
+    std::vector<uint64_t> positions = order.ids;
+    std::sort(positions.begin(), positions.end());
+    for (size_t i = 0; w.ok() && i < order.ids.size(); ++i) {
+      w = s.reorder.Bind(1, I(order.ids[i])).Bind(2, I(positions[i])).Run();
+    }
+  }
+  for (const ModelChanges::Account& account : c.accounts) accounts[account.slot] = account;
+  return w;
+}
+
+Status SqliteWriter::ApplyDead(const ModelChanges& c) {
+  Statements& s = *statements_;
+  Status w;
+  for (const ModelChanges::Dead& d : c.dead) {
+    if (w.ok()) {
+      w = s.bury.Bind(1, I(d.id)).Bind(2, d.attempt).Bind(3, d.error).Bind(4, d.dead_ns).Run();
+    }
+    if (w.ok()) w = s.delete_event.Bind(1, I(d.id)).Run();
+  }
+  for (const auto& [id, replays] : c.revived) {
+    if (w.ok()) w = s.revive.Bind(1, I(id)).Bind(2, replays).Run();
+    if (w.ok()) w = s.delete_dead.Bind(1, I(id)).Run();
+  }
+  for (uint64_t id : c.purged) {
+    if (w.ok()) w = s.delete_payload.Bind(1, I(id)).Run();
+    if (w.ok()) w = s.delete_dead.Bind(1, I(id)).Run();
+  }
+  if (c.purged_all && w.ok()) w = s.purge_payloads.Run();
+  if (c.purged_all && w.ok()) w = s.purge_dead.Run();
+  return w;
+}
+
+Status SqliteWriter::LoadPayloads(std::span<Event* const> events) {
+  auto reader = TakeReader();
+  if (!reader.ok()) return reader.status();
+  Status loaded;
+  if (events.size() > 1) loaded = (*reader)->db.Exec("BEGIN");
+  for (Event* event : events) {
+    if (!loaded.ok()) break;
+    SqliteStatement& select = (*reader)->select;
+    select.Bind(1, I(event->id));
+    Result<bool> row = select.Step();
+    if (!row.ok()) {
+      loaded = row.status();
+    } else if (*row) {
+      event->payload = select.Text(0);
+    }
+    select.Reset();
+  }
+  if (events.size() > 1) (void)(*reader)->db.Exec("COMMIT");
+  ReturnReader(std::move(*reader));
+  return loaded;
+}
+
+Result<std::unique_ptr<SqliteWriter::Reader>> SqliteWriter::TakeReader() {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!readers_.empty()) {
+      std::unique_ptr<Reader> reader = std::move(readers_.back());
+      readers_.pop_back();
+      return reader;
+    }
+  }
+  auto db = SqliteDb::Open(path_, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.status();
+  auto select = db->Prepare("SELECT body FROM payloads WHERE id = ?1");
+  if (!select.ok()) return select.status();
+  auto reader = std::make_unique<Reader>();
+  reader->db = std::move(*db);
+  reader->select = std::move(*select);
+  return reader;
+}
+
+void SqliteWriter::ReturnReader(std::unique_ptr<Reader> reader) {
+  std::lock_guard lock(readers_mu_);
+  readers_.push_back(std::move(reader));
+}
+
+}  // namespace strandq
