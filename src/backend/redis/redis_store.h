@@ -74,7 +74,9 @@ class RedisStore final : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
   // Unlinks every key of the namespace, found with SCAN (never KEYS, which blocks the server).
   Result<uint64_t> Drop() override;
-  StoreTraits Traits() const override { return {StoreTraits::Kind::kShared, true, options_.lease_ttl}; }
+  StoreTraits Traits() const override {
+    return {StoreTraits::Kind::kShared, true, options_.lease_ttl};
+  }
 
  private:
   using Connection = std::unique_ptr<RedisConnection>;
