@@ -131,3 +131,65 @@ TEST(StoreModelTest, ExpiriesAtOneStepDeadLetterWithTheirWallTime) {
 
 }  // namespace
 }  // namespace strandq
+
+namespace strandq {
+namespace {
+
+// The restart rule: leases and delays end; a head granted max_attempts times is dead-lettered,
+// any other keeps its attempts and is delivered again with attempt + 1.
+TEST(StoreModelRestartTest, LeasesAndDelaysEndAndAHeadAtMaxAttemptsDies) {
+  StoreModel model(Options(/*max_attempts=*/2), 1);
+  Enqueue(model, {"a", "a", "b", "c"}, 0);
+  std::vector<Lease> first = model.Claim(3, At(0));
+  ASSERT_EQ(first.size(), 3u);
+  for (const Lease& lease : first) {
+    if (lease.event.account == "b") {
+      ASSERT_TRUE(model.Complete(lease, Outcome::Nack("later"), ClaimNext::kNo, At(1)).ok());
+    }
+  }
+  model.Restart(At(2));  // a and c in flight, b delayed
+  StoreStats stats = model.Stats(At(2));
+  EXPECT_EQ(stats.leased, 0u);
+  EXPECT_EQ(stats.delayed, 0u);
+  EXPECT_EQ(stats.ready, 3u);
+  std::vector<Lease> second = model.Claim(3, At(2));
+  ASSERT_EQ(second.size(), 3u);
+  for (const Lease& lease : second) EXPECT_EQ(lease.event.attempt, 2u) << lease.event.account;
+  model.Restart(At(3));  // every head in flight at its second attempt
+  stats = model.Stats(At(3));
+  EXPECT_EQ(stats.dead, 3u);
+  std::vector<DeadLetter> dead = model.ListDead(10, At(3));
+  ASSERT_EQ(dead.size(), 3u);
+  EXPECT_EQ(dead[0].error,
+            "the process ended during attempt 2 (a handler that crashes its "
+            "process?)");
+  std::vector<Lease> third = model.Claim(3, At(3));
+  ASSERT_EQ(third.size(), 1u);  // a's second event
+  EXPECT_EQ(third[0].event.account, "a");
+  EXPECT_EQ(third[0].event.seq, 2u);
+  EXPECT_EQ(third[0].event.attempt, 1u);
+}
+
+// What a durable store writes: the steps' changes, with the accounts' records as they ended.
+TEST(StoreModelRestartTest, TakeChangesHandsOverWhatTheStepsChanged) {
+  StoreModel model(Options(), 1);
+  model.RecordChanges();
+  Enqueue(model, {"a", "b"}, 0);
+  std::vector<Lease> leases = model.Claim(1, At(0));
+  ASSERT_EQ(leases.size(), 1u);
+  ASSERT_TRUE(model.Complete(leases[0], Outcome::Ack(), ClaimNext::kNo, At(1)).ok());
+  ModelChanges changes = model.TakeChanges();
+  ASSERT_EQ(changes.new_accounts.size(), 2u);
+  EXPECT_EQ(changes.new_accounts[0].second, "a");
+  ASSERT_EQ(changes.accepted.size(), 2u);
+  EXPECT_EQ(changes.accepted[1].batch_index, 1u);
+  EXPECT_EQ(changes.removed, std::vector<uint64_t>{leases[0].event.id});
+  ASSERT_EQ(changes.accounts.size(), 2u);
+  EXPECT_EQ(changes.totals.enqueued, 2u);
+  EXPECT_EQ(changes.totals.acked, 1u);
+  EXPECT_TRUE(changes.totals_changed);
+  EXPECT_TRUE(model.TakeChanges().empty());  // nothing since
+}
+
+}  // namespace
+}  // namespace strandq

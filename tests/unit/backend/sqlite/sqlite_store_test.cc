@@ -1,0 +1,287 @@
+// Copyright 2026 The strandq Authors.
+// The durable embedded store across reopenings: what was acknowledged is there again, events in
+// flight come back with attempt + 1, a head that keeps killing its process is dead-lettered,
+// fencing tokens keep growing, one process owns a database, and files that are not sound
+// strandq databases are refused without being changed. (The steps' rules themselves are checked
+// against the model by store_differential_test.cc, restarts included.)
+
+#include "backend/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "strandq/clock.h"
+#include "strandq/store.h"
+#include "testutil/temp_dir.h"
+
+namespace strandq {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  SqliteStoreTest() { options_.max_attempts = 3; }
+
+  std::string Url() const { return "sqlite:" + path_; }
+  // Opens the database (a new one at first), failing the test if it cannot.
+  std::unique_ptr<Store> Open() {
+    auto store = OpenStore(Url(), options_, &clock_);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+  std::vector<Lease> ClaimAll(Store& store) {
+    auto leases = store.Claim(100, std::chrono::nanoseconds(0));
+    EXPECT_TRUE(leases.ok()) << leases.status().ToString();
+    return leases.ok() ? std::move(*leases) : std::vector<Lease>();
+  }
+
+  testing::TempDir dir_;
+  const std::string path_ = dir_.File("strandq.db");
+  ManualClock clock_{1'000'000'000};
+  EngineOptions options_;
+};
+
+TEST_F(SqliteStoreTest, ReopeningKeepsEveryAcceptedEventWithItsPayload) {
+  const std::string binary("b\0in\xff", 5);
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "one"}, {"b", binary}, {"a", ""}}).ok());
+  }
+  auto store = Open();
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->pending, 3u);
+  EXPECT_EQ(stats->enqueued, 3u);
+  std::vector<Lease> leases = ClaimAll(*store);
+  ASSERT_EQ(leases.size(), 2u);  // the heads of a and b
+  for (const Lease& lease : leases) {
+    EXPECT_EQ(lease.event.payload, lease.event.account == "a" ? "one" : binary);
+    EXPECT_EQ(lease.event.attempt, 1u);
+    EXPECT_EQ(lease.event.seq, 1u);
+  }
+  for (const Lease& lease : leases) {
+    auto done = store->Complete(lease, Outcome::Ack(), ClaimNext::kYes);
+    ASSERT_TRUE(done.ok());
+    if (lease.event.account == "a") {
+      ASSERT_TRUE(done->next.has_value());
+      EXPECT_EQ(done->next->event.id, 3u);
+      EXPECT_EQ(done->next->event.payload, "");
+    }
+  }
+}
+
+TEST_F(SqliteStoreTest, AckedEventsStayAckedAndNumbersGoOn) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"a", "2"}}).ok());
+    std::vector<Lease> leases = ClaimAll(*store);
+    ASSERT_EQ(leases.size(), 1u);
+    ASSERT_TRUE(store->Complete(leases[0], Outcome::Ack(), ClaimNext::kNo).ok());
+  }
+  auto store = Open();
+  auto receipts = store->Enqueue(std::vector<NewEvent>{{"a", "3"}});
+  ASSERT_TRUE(receipts.ok());
+  EXPECT_EQ((*receipts)[0].id, 3u);
+  EXPECT_EQ((*receipts)[0].seq, 3u);
+  std::vector<Lease> leases = ClaimAll(*store);
+  ASSERT_EQ(leases.size(), 1u);
+  EXPECT_EQ(leases[0].event.payload, "2");
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->acked, 1u);
+  EXPECT_EQ(stats->enqueued, 3u);
+  EXPECT_EQ(stats->pending, 2u);
+}
+
+TEST_F(SqliteStoreTest, AnEventInFlightComesBackWithAttemptPlusOneAndItsOldLeaseIsLost) {
+  Lease old;
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "x"}}).ok());
+    std::vector<Lease> leases = ClaimAll(*store);
+    ASSERT_EQ(leases.size(), 1u);
+    old = leases[0];
+  }  // the process ends with the lease held
+  auto store = Open();
+  std::vector<Lease> leases = ClaimAll(*store);
+  ASSERT_EQ(leases.size(), 1u);
+  EXPECT_EQ(leases[0].event.id, old.event.id);
+  EXPECT_EQ(leases[0].event.attempt, 2u);
+  EXPECT_GT(leases[0].token, old.token);
+  auto stale = store->Complete(old, Outcome::Ack(), ClaimNext::kNo);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), Status::Code::kLeaseLost);
+  EXPECT_TRUE(store->Complete(leases[0], Outcome::Ack(), ClaimNext::kNo).ok());
+}
+
+TEST_F(SqliteStoreTest, AHeadThatKeepsEndingItsProcessIsDeadLetteredAfterMaxAttempts) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "poison"}, {"a", "next"}}).ok());
+  }
+  for (uint32_t attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    auto store = Open();
+    std::vector<Lease> leases = ClaimAll(*store);
+    ASSERT_EQ(leases.size(), 1u) << "attempt " << attempt;
+    EXPECT_EQ(leases[0].event.payload, "poison");
+    EXPECT_EQ(leases[0].event.attempt, attempt);
+  }  // each time, the process ends during the attempt
+  auto store = Open();
+  auto dead = store->ListDead(10);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].event.payload, "poison");
+  EXPECT_EQ((*dead)[0].event.attempt, options_.max_attempts);
+  EXPECT_NE((*dead)[0].error.find("the process ended during attempt 3"), std::string::npos)
+      << (*dead)[0].error;
+  std::vector<Lease> leases = ClaimAll(*store);
+  ASSERT_EQ(leases.size(), 1u);
+  EXPECT_EQ(leases[0].event.payload, "next");
+  EXPECT_EQ(leases[0].event.attempt, 1u);
+}
+
+TEST_F(SqliteStoreTest, DeadLettersReplaysAndParkingSurviveReopening) {
+  options_.max_attempts = 1;
+  options_.on_dead = OnDead::kPark;
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"a", "2"}, {"a", "3"}}).ok());
+    std::vector<Lease> leases = ClaimAll(*store);
+    ASSERT_EQ(leases.size(), 1u);
+    ASSERT_TRUE(store->Complete(leases[0], Outcome::Nack("boom"), ClaimNext::kNo).ok());
+  }
+  {
+    auto store = Open();
+    EXPECT_TRUE(ClaimAll(*store).empty());  // parked
+    auto stats = store->Stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->parked, 1u);
+    auto dead = store->ListDead(10);
+    ASSERT_TRUE(dead.ok());
+    ASSERT_EQ(dead->size(), 1u);
+    EXPECT_EQ((*dead)[0].error, "boom");
+    const uint64_t id = (*dead)[0].event.id;
+    auto replayed = store->ReplayDead(std::span(&id, 1), ReplayAt::kTail);
+    ASSERT_TRUE(replayed.ok());
+    EXPECT_EQ(*replayed, 1u);
+  }
+  auto store = Open();
+  std::vector<std::string> order;
+  for (std::vector<Lease> leases = ClaimAll(*store); !leases.empty(); leases = ClaimAll(*store)) {
+    order.push_back(leases[0].event.payload);
+    EXPECT_EQ(leases[0].event.replay, leases[0].event.payload == "1" ? 1u : 0u);
+    ASSERT_TRUE(store->Complete(leases[0], Outcome::Ack(), ClaimNext::kNo).ok());
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"2", "3", "1"}));  // replayed at the tail
+}
+
+TEST_F(SqliteStoreTest, ASecondOpenerIsToldWhichProcessOwnsTheDatabase) {
+  auto first = Open();
+  auto second = OpenStore(Url(), options_, &clock_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(second.status().message().find("in use by pid " + std::to_string(getpid())),
+            std::string::npos)
+      << second.status().message();
+  first.reset();
+  EXPECT_NE(Open(), nullptr);  // free again once the owner is gone
+}
+
+TEST_F(SqliteStoreTest, DropLeavesANewDatabase) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"b", "2"}}).ok());
+    auto dropped = store->Drop();
+    ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
+    EXPECT_GE(*dropped, 4u);  // 2 events, 2 payloads, 2 accounts
+  }
+  auto store = Open();
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->pending, 0u);
+  EXPECT_EQ(stats->enqueued, 0u);
+  auto receipts = store->Enqueue(std::vector<NewEvent>{{"a", "1"}});
+  ASSERT_TRUE(receipts.ok());
+  EXPECT_EQ((*receipts)[0].id, 1u);
+}
+
+TEST_F(SqliteStoreTest, SyncNormalIsDurableAcrossReopeningToo) {
+  {
+    auto store = OpenStore(Url() + "?sync=normal", options_, &clock_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->Enqueue(std::vector<NewEvent>{{"a", "1"}}).ok());
+  }
+  auto store = Open();
+  EXPECT_EQ(ClaimAll(*store).size(), 1u);
+}
+
+// ---- Files that are not sound strandq databases: refused, and left as they were ----
+
+class RefusedFileTest : public SqliteStoreTest {
+ protected:
+  // Opening the file fails with `code` and a one-line message naming it; its bytes are unchanged.
+  void ExpectRefused(Status::Code code, const std::string& says) {
+    const std::string before = testing::ReadFile(path_);
+    auto store = OpenStore(Url(), options_, &clock_);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), code) << store.status().ToString();
+    const std::string message = store.status().message();
+    EXPECT_NE(message.find(path_), std::string::npos) << message;
+    EXPECT_NE(message.find(says), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    EXPECT_EQ(testing::ReadFile(path_), before);
+  }
+  // A database with `n` pending events, closed.
+  void MakeDatabase(int n) {
+    auto store = Open();
+    std::vector<NewEvent> batch;
+    for (int i = 0; i < n; ++i)
+      batch.push_back({"a" + std::to_string(i % 50), std::string(300, 'x')});
+    ASSERT_TRUE(store->Enqueue(batch).ok());
+  }
+};
+
+TEST_F(RefusedFileTest, ATextFile) {
+  testing::WriteFile(path_, "these are my notes, not a database\n");
+  ExpectRefused(Status::Code::kInvalidArgument, "not a strandq database (not an SQLite file)");
+}
+
+TEST_F(RefusedFileTest, AnotherApplicationsDatabase) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  ExpectRefused(Status::Code::kInvalidArgument, "another application");
+}
+
+TEST_F(RefusedFileTest, ATruncatedDatabase) {
+  MakeDatabase(2000);
+  const auto size = std::filesystem::file_size(path_);
+  ASSERT_GT(size, 8192u);
+  std::filesystem::resize_file(path_, size / 2);
+  ExpectRefused(Status::Code::kInternal, "damaged");
+}
+
+TEST_F(RefusedFileTest, ADatabaseWithGarbageInItsPages) {
+  MakeDatabase(2000);
+  std::string bytes = testing::ReadFile(path_);
+  ASSERT_GT(bytes.size(), 16384u);
+  // Pages 2 onwards (the tables' roots and their first pages) filled with garbage.
+  for (size_t i = 4096; i < bytes.size(); i += 7) bytes[i] = static_cast<char>(i * 31);
+  testing::WriteFile(path_, bytes);
+  ExpectRefused(Status::Code::kInternal, "damaged");
+}
+
+}  // namespace
+}  // namespace strandq
