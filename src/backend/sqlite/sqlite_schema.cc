@@ -84,20 +84,34 @@ Status CheckDatabaseFile(const std::string& path) {
                                    std::to_string(version) + "; this one reads format " +
                                    std::to_string(kSqliteFormatVersion) + ")");
   }
-  if (pages > 0 && page_size >= 512 && size < pages * page_size) {
+  // The header's page count holds when its version-valid-for number is the change counter; a
+  // WAL not yet checkpointed may hold pages past it, and SQLite recovers from it.
+  const bool count_valid = BigEndian32(header + 92) == BigEndian32(header + 24);
+  std::error_code no_wal;
+  const bool wal = std::filesystem::file_size(path + "-wal", no_wal) > 0 && !no_wal;
+  if (count_valid && !wal && pages > 0 && page_size >= 512 && size < pages * page_size) {
     return Status::Internal(named + "damaged: the file is truncated (" + std::to_string(size) +
                             " of " + std::to_string(pages * page_size) + " bytes)");
   }
   return Status();
 }
 
+Status MarkAsStrandq(SqliteDb& db) {
+  return db.Exec("PRAGMA application_id = " + std::to_string(kSqliteApplicationId) +
+                 "; PRAGMA user_version = " + std::to_string(kSqliteFormatVersion));
+}
+
+Result<bool> HasSchema(SqliteDb& db) {
+  auto select = db.Prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'store'");
+  if (!select.ok()) return select.status();
+  Result<bool> row = select->Step();
+  if (!row.ok()) return row.status();
+  return select->Int(0) > 0;
+}
+
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed) {
   if (Status begun = db.Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
   Status created = db.Exec(kSchema);
-  if (created.ok()) {
-    created = db.Exec("PRAGMA application_id = " + std::to_string(kSqliteApplicationId) +
-                      "; PRAGMA user_version = " + std::to_string(kSqliteFormatVersion));
-  }
   if (created.ok()) {
     auto insert = db.Prepare("INSERT OR IGNORE INTO store VALUES (1, ?, 0, 0, 0, 0, 0, 0)");
     created =

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "backend/sqlite/sqlite_db.h"
+#include "strandq/result.h"
 #include "strandq/status.h"
 
 namespace strandq {
@@ -21,8 +22,15 @@ inline constexpr int32_t kSqliteFormatVersion = 1;
 // a newer version) or Internal (truncated), each one line naming the file.
 Status CheckDatabaseFile(const std::string& path);
 
-// Creates the tables of a new database (in one transaction), with `jitter_seed` recorded; does
-// nothing to a database that has them.
+// Writes strandq's application id and format version into the header of a new database. Done
+// before it enters WAL mode, so that they are in the file itself (CheckDatabaseFile reads them
+// there) even if the process ends before the first checkpoint.
+Status MarkAsStrandq(SqliteDb& db);
+
+// Whether the database has its tables (a process may have ended while creating them).
+Result<bool> HasSchema(SqliteDb& db);
+
+// Creates the tables (in one transaction), with `jitter_seed` recorded.
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed);
 
 }  // namespace strandq

@@ -19,7 +19,9 @@ Result<SqliteDb> OpenWriterConnection(const SqliteUrl& url, uint64_t new_seed) {
   if (!version.ok()) return version.status();
   Result<bool> row = version->Step();
   if (!row.ok()) return row.status();
-  const bool created = version->Int(0) == 0;
+  if (version->Int(0) == 0) {  // a new file (CheckDatabaseFile let nothing else through)
+    if (Status marked = MarkAsStrandq(*db); !marked.ok()) return marked;
+  }
   version->Reset();
   auto mode = db->Prepare("PRAGMA journal_mode = WAL");
   if (!mode.ok()) return mode.status();
@@ -35,7 +37,9 @@ Result<SqliteDb> OpenWriterConnection(const SqliteUrl& url, uint64_t new_seed) {
       !set.ok()) {
     return set;
   }
-  if (created) {
+  Result<bool> has_schema = HasSchema(*db);
+  if (!has_schema.ok()) return has_schema.status();
+  if (!*has_schema) {
     if (Status schema = CreateSchema(*db, new_seed); !schema.ok()) return schema;
   }
   return db;

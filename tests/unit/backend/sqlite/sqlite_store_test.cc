@@ -9,9 +9,12 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -281,6 +284,53 @@ TEST_F(RefusedFileTest, ADatabaseWithGarbageInItsPages) {
   for (size_t i = 4096; i < bytes.size(); i += 7) bytes[i] = static_cast<char>(i * 31);
   testing::WriteFile(path_, bytes);
   ExpectRefused(Status::Code::kInternal, "damaged");
+}
+
+}  // namespace
+}  // namespace strandq
+
+namespace strandq {
+namespace {
+
+// A disk that fails (files may not grow past 1 MiB, in a child process): the enqueue whose
+// commit fails is refused, every later step is refused too, and reopening finds exactly the
+// batches that were acknowledged, each whole.
+TEST_F(SqliteStoreTest, WhenTheDiskFailsNothingAcknowledgedIsLostAndNothingHalfStored) {
+  const std::string count_file = dir_.File("acknowledged");
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails with EFBIG instead
+    rlimit limit{1 << 20, 1 << 20};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    auto store = OpenStore(Url(), options_, &clock_);
+    if (!store.ok()) _exit(10);
+    int acknowledged = 0;
+    for (; acknowledged < 1000; ++acknowledged) {
+      std::vector<NewEvent> batch(100, NewEvent{"a" + std::to_string(acknowledged), ""});
+      for (NewEvent& event : batch) event.payload = std::string(500, 'p');
+      if (!(*store)->Enqueue(batch).ok()) break;
+    }
+    if (acknowledged == 0 || acknowledged == 1000) _exit(11);
+    auto after = (*store)->Enqueue(std::vector<NewEvent>{{"late", "x"}});
+    if (after.ok() ||
+        after.status().message().find("writing to the database failed") == std::string::npos) {
+      _exit(12);
+    }
+    testing::WriteFile(count_file, std::to_string(acknowledged));
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0) << "10: no store, 11: the disk never failed, 12: a step "
+                                       "after the failure was not refused";
+  const uint64_t acknowledged = std::stoull(testing::ReadFile(count_file));
+  auto store = Open();
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->pending, acknowledged * 100);
+  EXPECT_EQ(stats->enqueued, acknowledged * 100);
 }
 
 }  // namespace
