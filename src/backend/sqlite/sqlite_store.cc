@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "backend/sqlite/sqlite_store.h"
 
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -59,6 +60,14 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteUrl& url, const Eng
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->path_ = url.path;
   store->options_ = options;
+  std::error_code missing;
+  const auto size = std::filesystem::file_size(url.path, missing);
+  if (options.policy_from_store && (missing || size == 0)) {
+    // A command that inspects a store creates none.
+    return Status::NotFound("sqlite:" + url.path +
+                            ": no database there (check the path; strandq serve, run and worker "
+                            "create it)");
+  }
   auto lock = OwnerLock::Acquire(url.path);
   if (!lock.ok()) return lock.status();
   store->lock_.emplace(std::move(*lock));

@@ -335,3 +335,23 @@ TEST_F(SqliteStoreTest, WhenTheDiskFailsNothingAcknowledgedIsLostAndNothingHalfS
 
 }  // namespace
 }  // namespace strandq
+
+namespace strandq {
+namespace {
+
+TEST_F(SqliteStoreTest, ACommandThatInspectsCreatesNoDatabase) {
+  options_.policy_from_store = true;
+  auto store = OpenStore(Url(), options_, &clock_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(store.status().message().find("no database there"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path_));
+  EXPECT_FALSE(std::filesystem::exists(path_ + ".lock"));
+  options_.policy_from_store = false;
+  { auto created = Open(); }
+  options_.policy_from_store = true;
+  EXPECT_TRUE(OpenStore(Url(), options_, &clock_).ok());
+}
+
+}  // namespace
+}  // namespace strandq
