@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 namespace strandq {
@@ -25,7 +26,11 @@ std::string OwnerOf(int fd) {
 }  // namespace
 
 Result<OwnerLock> OwnerLock::Acquire(const std::string& database_path) {
-  const std::string path = database_path + ".lock";
+  // Beside the file itself, so that two names of one database (a symlink, another relative
+  // path) meet at one lock.
+  std::error_code error;
+  const std::filesystem::path real = std::filesystem::weakly_canonical(database_path, error);
+  const std::string path = (error ? database_path : real.string()) + ".lock";
   const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Status::Unavailable("cannot create the lock file " + path + ": " + std::strerror(errno));

@@ -195,6 +195,11 @@ TEST_F(SqliteStoreTest, ASecondOpenerIsToldWhichProcessOwnsTheDatabase) {
   EXPECT_NE(second.status().message().find("in use by pid " + std::to_string(getpid())),
             std::string::npos)
       << second.status().message();
+  // Under another name too.
+  std::filesystem::create_symlink(path_, dir_.File("alias.db"));
+  auto alias = OpenStore("sqlite:" + dir_.File("alias.db"), options_, &clock_);
+  ASSERT_FALSE(alias.ok());
+  EXPECT_NE(alias.status().message().find("in use by pid"), std::string::npos);
   first.reset();
   EXPECT_NE(Open(), nullptr);  // free again once the owner is gone
 }
