@@ -370,7 +370,7 @@ TEST_F(ServeE2eTest, Ipv6Loopback) {
 }
 
 TEST_F(ServeE2eTest, BadFlagsAndUnreachableServers) {
-  ProcessResult bind = Strandq({"serve", "--bind", "nowhere"});
+  ProcessResult bind = Strandq({"serve", "--bind", "nowhere", "--store", "mem:"});
   EXPECT_EQ(bind.exit_code, 2);
   EXPECT_TRUE(Contains(bind.err, "strandq: error: address 'nowhere'")) << bind.err;
   ProcessResult redis = Strandq({"serve", "--store", "redis://127.0.0.1:1"});

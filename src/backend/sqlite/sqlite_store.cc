@@ -1,7 +1,9 @@
 // Copyright 2026 The strandq Authors.
 #include "backend/sqlite/sqlite_store.h"
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "backend/sqlite/sqlite_restore.h"
@@ -54,6 +56,17 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteUrl& url, const Eng
   if (clock == nullptr) clock = SystemClock();
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->path_ = url.path;
+  std::error_code error;
+  store->location_ = std::filesystem::absolute(url.path, error).lexically_normal().string();
+  if (error) store->location_ = url.path;
+  // An inspecting command (stats, dlq, drop) creates nothing: a path that names no file is a
+  // typo or a database not made yet.
+  if (options.policy_from_store && !std::filesystem::exists(url.path, error)) {
+    return Status::InvalidArgument("sqlite:" + url.path + ": no such database (" +
+                                   store->location_ +
+                                   " does not exist); strandq serve, worker, run or generate "
+                                   "--to creates it");
+  }
   store->options_ = options;
   auto lock = OwnerLock::Acquire(url.path);
   if (!lock.ok()) return lock.status();
@@ -83,6 +96,7 @@ SqliteStore::~SqliteStore() = default;
 StoreTraits SqliteStore::Traits() const {
   StoreTraits traits = memory_->Traits();
   traits.durable = true;
+  traits.location = location_;
   return traits;
 }
 
