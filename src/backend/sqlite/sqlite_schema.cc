@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "backend/sqlite/sqlite_schema.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -89,6 +90,27 @@ Status CheckDatabaseFile(const std::string& path) {
                             " of " + std::to_string(pages * page_size) + " bytes)");
   }
   return Status();
+}
+
+Status CheckDatabasePages(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error || size == 0) return Status();
+  auto damaged = [&path](std::string what) {
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    return Status::Internal("sqlite:" + path + ": damaged (" + what.substr(0, 200) +
+                            "); nothing was written to it: move it away or restore a copy");
+  };
+  auto db = SqliteDb::Open(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.status().Prefixed("sqlite:" + path);
+  Result<bool> row = false;
+  auto check = db->Prepare("PRAGMA quick_check(1)");
+  if (check.ok()) row = check->Step();
+  const Status& failed = !check.ok() ? check.status() : row.status();
+  if (failed.code() == Status::Code::kInternal) return damaged(sqlite3_errmsg(db->get()));
+  if (!failed.ok()) return failed.Prefixed("sqlite:" + path);
+  const std::string verdict = *row ? check->Text(0) : "no answer";
+  return verdict == "ok" ? Status() : damaged(verdict);
 }
 
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed) {

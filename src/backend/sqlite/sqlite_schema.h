@@ -21,6 +21,12 @@ inline constexpr int32_t kSqliteFormatVersion = 1;
 // a newer version) or Internal (truncated), each one line naming the file.
 Status CheckDatabaseFile(const std::string& path);
 
+// Reads every page of an existing database (PRAGMA quick_check) on a read-only connection, so
+// that damage anywhere, in pages a restart does not read (payloads) too, is found before
+// anything is written: OK for a missing or empty file and a sound one; else Internal, one line
+// naming the file.
+Status CheckDatabasePages(const std::string& path);
+
 // Creates the tables of a new database (in one transaction), with `jitter_seed` recorded; does
 // nothing to a database that has them.
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed);

@@ -72,6 +72,7 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteUrl& url, const Eng
   if (!lock.ok()) return lock.status();
   store->lock_.emplace(std::move(*lock));
   if (Status file = CheckDatabaseFile(url.path); !file.ok()) return file;
+  if (Status pages = CheckDatabasePages(url.path); !pages.ok()) return pages;
 
   auto db = OpenWriterConnection(url, jitter_seed.value_or(static_cast<uint64_t>(clock->WallNs())));
   if (!db.ok()) return Named(db.status(), url.path);
