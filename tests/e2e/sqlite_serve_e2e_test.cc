@@ -244,7 +244,9 @@ TEST_F(SqliteServeE2eTest, KilledDuringALargeBatchKeepsAllOrNone) {
     EXPECT_TRUE(enqueued == before || enqueued == before + kBatch)
         << "after a kill at " << delay_ms << " ms: " << enqueued << " enqueued, " << before
         << " before";
-    if (status == 202) EXPECT_EQ(enqueued, before + kBatch) << "answered 202, then lost";
+    if (status == 202) {
+      EXPECT_EQ(enqueued, before + kBatch) << "answered 202, then lost";
+    }
     EXPECT_EQ(stats["pending"], enqueued);
     before = enqueued;
   }

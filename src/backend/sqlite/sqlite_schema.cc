@@ -48,6 +48,45 @@ uint32_t BigEndian32(const unsigned char* bytes) {
          uint32_t{bytes[3]};
 }
 
+// Whether a database that says `application_id` and `version` is one this strandq may open;
+// `empty`: it holds no table (a new database whose schema was never committed).
+Status CheckIdentity(const std::string& named, int32_t application_id, int32_t version,
+                     bool empty) {
+  if (application_id == 0 && version == 0 && empty) return Status();
+  if (application_id != kSqliteApplicationId) {
+    return Status::InvalidArgument(
+        named +
+        "not a strandq database (an SQLite database of another application); give "
+        "another path, or move the file away");
+  }
+  if (version > kSqliteFormatVersion) {
+    return Status::InvalidArgument(named + "written by a newer strandq (format " +
+                                   std::to_string(version) + "; this one reads format " +
+                                   std::to_string(kSqliteFormatVersion) + ")");
+  }
+  return Status();
+}
+
+// CheckIdentity of a database whose write-ahead log holds commits the file does not have yet
+// (its process ended before they were copied in, so the file's header may be stale): asks
+// SQLite on a read-only connection, which reads the log.
+Status CheckIdentityThroughLog(const std::string& path, const std::string& named) {
+  auto db = SqliteDb::Open(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.status().Prefixed("sqlite:" + path);
+  int64_t values[3] = {};
+  const char* queries[3] = {"PRAGMA application_id", "PRAGMA user_version",
+                            "SELECT count(*) FROM sqlite_schema"};
+  for (int i = 0; i < 3; ++i) {
+    auto query = db->Prepare(queries[i]);
+    if (!query.ok()) return query.status().Prefixed("sqlite:" + path);
+    Result<bool> row = query->Step();
+    if (!row.ok()) return row.status().Prefixed("sqlite:" + path);
+    values[i] = *row ? query->Int(0) : 0;
+  }
+  return CheckIdentity(named, static_cast<int32_t>(values[0]), static_cast<int32_t>(values[1]),
+                       values[2] == 0);
+}
+
 }  // namespace
 
 Status CheckDatabaseFile(const std::string& path) {
@@ -68,22 +107,16 @@ Status CheckDatabaseFile(const std::string& path) {
     return Status::Internal(named + "damaged: the file is truncated (" + std::to_string(size) +
                             " bytes)");
   }
+  const auto wal_size = std::filesystem::file_size(path + "-wal", error);
+  if (!error && wal_size > 0) return CheckIdentityThroughLog(path, named);
   const uint32_t page_size = header[16] == 0 && header[17] == 1
                                  ? 65536
                                  : (uint32_t{header[16]} << 8) | uint32_t{header[17]};
   const uint64_t pages = BigEndian32(header + 28);
   const auto application_id = static_cast<int32_t>(BigEndian32(header + 68));
   const auto version = static_cast<int32_t>(BigEndian32(header + 60));
-  if (application_id != kSqliteApplicationId) {
-    return Status::InvalidArgument(
-        named +
-        "not a strandq database (an SQLite database of another application); give "
-        "another path, or move the file away");
-  }
-  if (version > kSqliteFormatVersion) {
-    return Status::InvalidArgument(named + "written by a newer strandq (format " +
-                                   std::to_string(version) + "; this one reads format " +
-                                   std::to_string(kSqliteFormatVersion) + ")");
+  if (Status identity = CheckIdentity(named, application_id, version, pages <= 1); !identity.ok()) {
+    return identity;
   }
   if (pages > 0 && page_size >= 512 && size < pages * page_size) {
     return Status::Internal(named + "damaged: the file is truncated (" + std::to_string(size) +
