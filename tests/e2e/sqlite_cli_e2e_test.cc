@@ -92,8 +92,8 @@ TEST_F(SqliteCliE2eTest, HandlerThatKillsItsProcessIsDeadLetteredAfterMaxAttempt
   const std::string work =
       "exec:if grep -q poison; then kill -9 $PPID; "
       "while kill -0 $PPID 2>/dev/null; do sleep 0.05; done; fi";
-  const std::vector<std::string> engine = {"--workers", "1", "--lookahead", "0",
-                                           "--max-attempts", "3", "--work", work};
+  const std::vector<std::string> engine = {"--workers",      "1", "--lookahead", "0",
+                                           "--max-attempts", "3", "--work",      work};
   std::vector<std::string> verify_args = {"verify"};
   for (int run = 0; run < 3; ++run) {
     verify_args.push_back(dir_.File("serve" + std::to_string(run) + ".jsonl"));
@@ -105,8 +105,8 @@ TEST_F(SqliteCliE2eTest, HandlerThatKillsItsProcessIsDeadLetteredAfterMaxAttempt
     ASSERT_EQ(r.exit_code, 128 + SIGKILL) << "run " << run << ": " << r.out << r.err;
   }
   verify_args.push_back(dir_.File("worker.jsonl"));
-  std::vector<std::string> worker_args = {"worker", "--store", url_, "--log", verify_args.back(),
-                                          "--exit-when-drained"};
+  std::vector<std::string> worker_args = {"worker", "--store",          url_,
+                                          "--log",  verify_args.back(), "--exit-when-drained"};
   worker_args.insert(worker_args.end(), engine.begin(), engine.end());
   ProcessResult worker = Strandq(worker_args);
   EXPECT_EQ(worker.exit_code, 0) << worker.out << worker.err;
