@@ -307,7 +307,9 @@ TEST_F(ServeE2eTest, IngestIntoRedisThenAWorkerProcessesIt) {
   ASSERT_EQ(posted.exit_code, 0) << posted.err;
   ProcessResult r = server.Stop();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.out, "pending:      600 events\n")) << r.out;
+  EXPECT_TRUE(Contains(
+      r.out, "pending:      600 events (kept in the store for the next serve or worker)\n"))
+      << r.out;
 
   ProcessResult worker = Strandq({"worker", "--store", url, "--workers", "8", "--work", "noop",
                                   "--log", log, "--exit-when-drained"});
