@@ -201,6 +201,10 @@ ServeCommand::ServeCommand(CLI::App& parent) {
   processing_.Register(*app_, "sleep:1s", "default: 1000; 0 = ingest only");
   engine_.store = kDefaultServeStore;
   engine_.Register(*app_);
+  app_->get_option("--store")->description(
+      "Where accepted events live: sqlite:PATH[?sync=full|normal] (durable; the default is "
+      "strandq.db in the working directory), redis://[user:pass@]host:port[/db][?prefix=NAME] "
+      "(shared) or mem: (its events end with the process)");
 }
 
 int ServeCommand::Execute() {

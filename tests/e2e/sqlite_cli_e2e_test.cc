@@ -104,6 +104,8 @@ TEST_F(SqliteCliE2eTest, HandlerThatKillsItsProcessIsDeadLetteredAfterMaxAttempt
     ProcessResult r = server.Wait(60s);
     ASSERT_EQ(r.exit_code, 128 + SIGKILL) << "run " << run << ": " << r.out << r.err;
   }
+  // Inspecting leaves the crash-loop rule to the next process that runs the queue.
+  EXPECT_EQ(StoreStats()["dead"], 0);
   verify_args.push_back(dir_.File("worker.jsonl"));
   std::vector<std::string> worker_args = {"worker", "--store",          url_,
                                           "--log",  verify_args.back(), "--exit-when-drained"};
