@@ -43,8 +43,8 @@ struct EngineOptions {
   size_t max_payload_bytes = kDefaultMaxPayloadBytes;
   // For commands that inspect or administer a shared store (stats, dlq, drop): open it with
   // the policy it records instead of `policy`, and record nothing in a store that is new, so
-  // that its first producer or worker still chooses (sqlite: creates no database file).
-  // mem: ignores it.
+  // that its first producer or worker still chooses; a sqlite: database that does not exist is
+  // refused rather than created. mem: ignores it.
   bool policy_from_store = false;
 };
 

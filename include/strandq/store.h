@@ -120,6 +120,9 @@ struct StoreTraits {
   // something waits for a disk or a server; false: they end with the process (mem:).
   bool durable = true;
   std::chrono::nanoseconds lease_ttl{0};  // how long a grant or an Extend keeps a lease
+  // Where the data lives, for messages: the absolute path of a sqlite: database; empty when
+  // the URL says it (redis://) or there is no such place (mem:).
+  std::string location = {};
 
   bool embedded() const { return kind == Kind::kEmbedded; }
 };

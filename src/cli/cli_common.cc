@@ -179,21 +179,27 @@ void EngineFlags::Register(CLI::App& app, bool inspect) {
   if (inspect) {
     store.clear();
     app.add_option("--store", store,
-                   "The shared store: redis://[user:pass@]host:port[/db][?prefix=NAME] "
-                   "(required)");
+                   "The store: sqlite:PATH (a database no process owns at the moment) or "
+                   "redis://[user:pass@]host:port[/db][?prefix=NAME] (required)");
     app.add_option("--policy", policy,
                    "Dispatch policy: longest|oldest (default: the one the namespace records)");
+    app.add_option("--max-attempts", max_attempts,
+                   "sqlite: dead-letter at open the heads whose process ended during their "
+                   "attempt N or later (default: none; the next serve or worker applies its "
+                   "own --max-attempts)")
+        ->check(WholeNumber(1, kMaxAttempts));
   } else {
     app.add_option("--store", store,
-                   "Store URL: mem: (embedded) or "
-                   "redis://[user:pass@]host:port[/db][?prefix=NAME]")
+                   "Store URL: sqlite:PATH[?sync=full|normal] (durable, one process owns it), "
+                   "mem: (embedded: its events end with the process) or "
+                   "redis://[user:pass@]host:port[/db][?prefix=NAME] (shared)")
         ->capture_default_str();
     app.add_option("--policy", policy, "Dispatch policy: longest|oldest")->capture_default_str();
+    app.add_option("--max-attempts", max_attempts, "Attempts before an event is dead-lettered")
+        ->check(WholeNumber(1, kMaxAttempts))
+        ->capture_default_str();
   }
   app.add_option("--lease-ttl", lease_ttl, "Lease time-to-live; extended every third of it")
-      ->capture_default_str();
-  app.add_option("--max-attempts", max_attempts, "Attempts before an event is dead-lettered")
-      ->check(WholeNumber(1, kMaxAttempts))
       ->capture_default_str();
   app.add_option("--retry-backoff", retry_backoff,
                  "Base retry delay (doubles per attempt, capped at 30s, with jitter)")
@@ -228,6 +234,11 @@ Result<EngineOptions> EngineFlags::Resolve() const {
   }
   options.max_attempts = max_attempts;
   options.policy_from_store = inspect_ && app_ != nullptr && app_->count("--policy") == 0;
+  // Inspecting a sqlite: database applies the restart rule: without --max-attempts it leaves
+  // every head to the next process that runs the queue, with its own bound.
+  if (inspect_ && app_ != nullptr && app_->count("--max-attempts") == 0) {
+    options.max_attempts = kMaxAttempts;
+  }
   Status valid = ValidateEngineOptions(options);
   if (!valid.ok()) return valid;
   return options;

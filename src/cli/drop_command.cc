@@ -11,10 +11,12 @@ namespace strandq::cli {
 
 DropCommand::DropCommand(CLI::App& parent) {
   app_ = parent.add_subcommand(
-      "drop", "Delete a shared store's namespace: every pending and dead event, every counter");
+      "drop",
+      "Empty a store that outlives its processes (a Redis namespace, a sqlite: database): every "
+      "pending and dead event, every counter");
   app_->add_option("--store", store_,
-                   "The shared store: redis://[user:pass@]host:port[/db][?prefix=NAME] "
-                   "(required)");
+                   "The store: sqlite:PATH (a database no process owns at the moment) or "
+                   "redis://[user:pass@]host:port[/db][?prefix=NAME] (required)");
   app_->add_flag("--yes", yes_, "Really delete (without it: say what would be deleted)");
 }
 
@@ -50,13 +52,14 @@ int DropCommand::Execute() {
                                        ", and its counters; pass --yes to delete it"));
     return kExitUsage;
   }
+  const bool file = !(*store)->Traits().location.empty();  // a database: rows, not keys
   auto dropped = (*store)->Drop();
   if (!dropped.ok()) {
     PrintError(dropped.status().Prefixed("drop"));
     return ExitCodeFor(dropped.status());
   }
-  std::printf("dropped %s: deleted %s (%llu keys)\n", url.c_str(), what.c_str(),
-              static_cast<unsigned long long>(*dropped));
+  std::printf("dropped %s: deleted %s (%llu %s)\n", url.c_str(), what.c_str(),
+              static_cast<unsigned long long>(*dropped), file ? "rows" : "keys");
   return kExitOk;
 }
 

@@ -19,8 +19,8 @@ namespace {
 constexpr size_t kHttpBatchSize = 100;
 
 constexpr std::string_view kTargets =
-    "FILE.csv, - (stdout), redis://HOST:PORT[/DB][?prefix=NAME] (a shared store) or "
-    "http://HOST:PORT (strandq serve)";
+    "FILE.csv, - (stdout), sqlite:PATH (a database no process owns), "
+    "redis://HOST:PORT[/DB][?prefix=NAME] (a shared store) or http://HOST:PORT (strandq serve)";
 
 // The scheme of `to` if it starts like a URL ("name:" or "name://", a letter then letters,
 // digits, + - or .), else empty. A file name of that shape is written ./NAME.
@@ -39,12 +39,12 @@ std::string_view SchemeOf(std::string_view to) {
 
 Result<GenerateCommand::Target> GenerateCommand::ParseTarget(const std::string& to) {
   if (to == "-") return Target::kStdout;
-  if (to.starts_with("redis://")) return Target::kStore;
+  if (to.starts_with("redis://") || to.starts_with("sqlite:")) return Target::kStore;
   if (to.starts_with("http://")) return Target::kHttp;
   if (to == "mem:" || to == "mem") {
     return Status::InvalidArgument(
-        "--to mem: would vanish with this process: generate into a file or a shared store "
-        "(redis://...), or let strandq run generate its own workload");
+        "--to mem: would vanish with this process: generate into a file or a store that "
+        "outlives it (sqlite:PATH, redis://...), or let strandq run generate its own workload");
   }
   const std::string_view scheme = SchemeOf(to);
   if (scheme.empty()) return Target::kFile;

@@ -47,7 +47,8 @@ Status RequireEmpty(Store& store, const std::string& url) {
   return Status::InvalidArgument(
       "the store " + RedactedStoreUrl(url) + " already holds " + std::to_string(stats->enqueued) +
       " events from before: run needs an empty one (delete them with strandq drop --store URL "
-      "--yes, pick another ?prefix=, or use generate --to and worker for a shared queue)");
+      "--yes, give another sqlite: file or Redis ?prefix=, or use generate --to and worker to "
+      "process what a store holds)");
 }
 
 // Where the run's attempts go: the --log file, or memory without --log. Then read back for

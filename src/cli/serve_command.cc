@@ -23,6 +23,17 @@ namespace {
 
 // Slots when --workers is not given: enough for many accounts at once on timers.
 constexpr size_t kDefaultServeWorkers = 1000;
+// The store when --store is not given: durable, in the working directory, so that nothing
+// answered 202 is lost when the server stops or crashes.
+constexpr const char* kDefaultServeStore = "sqlite:strandq.db";
+
+// The store as the start line and the report name it: its URL (password hidden) and, for a
+// database file, where it lives.
+std::string DescribeStore(const std::string& url, const StoreTraits& traits) {
+  std::string text = RedactedStoreUrl(url);
+  if (!traits.location.empty()) text += " (data in " + traits.location + ")";
+  return text;
+}
 
 // `text` of the duration flag `flag`, which must be positive.
 Result<std::chrono::nanoseconds> PositiveDuration(const std::string& flag,
@@ -94,15 +105,17 @@ void LogDropped(Store& store, LogSink& log) {
   log.WriteMany(lines);
 }
 
-std::string FormatServeReport(const std::string& address, const HttpServerCounters& c,
-                              const PoolProgress& pulled, const Result<StoreStats>& stats,
-                              bool mem_store, const std::string& log_path) {
+std::string FormatServeReport(const std::string& address, const std::string& store,
+                              const HttpServerCounters& c, const PoolProgress& pulled,
+                              const Result<StoreStats>& stats, bool mem_store,
+                              const std::string& log_path) {
   std::string out;
   auto line = [&](std::string_view name, const std::string& value) {
     out += fmt::format("{:<14}{}\n", fmt::format("{}:", name), value);
   };
   out += "strandq serve\n";
   line("address", address);
+  line("store", store);
   line("accepted", fmt::format("{} events in {} requests", c.events_accepted, c.batches_accepted));
   line("requests", fmt::format("{} answered, {} refused with 4xx/5xx", c.requests, c.rejected));
   line("connections", fmt::format("{} accepted, {} refused over the limit, {} timed out",
@@ -118,7 +131,9 @@ std::string FormatServeReport(const std::string& address, const HttpServerCounte
                                     ? fmt::format(" (lost: the mem: store ends with this "
                                                   "process{})",
                                                   log_path.empty() ? "" : "; logged `dropped`")
-                                    : std::string()));
+                                : stats->pending > 0 ? " (kept in the store for the next "
+                                                       "serve or worker)"
+                                                     : std::string()));
   } else {
     line("store", stats.status().ToString());
   }
@@ -184,7 +199,12 @@ ServeCommand::ServeCommand(CLI::App& parent) {
       ->check(WholeNumber(1, 100'000))
       ->capture_default_str();
   processing_.Register(*app_, "sleep:1s", "default: 1000; 0 = ingest only");
+  engine_.store = kDefaultServeStore;
   engine_.Register(*app_);
+  app_->get_option("--store")->description(
+      "Where accepted events live: sqlite:PATH[?sync=full|normal] (durable; the default is "
+      "strandq.db in the working directory), redis://[user:pass@]host:port[/db][?prefix=NAME] "
+      "(shared) or mem: (its events end with the process)");
 }
 
 int ServeCommand::Execute() {
@@ -222,8 +242,17 @@ int ServeCommand::Execute() {
   std::printf("listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
   std::fprintf(stderr, "strandq: serving %s on http://%s with %zu workers (%s); SIGTERM drains\n",
-               RedactedStoreUrl(engine_.store).c_str(), (*server)->address().c_str(), workers,
+               DescribeStore(engine_.store, (*store)->Traits()).c_str(),
+               (*server)->address().c_str(), workers,
                workers > 0 ? processing_.work.c_str() : "ingest only");
+  if (!(*store)->Traits().durable) {
+    std::fprintf(stderr,
+                 "strandq: WARNING: --store mem: keeps accepted events in this process only: "
+                 "every event answered 202 and not processed yet is LOST when it ends (crash, "
+                 "kill, restart); leave out --store for the durable default (%s) or give "
+                 "sqlite:PATH or redis://\n",
+                 kDefaultServeStore);
+  }
   const Status ran = RunUntilStopped(**server, pool, stop);
   return Finish(**store, **server, log->get(), tee, ran);
 }
@@ -254,18 +283,20 @@ int ServeCommand::Finish(Store& store, HttpServer& server, LogSink* log, LogSink
   Status flushed = tee.Flush();
   const HttpServerCounters counters = server.Counters();
   auto stats = store.Stats();
-  std::fputs(FormatServeReport(server.address(), counters, server.PullProgress(), stats, embedded,
-                               processing_.log_path)
-                 .c_str(),
-             stdout);
+  std::fputs(
+      FormatServeReport(server.address(), DescribeStore(engine_.store, store.Traits()), counters,
+                        server.PullProgress(), stats, embedded, processing_.log_path)
+          .c_str(),
+      stdout);
   std::fflush(stdout);
   if (!ran.ok()) return Failed(ran.Prefixed("workers"), kExitFailed);
   if (!flushed.ok()) return Failed(flushed.Prefixed("flushing the log"), kExitFailed);
   if (embedded && stats.ok() && stats->pending > 0) {
     return Failed(Status::Unavailable(fmt::format(
                       "{} accepted events were lost: the mem: store ends with this process "
-                      "(keep them in a shared store: --store redis://HOST:PORT)",
-                      stats->pending)),
+                      "(keep them in a durable store: leave out --store for {}, or give "
+                      "--store sqlite:PATH or redis://HOST:PORT)",
+                      stats->pending, kDefaultServeStore)),
                   kExitFailed);
   }
   return kExitOk;

@@ -18,7 +18,8 @@ constexpr size_t kDefaultWorkers = 100;
 }  // namespace
 
 WorkerCommand::WorkerCommand(CLI::App& parent) {
-  app_ = parent.add_subcommand("worker", "Process events of a shared store (redis://...)");
+  app_ = parent.add_subcommand(
+      "worker", "Process the events of a store that outlives it (redis://... or sqlite:PATH)");
   processing_.Register(*app_, "sleep:1s", "default: 100");
   engine_.Register(*app_);
   app_->add_option("--id", id_, "Worker name in the log's worker field (default: HOST:PID)");

@@ -403,7 +403,7 @@ TEST_F(PullE2eTest, ServesSharingASecretAcceptEachOthersLeases) {
 
 TEST_F(PullE2eTest, BadPullFlagsNameTheFlag) {
   ProcessResult short_secret =
-      Strandq({"serve", "--bind", "127.0.0.1:0", "--lease-secret", "short"});
+      Strandq({"serve", "--bind", "127.0.0.1:0", "--store", "mem:", "--lease-secret", "short"});
   EXPECT_EQ(short_secret.exit_code, 2);
   EXPECT_TRUE(
       Contains(short_secret.err, "--lease-secret (or STRANDQ_LEASE_SECRET) must be at least 16"))

@@ -249,8 +249,8 @@ TEST_P(PushE2eTest, ServePushesPayloadsAsPostedAndLogsTheAttempts) {
   const std::string record = dir_.File("service.jsonl"), log = dir_.File("serve.jsonl");
   auto service = StartService(script(), record);
   ASSERT_FALSE(service->url().empty());
-  Listening serve({STRANDQ_BINARY, "serve", "--bind", "127.0.0.1:0", "--workers", "4", "--work",
-                   service->url(), "--log", log, "--retry-backoff", "1ms"});
+  Listening serve({STRANDQ_BINARY, "serve", "--bind", "127.0.0.1:0", "--store", "mem:", "--workers",
+                   "4", "--work", service->url(), "--log", log, "--retry-backoff", "1ms"});
   ASSERT_FALSE(serve.url().empty());
   const std::string& address = serve.url();  // HOST:PORT
   const std::string host = address.substr(0, address.rfind(':'));

@@ -398,10 +398,10 @@ TEST_F(RedisE2eTest, ConnectionErrorsAreClear) {
     EXPECT_TRUE(Contains(bad.err, "port")) << bad.err;
   }
 
-  // A worker needs a shared store.
+  // A worker needs a store that outlives it.
   ProcessResult mem = Strandq({"worker", "--store", "mem:"});
   EXPECT_EQ(mem.exit_code, 2) << mem.err;
-  EXPECT_TRUE(Contains(mem.err, "a worker needs a shared store")) << mem.err;
+  EXPECT_TRUE(Contains(mem.err, "a worker needs a store that outlives it")) << mem.err;
 
   // A server with a password: none, a wrong one, the right one.
   RedisServer locked(false, {"--requirepass", "pw"});

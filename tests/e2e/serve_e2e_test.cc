@@ -307,7 +307,9 @@ TEST_F(ServeE2eTest, IngestIntoRedisThenAWorkerProcessesIt) {
   ASSERT_EQ(posted.exit_code, 0) << posted.err;
   ProcessResult r = server.Stop();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.out, "pending:      600 events\n")) << r.out;
+  EXPECT_TRUE(Contains(
+      r.out, "pending:      600 events (kept in the store for the next serve or worker)\n"))
+      << r.out;
 
   ProcessResult worker = Strandq({"worker", "--store", url, "--workers", "8", "--work", "noop",
                                   "--log", log, "--exit-when-drained"});
@@ -370,7 +372,7 @@ TEST_F(ServeE2eTest, Ipv6Loopback) {
 }
 
 TEST_F(ServeE2eTest, BadFlagsAndUnreachableServers) {
-  ProcessResult bind = Strandq({"serve", "--bind", "nowhere"});
+  ProcessResult bind = Strandq({"serve", "--bind", "nowhere", "--store", "mem:"});
   EXPECT_EQ(bind.exit_code, 2);
   EXPECT_TRUE(Contains(bind.err, "strandq: error: address 'nowhere'")) << bind.err;
   ProcessResult redis = Strandq({"serve", "--store", "redis://127.0.0.1:1"});

@@ -3,6 +3,7 @@
 // over a ClientConnection, /v1/stats, running the binary.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <memory>
@@ -23,10 +24,14 @@ using testing::ProcessResult;
 using testing::RunProcess;
 using testing::Subprocess;
 
-// A `strandq serve` child bound to a port of the system's choosing.
+// A `strandq serve` child bound to a port of the system's choosing; on mem: unless `args`
+// name a --store (serve's default database would land in the tests' working directory).
 class Server {
  public:
   explicit Server(std::vector<std::string> args, std::string bind = "127.0.0.1:0") {
+    if (std::find(args.begin(), args.end(), "--store") == args.end()) {
+      args.insert(args.end(), {"--store", "mem:"});
+    }
     args.insert(args.begin(), {STRANDQ_BINARY, "serve", "--bind", bind});
     process_ = std::make_unique<Subprocess>(args);
     for (int i = 0; i < 2000 && address_.empty(); ++i) {
@@ -63,6 +68,14 @@ class Server {
     process_->Signal(SIGTERM);
     return process_->Wait(std::chrono::seconds(60));
   }
+  // SIGKILL (a crash), then the exit status and output.
+  ProcessResult Kill() {
+    process_->Signal(SIGKILL);
+    return process_->Wait(std::chrono::seconds(60));
+  }
+  // Waits for the server to end by itself (killed after `timeout`).
+  ProcessResult Wait(std::chrono::milliseconds timeout) { return process_->Wait(timeout); }
+  pid_t pid() const { return process_->pid(); }
 
  private:
   std::unique_ptr<Subprocess> process_;

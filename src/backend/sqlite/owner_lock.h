@@ -8,8 +8,8 @@
 namespace strandq {
 
 // OwnerLock makes one process the owner of a database: an exclusive flock on PATH.lock (PATH
-// with its symlinks resolved), which holds the owner's pid. The lock ends with the object or with the process (a crash frees
-// it). Not copyable; any thread.
+// with its symlinks resolved), which holds the owner's pid. The lock ends with the object or with
+// the process (a crash frees it). Not copyable; any thread.
 class OwnerLock {
  public:
   // Unavailable naming the owner's pid when another process holds it; Unavailable when the

@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "backend/sqlite/sqlite_schema.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -47,6 +48,45 @@ uint32_t BigEndian32(const unsigned char* bytes) {
          uint32_t{bytes[3]};
 }
 
+// Whether a database that says `application_id` and `version` is one this strandq may open;
+// `empty`: it holds no table (a new database whose schema was never committed).
+Status CheckIdentity(const std::string& named, int32_t application_id, int32_t version,
+                     bool empty) {
+  if (application_id == 0 && version == 0 && empty) return Status();
+  if (application_id != kSqliteApplicationId) {
+    return Status::InvalidArgument(
+        named +
+        "not a strandq database (an SQLite database of another application); give "
+        "another path, or move the file away");
+  }
+  if (version > kSqliteFormatVersion) {
+    return Status::InvalidArgument(named + "written by a newer strandq (format " +
+                                   std::to_string(version) + "; this one reads format " +
+                                   std::to_string(kSqliteFormatVersion) + ")");
+  }
+  return Status();
+}
+
+// CheckIdentity of a database whose write-ahead log holds commits the file does not have yet
+// (its process ended before they were copied in, so the file's header may be stale): asks
+// SQLite on a read-only connection, which reads the log.
+Status CheckIdentityThroughLog(const std::string& path, const std::string& named) {
+  auto db = SqliteDb::Open(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.status().Prefixed("sqlite:" + path);
+  int64_t values[3] = {};
+  const char* queries[3] = {"PRAGMA application_id", "PRAGMA user_version",
+                            "SELECT count(*) FROM sqlite_schema"};
+  for (int i = 0; i < 3; ++i) {
+    auto query = db->Prepare(queries[i]);
+    if (!query.ok()) return query.status().Prefixed("sqlite:" + path);
+    Result<bool> row = query->Step();
+    if (!row.ok()) return row.status().Prefixed("sqlite:" + path);
+    values[i] = *row ? query->Int(0) : 0;
+  }
+  return CheckIdentity(named, static_cast<int32_t>(values[0]), static_cast<int32_t>(values[1]),
+                       values[2] == 0);
+}
+
 }  // namespace
 
 Status CheckDatabaseFile(const std::string& path) {
@@ -67,33 +107,45 @@ Status CheckDatabaseFile(const std::string& path) {
     return Status::Internal(named + "damaged: the file is truncated (" + std::to_string(size) +
                             " bytes)");
   }
+  const auto wal_size = std::filesystem::file_size(path + "-wal", error);
+  if (!error && wal_size > 0) return CheckIdentityThroughLog(path, named);
   const uint32_t page_size = header[16] == 0 && header[17] == 1
                                  ? 65536
                                  : (uint32_t{header[16]} << 8) | uint32_t{header[17]};
   const uint64_t pages = BigEndian32(header + 28);
   const auto application_id = static_cast<int32_t>(BigEndian32(header + 68));
   const auto version = static_cast<int32_t>(BigEndian32(header + 60));
-  if (application_id != kSqliteApplicationId) {
-    return Status::InvalidArgument(
-        named +
-        "not a strandq database (an SQLite database of another application); give "
-        "another path, or move the file away");
+  if (Status identity = CheckIdentity(named, application_id, version, pages <= 1); !identity.ok()) {
+    return identity;
   }
-  if (version > kSqliteFormatVersion) {
-    return Status::InvalidArgument(named + "written by a newer strandq (format " +
-                                   std::to_string(version) + "; this one reads format " +
-                                   std::to_string(kSqliteFormatVersion) + ")");
-  }
-  // The header's page count holds when its version-valid-for number is the change counter; a
-  // WAL not yet checkpointed may hold pages past it, and SQLite recovers from it.
+  // The header's page count holds when its version-valid-for number is the change counter.
   const bool count_valid = BigEndian32(header + 92) == BigEndian32(header + 24);
-  std::error_code no_wal;
-  const bool wal = std::filesystem::file_size(path + "-wal", no_wal) > 0 && !no_wal;
-  if (count_valid && !wal && pages > 0 && page_size >= 512 && size < pages * page_size) {
+  if (count_valid && pages > 0 && page_size >= 512 && size < pages * page_size) {
     return Status::Internal(named + "damaged: the file is truncated (" + std::to_string(size) +
                             " of " + std::to_string(pages * page_size) + " bytes)");
   }
   return Status();
+}
+
+Status CheckDatabasePages(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error || size == 0) return Status();
+  auto damaged = [&path](std::string what) {
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    return Status::Internal("sqlite:" + path + ": damaged (" + what.substr(0, 200) +
+                            "); nothing was written to it: move it away or restore a copy");
+  };
+  auto db = SqliteDb::Open(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.status().Prefixed("sqlite:" + path);
+  Result<bool> row = false;
+  auto check = db->Prepare("PRAGMA quick_check(1)");
+  if (check.ok()) row = check->Step();
+  const Status& failed = !check.ok() ? check.status() : row.status();
+  if (failed.code() == Status::Code::kInternal) return damaged(sqlite3_errmsg(db->get()));
+  if (!failed.ok()) return failed.Prefixed("sqlite:" + path);
+  const std::string verdict = *row ? check->Text(0) : "no answer";
+  return verdict == "ok" ? Status() : damaged(verdict);
 }
 
 Status MarkAsStrandq(SqliteDb& db) {
@@ -112,6 +164,10 @@ Result<bool> HasSchema(SqliteDb& db) {
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed) {
   if (Status begun = db.Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
   Status created = db.Exec(kSchema);
+  if (created.ok()) {
+    created = db.Exec("PRAGMA application_id = " + std::to_string(kSqliteApplicationId) +
+                      "; PRAGMA user_version = " + std::to_string(kSqliteFormatVersion));
+  }
   if (created.ok()) {
     auto insert = db.Prepare("INSERT OR IGNORE INTO store VALUES (1, ?, 0, 0, 0, 0, 0, 0)");
     created =

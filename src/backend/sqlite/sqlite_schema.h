@@ -22,9 +22,15 @@ inline constexpr int32_t kSqliteFormatVersion = 1;
 // a newer version) or Internal (truncated), each one line naming the file.
 Status CheckDatabaseFile(const std::string& path);
 
+// Reads every page of an existing database (PRAGMA quick_check) on a read-only connection, so
+// that damage anywhere, in pages a restart does not read (payloads) too, is found before
+// anything is written: OK for a missing or empty file and a sound one; else Internal, one line
+// naming the file.
+Status CheckDatabasePages(const std::string& path);
+
 // Writes strandq's application id and format version into the header of a new database. Done
-// before it enters WAL mode, so that they are in the file itself (CheckDatabaseFile reads them
-// there) even if the process ends before the first checkpoint.
+// before it enters WAL mode, so that they are in the file itself even if the process ends
+// before the first checkpoint.
 Status MarkAsStrandq(SqliteDb& db);
 
 // Whether the database has its tables (a process may have ended while creating them).

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "backend/sqlite/sqlite_restore.h"
@@ -59,19 +60,23 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const SqliteUrl& url, const Eng
   if (clock == nullptr) clock = SystemClock();
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->path_ = url.path;
-  store->options_ = options;
-  std::error_code missing;
-  const auto size = std::filesystem::file_size(url.path, missing);
-  if (options.policy_from_store && (missing || size == 0)) {
-    // A command that inspects a store creates none.
-    return Status::NotFound("sqlite:" + url.path +
-                            ": no database there (check the path; strandq serve, run and worker "
-                            "create it)");
+  std::error_code error;
+  store->location_ = std::filesystem::absolute(url.path, error).lexically_normal().string();
+  if (error) store->location_ = url.path;
+  // An inspecting command (stats, dlq, drop) creates nothing: a path that names no file is a
+  // typo or a database not made yet.
+  if (options.policy_from_store && !std::filesystem::exists(url.path, error)) {
+    return Status::InvalidArgument("sqlite:" + url.path + ": no such database (" +
+                                   store->location_ +
+                                   " does not exist); strandq serve, worker, run or generate "
+                                   "--to creates it");
   }
+  store->options_ = options;
   auto lock = OwnerLock::Acquire(url.path);
   if (!lock.ok()) return lock.status();
   store->lock_.emplace(std::move(*lock));
   if (Status file = CheckDatabaseFile(url.path); !file.ok()) return file;
+  if (Status pages = CheckDatabasePages(url.path); !pages.ok()) return pages;
 
   auto db = OpenWriterConnection(url, jitter_seed.value_or(static_cast<uint64_t>(clock->WallNs())));
   if (!db.ok()) return Named(db.status(), url.path);
@@ -96,6 +101,7 @@ SqliteStore::~SqliteStore() = default;
 StoreTraits SqliteStore::Traits() const {
   StoreTraits traits = memory_->Traits();
   traits.durable = true;
+  traits.location = location_;
   return traits;
 }
 

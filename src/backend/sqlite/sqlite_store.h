@@ -25,7 +25,9 @@ class SqliteStore final : public Store {
  public:
   // `clock` (not owned, may be null) drives leases and delays. InvalidArgument for a file that
   // is not a strandq database; Internal for a damaged one; Unavailable when another process
-  // owns it or the file cannot be opened. Nothing is written to a file that is refused.
+  // owns it or the file cannot be opened. Nothing is written to a file that is refused. With
+  // options.policy_from_store (stats, dlq, drop), a file that does not exist is refused
+  // (InvalidArgument) rather than created.
   // `jitter_seed`: recorded in a new database (nullopt: the wall clock); a database keeps the
   // one it was created with, so that its retry delays do not change when it is reopened.
   static Result<std::unique_ptr<Store>> Open(const SqliteUrl& url, const EngineOptions& options,
@@ -67,6 +69,7 @@ class SqliteStore final : public Store {
   SqliteStore() = default;
 
   std::string path_;
+  std::string location_;  // path_ made absolute (StoreTraits::location)
   EngineOptions options_;
   std::optional<OwnerLock> lock_;
   std::unique_ptr<SqliteWriter> writer_;

@@ -552,7 +552,7 @@ TEST_F(MemoryStoreTest, OpenStoreByUrl) {
   auto bad = OpenStore("memory://", EngineOptions());
   EXPECT_EQ(bad.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(bad.status().message(),
-            "unknown store URL 'memory://': expected mem: or "
+            "unknown store URL 'memory://': expected mem:, sqlite:PATH or "
             "redis://[user:pass@]host:port[/db][?prefix=NAME]");
   EngineOptions invalid;
   invalid.max_attempts = 0;

@@ -348,8 +348,8 @@ TEST_F(SqliteStoreTest, ACommandThatInspectsCreatesNoDatabase) {
   options_.policy_from_store = true;
   auto store = OpenStore(Url(), options_, &clock_);
   ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), Status::Code::kNotFound);
-  EXPECT_NE(store.status().message().find("no database there"), std::string::npos);
+  EXPECT_EQ(store.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(store.status().message().find("no such database"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(path_));
   EXPECT_FALSE(std::filesystem::exists(path_ + ".lock"));
   options_.policy_from_store = false;
