@@ -39,7 +39,8 @@ TEST(OpenStoreTest, AnUnknownUrlNamesWhatItExpects) {
   auto store = OpenStore("memcached://cache:11211", EngineOptions{});
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Status::Code::kInvalidArgument);
-  EXPECT_NE(store.status().message().find("expected mem:, sqlite:PATH or redis://"), std::string::npos);
+  EXPECT_NE(store.status().message().find("expected mem:, sqlite:PATH or redis://"),
+            std::string::npos);
 }
 
 }  // namespace
