@@ -26,6 +26,11 @@ size_t SlotDispatch::WaitForDemand() {
   return free_.size() + lookahead_ - std::min(lookahead_, reserve_.size());
 }
 
+bool SlotDispatch::WantsLeases() const {
+  std::lock_guard lock(mu_);
+  return !free_.empty() || reserve_.size() < lookahead_;
+}
+
 void SlotDispatch::PauseUnlessStopped(std::chrono::nanoseconds pause) {
   std::unique_lock lock(mu_);
   cv_.wait_for(lock, pause, [&] { return stopping(); });

@@ -53,6 +53,9 @@ class SlotDispatch {
   // Any thread (slot `index` has no next lease): a reserved lease for the slot to run (it stays
   // busy), or nullopt after the slot was freed.
   std::optional<ReservedLease> RefillOrFree(size_t index);
+  // Any thread (settling attempts whose slots have moved on): whether a lease more would be
+  // used now, by a free slot or a reserve below lookahead.
+  bool WantsLeases() const;
   // Any thread: slots busy now.
   uint64_t busy() const { return busy_.load(std::memory_order_acquire); }
   // Any thread (the slot's, before it runs a reserved lease): an attempt settled detached from

@@ -170,6 +170,8 @@ struct WorkerPool::Impl {
   // An I/O thread, from CompleteQueued. Settles `batch` in one Store::CompleteMany and books each;
   // a slot granted its next lease runs it next, from the I/O queue.
   void CompleteBatch(std::vector<FinishedAttempt>& batch);
+  // Whether the store should grant next leases along with a batch of settlements.
+  ClaimNext NextFor() const;
 
   bool RecordingFirst() const { return log != nullptr && options.record_first; }
 

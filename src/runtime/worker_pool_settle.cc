@@ -54,8 +54,7 @@ void WorkerPool::Impl::CompleteBatch(std::vector<FinishedAttempt>& batch) {
     }
     log->WriteMany(unconfirmed);
   }
-  auto results =
-      store.CompleteMany(settlements, dispatch.stopping() ? ClaimNext::kNo : ClaimNext::kYes);
+  auto results = store.CompleteMany(settlements, NextFor());
   failpoint.AfterSettle();
   std::vector<AttemptRecord> lines;
   lines.reserve(log != nullptr ? batch.size() : 0);
@@ -70,6 +69,15 @@ void WorkerPool::Impl::CompleteBatch(std::vector<FinishedAttempt>& batch) {
   for (const FinishedAttempt& finished : batch) {
     if (finished.detached) dispatch.DetachedSettled();  // its next lease is placed by now
   }
+}
+
+ClaimNext WorkerPool::Impl::NextFor() const {
+  if (dispatch.stopping()) return ClaimNext::kNo;
+  // With leases claimed ahead, next leases are asked for only while they are wanted (a free
+  // slot, a reserve below lookahead): slots that end without one take from the reserve, and
+  // every lease more would stay in the reserve for good.
+  if (options.lookahead == 0 || dispatch.WantsLeases()) return ClaimNext::kYes;
+  return ClaimNext::kNo;
 }
 
 Lease WorkerPool::Impl::TakeLease(Slot& slot, int64_t& start_ns) {
