@@ -74,6 +74,9 @@ int ExitCodeFor(const Status& status) {
     case Status::Code::kInvalidArgument:
     case Status::Code::kTooLarge:
       return kExitUsage;
+    case Status::Code::kKeyReused:   // a producer's key clash: the request failed
+    case Status::Code::kInProgress:  // its first request is still being written
+      return kExitFailed;
     default:
       return kExitFailed;
   }

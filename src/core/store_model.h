@@ -15,6 +15,7 @@
 
 #include "core/backoff.h"
 #include "core/chunked_fifo.h"
+#include "core/idempotency_table.h"
 #include "core/indexed_heap.h"
 #include "core/ready_set.h"
 #include "strandq/store.h"
@@ -63,6 +64,12 @@ struct ModelTime {
 //    at its head; a head in progress (leased, delayed or attempted) stays the head and replayed
 //    events go right behind it. Their accounts are unparked. Purge deletes dead events and
 //    unparks their accounts.
+//  - Idempotent enqueue (EnqueueOnce): a key live in the idempotency table (recorded less than
+//    options().idempotency_window ago on the wall clock) with the batch's fingerprint answers
+//    its recorded receipts (replayed) and changes nothing else; with another fingerprint it is
+//    refused (kKeyReused) and changes nothing. Otherwise the batch is enqueued as by Enqueue and
+//    the key recorded in the same step, with the fingerprint, the receipts and an expiry of
+//    now.wall_ns + window. An expired key is as if never recorded.
 //  - Time: every step first expires the leases and ends the delays due at its instant. The
 //    order among dead letters of leases that expired at one step is not part of the rules.
 // Not thread-safe.
@@ -99,6 +106,16 @@ class StoreModel {
   // monotonic instant at which a lease expires or a delay ends (nullopt: none pending).
   size_t ready() const { return ready_.size(); }
   std::optional<int64_t> NextDue() const;
+
+  // Store::EnqueueOnce (store_model_idempotency.cc): `key` is valid (ValidateIdempotencyKey),
+  // `fingerprint` is BatchFingerprint(batch), `batch` and `payloads` as for Enqueue.
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key, std::string_view fingerprint,
+                                        std::span<const NewEvent> batch,
+                                        std::vector<std::string> payloads, ModelTime now);
+  // The idempotency keys held, for a store that persists them; a store that restores them at
+  // open records each persisted entry with RestoreIdempotencyEntry.
+  const IdempotencyTable& idempotency() const { return idempotency_; }
+  void RestoreIdempotencyEntry(IdempotencyEntry entry) { idempotency_.Record(std::move(entry)); }
 
  private:
   // One accepted, unsettled event. Its account is the strand's; its attempt count, when it is
@@ -187,6 +204,7 @@ class StoreModel {
   std::unordered_map<uint64_t, std::list<DeadEntry>::iterator> dead_by_id_;
   uint64_t last_id_ = 0;
   StoreStats stats_;  // all but `ready` and `dead`, which are read from the indexes
+  IdempotencyTable idempotency_;  // EnqueueOnce's keys
 };
 
 }  // namespace strandq

@@ -58,6 +58,10 @@ unsigned HttpStatusFor(const Status& status) {
       return 413;
     case Status::Code::kUnavailable:
       return 503;
+    case Status::Code::kKeyReused:
+      return 422;
+    case Status::Code::kInProgress:
+      return 409;
     default:
       return 500;
   }

@@ -22,7 +22,7 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 Response ErrorResponse(unsigned status, std::string_view message, unsigned version);
 
 // The HTTP status for a Status error: InvalidArgument 400, TooLarge 413, Unavailable 503,
-// anything else 500.
+// KeyReused 422, InProgress 409, anything else 500.
 unsigned HttpStatusFor(const Status& status);
 
 // Answers routed requests. Shared by every connection of a server: thread-safe, holds no

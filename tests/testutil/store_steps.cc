@@ -27,6 +27,18 @@ std::string OutcomeName(uint32_t code) {
   return kNames[code % kOutcomeCodes];
 }
 
+std::vector<NewEvent> OnceBatch(uint32_t key, uint32_t variant) {
+  // The batches of the last key differ in their payloads only.
+  const uint32_t mix = key * 7 + (key + 1 == kOnceKeys ? 0 : variant * 5) + 3;
+  std::vector<NewEvent> batch;
+  for (uint32_t i = 0; i < 1 + mix % 3; ++i) {
+    batch.push_back({"a" + std::to_string((mix + i) % kStepAccounts),
+                     "k" + std::to_string(key) + "v" + std::to_string(variant) + "e" +
+                         std::to_string(i)});
+  }
+  return batch;
+}
+
 std::string Describe(const Op& op) {
   std::ostringstream out;
   switch (op.kind) {
@@ -64,6 +76,11 @@ std::string Describe(const Op& op) {
     case OpKind::kPurge:
       out << "purge " << (op.a == 0 ? std::string("all") : "dead mask " + std::to_string(op.a));
       break;
+    case OpKind::kEnqueueOnce:
+      out << "enqueue-once key-" << op.a << " batch " << op.b << " [";
+      for (const NewEvent& e : OnceBatch(op.a, op.b)) out << " " << e.account;
+      out << " ]";
+      break;
   }
   return out.str();
 }
@@ -71,7 +88,7 @@ std::string Describe(const Op& op) {
 // Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
 // some dwell on expiries and replays, others on grants and completions.
 std::vector<Op> Generate(Random& random, size_t length) {
-  constexpr size_t kKinds = 9;
+  constexpr size_t kKinds = 10;
   uint64_t weights[kKinds];
   uint64_t total = 0;
   for (size_t k = 0; k < kKinds; ++k) {
@@ -113,6 +130,9 @@ std::vector<Op> Generate(Random& random, size_t length) {
       case OpKind::kCompleteMany:
         ops.push_back({OpKind::kCompleteMany, r32(4), 2 + r32(2),
                        r32(2 * kOutcomeCodes * kOutcomeCodes * kOutcomeCodes)});
+        break;
+      case OpKind::kEnqueueOnce:
+        ops.push_back({OpKind::kEnqueueOnce, r32(kOnceKeys), r32(kOnceBatches)});
         break;
     }
   }

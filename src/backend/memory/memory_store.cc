@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "core/batch_fingerprint.h"
+
 namespace strandq {
 
 // DESIGN
@@ -48,6 +50,23 @@ Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEven
   auto receipts = model_.Enqueue(batch, std::move(payloads), Now());
   WakeWaiters();
   return receipts;
+}
+
+Result<EnqueueOnceResult> MemoryStore::EnqueueOnce(std::string_view key,
+                                                   std::span<const NewEvent> batch) {
+  if (Status valid = ValidateIdempotencyKey(key); !valid.ok()) return valid;
+  Status valid = ValidateNewEvents(batch, model_.options().max_payload_bytes);
+  if (!valid.ok()) return valid;
+  // The fingerprint and the copies are made before taking the lock, as for Enqueue.
+  const std::string fingerprint = BatchFingerprint(batch);
+  std::vector<std::string> payloads;
+  payloads.reserve(batch.size());
+  for (const NewEvent& event : batch) payloads.push_back(event.payload);
+
+  std::lock_guard lock(mu_);
+  auto result = model_.EnqueueOnce(key, fingerprint, batch, std::move(payloads), Now());
+  WakeWaiters();
+  return result;
 }
 
 Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanoseconds wait,

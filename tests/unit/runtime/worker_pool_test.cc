@@ -196,6 +196,10 @@ class ForwardingStore : public Store {
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> b) override {
     return inner_->Enqueue(b);
   }
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                        std::span<const NewEvent> b) override {
+    return inner_->EnqueueOnce(key, b);
+  }
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
                                    std::stop_token stop = {}) override {
     return inner_->Claim(max, wait, stop);
