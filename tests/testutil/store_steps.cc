@@ -32,9 +32,9 @@ std::vector<NewEvent> OnceBatch(uint32_t key, uint32_t variant) {
   const uint32_t mix = key * 7 + (key + 1 == kOnceKeys ? 0 : variant * 5) + 3;
   std::vector<NewEvent> batch;
   for (uint32_t i = 0; i < 1 + mix % 3; ++i) {
-    batch.push_back({"a" + std::to_string((mix + i) % kStepAccounts),
-                     "k" + std::to_string(key) + "v" + std::to_string(variant) + "e" +
-                         std::to_string(i)});
+    batch.push_back(
+        {"a" + std::to_string((mix + i) % kStepAccounts),
+         "k" + std::to_string(key) + "v" + std::to_string(variant) + "e" + std::to_string(i)});
   }
   return batch;
 }

@@ -254,13 +254,22 @@ TEST_P(StoreDifferentialTest, KnownSequences) {
   // A key is recorded, repeated with its batch (replayed), with another batch (refused), and
   // used again once its 30 ms window has passed (enqueued anew); at 25 ms it is still live.
   const Op once{OpKind::kEnqueueOnce, 1, 0}, other{OpKind::kEnqueueOnce, 1, 1};
-  const std::vector<Op> idempotency = {
-      once, once, other, {OpKind::kAdvance, 4}, once, other, {OpKind::kAdvance, 0},
-      other, once, {OpKind::kEnqueueOnce, 2, 1}, {OpKind::kAdvance, 4}, {OpKind::kAdvance, 4},
-      once, {OpKind::kEnqueueOnce, 2, 1}};
+  const std::vector<Op> idempotency = {once,
+                                       once,
+                                       other,
+                                       {OpKind::kAdvance, 4},
+                                       once,
+                                       other,
+                                       {OpKind::kAdvance, 0},
+                                       other,
+                                       once,
+                                       {OpKind::kEnqueueOnce, 2, 1},
+                                       {OpKind::kAdvance, 4},
+                                       {OpKind::kAdvance, 4},
+                                       once,
+                                       {OpKind::kEnqueueOnce, 2, 1}};
   if (RunOps(plan.backend, config, idempotency)) {
-    ADD_FAILURE() << Report(plan.backend, config, "idempotency keys and their window",
-                            idempotency);
+    ADD_FAILURE() << Report(plan.backend, config, "idempotency keys and their window", idempotency);
   }
 }
 
