@@ -203,8 +203,10 @@ class StoreModel {
   std::unordered_map<uint64_t, uint32_t> replays_;
   std::unordered_map<uint64_t, std::list<DeadEntry>::iterator> dead_by_id_;
   uint64_t last_id_ = 0;
-  StoreStats stats_;              // all but `ready` and `dead`, which are read from the indexes
-  IdempotencyTable idempotency_;  // EnqueueOnce's keys
+  StoreStats stats_;  // all but `ready` and `dead`, which are read from the indexes
+
+  // EnqueueOnce's keys.
+  IdempotencyTable idempotency_;
 };
 
 }  // namespace strandq
