@@ -1,0 +1,162 @@
+// Copyright 2026 The strandq Authors.
+// POST /v1/events with an Idempotency-Key, in process over loopback: a repeat gets the first
+// answer with Idempotent-Replayed, another body under the key 422, a bad key 400, a repeat
+// while the first request is still in the store 409. Then the producer (PostWorkload) keys its
+// batches and retries a request whose answer was lost without duplicating it.
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "http/client_connection.h"
+#include "http/in_flight_keys.h"
+#include "strandq/http_server.h"
+#include "testutil/forwarding_store.h"
+
+namespace strandq {
+namespace {
+
+using boost::beast::http::verb;
+using http::ClientConnection;
+
+// Holds every EnqueueOnce until Release(), so that a request can be caught in the store.
+class GatedStore final : public testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                        std::span<const NewEvent> batch) override {
+    {
+      std::unique_lock lock(mu_);
+      ++waiting_;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return open_; });
+    }
+    return ForwardingStore::EnqueueOnce(key, batch);
+  }
+  void WaitForCaller() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return waiting_ > 0; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int waiting_ = 0;    // guarded by mu_
+  bool open_ = false;  // guarded by mu_
+};
+
+class IdempotentIngestTest : public ::testing::Test {
+ protected:
+  void Start(Store& store) {
+    HttpServerOptions options;
+    options.bind = "127.0.0.1:0";
+    options.threads = 2;
+    auto server = HttpServer::Start(store, options);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    port_ = static_cast<uint16_t>(std::stoi(server_->address().substr(10)));
+  }
+  std::unique_ptr<ClientConnection> Connect() {
+    auto conn = ClientConnection::Connect("127.0.0.1", port_, std::chrono::seconds(10));
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    return conn.ok() ? std::move(*conn) : nullptr;
+  }
+  http::ClientResponse Post(ClientConnection& conn, std::string body, const std::string& key) {
+    auto res = conn.Request(verb::post, "/v1/events", std::move(body), "application/json",
+                            {{"Idempotency-Key", key}});
+    EXPECT_TRUE(res.ok()) << res.status().ToString();
+    return res.ok() ? *res : http::ClientResponse{};
+  }
+
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(IdempotentIngestTest, ARepeatGetsTheFirstAnswerAndAnotherBodyIs422) {
+  auto store = NewMemoryStore(EngineOptions{});
+  Start(*store);
+  auto conn = Connect();
+  ASSERT_NE(conn, nullptr);
+  const std::string body = R"([{"account":"a","payload":1},{"account":"a","payload":2}])";
+  auto first = Post(*conn, body, "order-17");
+  ASSERT_EQ(first.status, 202u) << first.body;
+  EXPECT_EQ(first.body, R"([{"id":1,"seq":1},{"id":2,"seq":2}])");
+  auto repeat = Post(*conn, body, "order-17");
+  ASSERT_EQ(repeat.status, 202u) << repeat.body;
+  EXPECT_EQ(repeat.body, first.body);
+  EXPECT_EQ(repeat.idempotent_replayed, "true");
+  EXPECT_EQ(first.idempotent_replayed, "");
+
+  auto other = Post(*conn, R"({"account":"a","payload":3})", "order-17");
+  EXPECT_EQ(other.status, 422u) << other.body;
+  EXPECT_NE(other.body.find("order-17"), std::string::npos) << other.body;
+  EXPECT_EQ(store->Stats()->enqueued, 2u);
+  EXPECT_EQ(server_->Counters().events_accepted, 2u);
+  EXPECT_EQ(server_->Counters().batches_accepted, 1u);
+}
+
+TEST_F(IdempotentIngestTest, ABadKeyIs400AndStoresNothing) {
+  auto store = NewMemoryStore(EngineOptions{});
+  Start(*store);
+  auto conn = Connect();
+  ASSERT_NE(conn, nullptr);
+  for (const std::string& key : {std::string(), std::string(256, 'k'), std::string("two words"),
+                                 std::string("caf\xc3\xa9")}) {
+    auto res = Post(*conn, R"({"account":"a"})", key);
+    EXPECT_EQ(res.status, 400u) << res.body;
+    EXPECT_NE(res.body.find("Idempotency-Key"), std::string::npos) << res.body;
+  }
+  // A control byte is not even a header value: the request is malformed (and the connection
+  // closed).
+  auto other = Connect();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(Post(*other, R"({"account":"a"})", "a\x01").status, 400u);
+  EXPECT_EQ(store->Stats()->enqueued, 0u);
+}
+
+TEST_F(IdempotentIngestTest, ARepeatWhileTheFirstIsInTheStoreIs409) {
+  GatedStore store(NewMemoryStore(EngineOptions{}));
+  Start(store);
+  const std::string body = R"({"account":"a","payload":"x"})";
+  auto first = std::async(std::launch::async, [&] {
+    auto conn = Connect();
+    return conn ? Post(*conn, body, "k") : http::ClientResponse{};
+  });
+  store.WaitForCaller();
+  auto conn = Connect();
+  ASSERT_NE(conn, nullptr);
+  auto busy = Post(*conn, body, "k");
+  EXPECT_EQ(busy.status, 409u) << busy.body;
+  store.Release();
+  EXPECT_EQ(first.get().status, 202u);
+  // The key is free again: the repeat now gets the first answer.
+  auto repeat = Post(*conn, body, "k");
+  EXPECT_EQ(repeat.status, 202u) << repeat.body;
+  EXPECT_EQ(repeat.idempotent_replayed, "true");
+  EXPECT_EQ(store.Stats()->enqueued, 1u);
+}
+
+TEST(InFlightKeysTest, AKeyIsHeldUntilItsHoldEnds) {
+  http::InFlightKeys keys;
+  {
+    auto hold = keys.TryHold("k");
+    ASSERT_TRUE(hold.has_value());
+    EXPECT_FALSE(keys.TryHold("k").has_value());
+    EXPECT_TRUE(keys.TryHold("other").has_value());
+    auto moved = std::move(*hold);
+    EXPECT_EQ(keys.size(), 1u);
+  }
+  EXPECT_EQ(keys.size(), 0u);
+  EXPECT_TRUE(keys.TryHold("k").has_value());
+}
+
+}  // namespace
+}  // namespace strandq
