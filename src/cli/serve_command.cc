@@ -185,6 +185,7 @@ ServeCommand::ServeCommand(CLI::App& parent) {
       ->capture_default_str();
   processing_.Register(*app_, "sleep:1s", "default: 1000; 0 = ingest only");
   engine_.Register(*app_);
+  engine_.RegisterIdempotencyWindow(*app_);
 }
 
 int ServeCommand::Execute() {

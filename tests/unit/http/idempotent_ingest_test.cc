@@ -6,13 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "http/client_connection.h"
 #include "http/in_flight_keys.h"
+#include "strandq/http_producer.h"
 #include "strandq/http_server.h"
 #include "testutil/forwarding_store.h"
 
@@ -142,6 +145,57 @@ TEST_F(IdempotentIngestTest, ARepeatWhileTheFirstIsInTheStoreIs409) {
   EXPECT_EQ(repeat.status, 202u) << repeat.body;
   EXPECT_EQ(repeat.idempotent_replayed, "true");
   EXPECT_EQ(store.Stats()->enqueued, 1u);
+}
+
+// Enqueues the first EnqueueOnce at once but answers it only after `delay`: the producer's
+// request times out (its answer is lost) while the events are in the store.
+class SlowFirstAnswerStore final : public testing::ForwardingStore {
+ public:
+  SlowFirstAnswerStore(std::unique_ptr<Store> inner, std::chrono::milliseconds delay)
+      : ForwardingStore(std::move(inner)), delay_(delay) {}
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                        std::span<const NewEvent> batch) override {
+    auto result = ForwardingStore::EnqueueOnce(key, batch);
+    if (!slowed_.exchange(true)) std::this_thread::sleep_for(delay_);
+    return result;
+  }
+
+ private:
+  std::chrono::milliseconds delay_;
+  std::atomic<bool> slowed_{false};
+};
+
+TEST_F(IdempotentIngestTest, AProducerResendsALostAnswerWithoutDuplicatingIt) {
+  SlowFirstAnswerStore store(NewMemoryStore(EngineOptions{}), std::chrono::milliseconds(1000));
+  Start(store);
+  std::vector<WorkloadEvent> events;
+  for (int i = 0; i < 40; ++i) events.push_back({"acct" + std::to_string(i % 6), 0, "p"});
+  HttpPostOptions options;
+  options.concurrency = 2;
+  options.batch_size = 5;
+  options.timeout = std::chrono::milliseconds(300);
+  options.retry_backoff = std::chrono::milliseconds(20);
+  options.max_attempts = 100;
+  auto report = PostWorkload("http://127.0.0.1:" + std::to_string(port_), events, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, events.size());
+  EXPECT_EQ(report->requests, 8u);
+  // The timed-out request was sent again (answered 409 while the first was in the store),
+  // then answered from its key.
+  EXPECT_GE(report->resent, 1u);
+  EXPECT_GE(report->replayed, 1u);
+  EXPECT_EQ(store.Stats()->enqueued, events.size());
+}
+
+TEST_F(IdempotentIngestTest, AProducerStopsResendingAfterItsAttempts) {
+  SlowFirstAnswerStore store(NewMemoryStore(EngineOptions{}), std::chrono::milliseconds(600));
+  Start(store);
+  HttpPostOptions options;
+  options.timeout = std::chrono::milliseconds(200);
+  options.max_attempts = 1;
+  auto report = PostWorkload("http://127.0.0.1:" + std::to_string(port_),
+                             std::vector<WorkloadEvent>{{"a", 1, "p"}}, options);
+  EXPECT_EQ(report.status().code(), Status::Code::kUnavailable);
 }
 
 TEST(InFlightKeysTest, AKeyIsHeldUntilItsHoldEnds) {
