@@ -20,7 +20,8 @@ struct HttpPostOptions {
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);  // per connect, write, read
   // Each request carries the Idempotency-Key "<run_id>:<connection>:<batch>"; empty: 16 random
   // hex digits. A run that posts the same workload again under the same run id (within the
-  // server's window) is answered from the keys and enqueues nothing twice.
+  // server's window) is answered from the keys and enqueues nothing twice. Visible ASCII, no
+  // spaces (InvalidArgument otherwise).
   std::string run_id;
   // Sends of one request at most: one that timed out, lost its connection, or was answered
   // 5xx or 409 is sent again, with the same key, after `retry_backoff` (doubling, capped at

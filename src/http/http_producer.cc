@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "http/client_connection.h"
+#include "strandq/store.h"
 #include "util/http_url.h"
 #include "util/random.h"
 
@@ -149,6 +150,9 @@ Result<HttpPostReport> PostWorkload(std::string_view url_text,
   char run_id[17];
   std::snprintf(run_id, sizeof(run_id), "%016llx", static_cast<unsigned long long>(RandomSeed()));
   const std::string run = options.run_id.empty() ? run_id : options.run_id;
+  if (Status valid = ValidateIdempotencyKey(run + ":0:1"); !valid.ok()) {
+    return valid.Prefixed("run id '" + options.run_id.substr(0, 64) + "'");
+  }
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (size_t c = 0; c < shares.size(); ++c) {

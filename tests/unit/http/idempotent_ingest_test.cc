@@ -18,6 +18,7 @@
 #include "strandq/http_producer.h"
 #include "strandq/http_server.h"
 #include "testutil/forwarding_store.h"
+#include "testutil/loopback_http.h"
 
 namespace strandq {
 namespace {
@@ -59,19 +60,11 @@ class GatedStore final : public testing::ForwardingStore {
 class IdempotentIngestTest : public ::testing::Test {
  protected:
   void Start(Store& store) {
-    HttpServerOptions options;
-    options.bind = "127.0.0.1:0";
-    options.threads = 2;
-    auto server = HttpServer::Start(store, options);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    port_ = static_cast<uint16_t>(std::stoi(server_->address().substr(10)));
+    server_ = testing::StartLoopbackServer(store);
+    ASSERT_NE(server_, nullptr);
+    port_ = testing::LoopbackPort(*server_);
   }
-  std::unique_ptr<ClientConnection> Connect() {
-    auto conn = ClientConnection::Connect("127.0.0.1", port_, std::chrono::seconds(10));
-    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
-    return conn.ok() ? std::move(*conn) : nullptr;
-  }
+  std::unique_ptr<ClientConnection> Connect() { return testing::ConnectLoopback(port_); }
   http::ClientResponse Post(ClientConnection& conn, std::string body, const std::string& key) {
     auto res = conn.Request(verb::post, "/v1/events", std::move(body), "application/json",
                             {{"Idempotency-Key", key}});
@@ -196,6 +189,26 @@ TEST_F(IdempotentIngestTest, AProducerStopsResendingAfterItsAttempts) {
   auto report = PostWorkload("http://127.0.0.1:" + std::to_string(port_),
                              std::vector<WorkloadEvent>{{"a", 1, "p"}}, options);
   EXPECT_EQ(report.status().code(), Status::Code::kUnavailable);
+}
+
+TEST_F(IdempotentIngestTest, AProducerRunAgainUnderItsRunIdEnqueuesNothingTwice) {
+  auto store = NewMemoryStore(EngineOptions{});
+  Start(*store);
+  std::vector<WorkloadEvent> events;
+  for (int i = 0; i < 12; ++i) events.push_back({"acct" + std::to_string(i % 3), 0, "p"});
+  HttpPostOptions options;
+  options.batch_size = 4;
+  options.run_id = "nightly-2026-12-01";
+  const std::string url = "http://127.0.0.1:" + std::to_string(port_);
+  auto first = PostWorkload(url, events, options);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->replayed, 0u);
+  auto again = PostWorkload(url, events, options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->replayed, again->requests);
+  EXPECT_EQ(store->Stats()->enqueued, events.size());
+  options.run_id = "two words";
+  EXPECT_EQ(PostWorkload(url, events, options).status().code(), Status::Code::kInvalidArgument);
 }
 
 TEST(InFlightKeysTest, AKeyIsHeldUntilItsHoldEnds) {
