@@ -83,7 +83,8 @@ struct Settlement {
 // What EnqueueOnce answered: the receipts of the batch, first given or replayed.
 struct EnqueueOnceResult {
   std::vector<EnqueueReceipt> receipts;
-  bool replayed = false;  // the key was known: these are the original receipts; nothing was enqueued
+  // The key was known: these are the original receipts, and nothing was enqueued.
+  bool replayed = false;
 };
 
 // Idempotency keys (Store::EnqueueOnce): 1 to 255 bytes of visible ASCII ('!' to '~': no
