@@ -59,10 +59,15 @@ class GatedStore final : public testing::ForwardingStore {
 
 class IdempotentIngestTest : public ::testing::Test {
  protected:
-  void Start(Store& store) {
-    server_ = testing::StartLoopbackServer(store);
-    ASSERT_NE(server_, nullptr);
-    port_ = testing::LoopbackPort(*server_);
+  // Serves `store`, which the fixture keeps until the server is gone.
+  template <typename S>
+  S& Start(std::unique_ptr<S> store) {
+    S& kept = *store;
+    store_ = std::move(store);
+    server_ = testing::StartLoopbackServer(kept);
+    EXPECT_NE(server_, nullptr);
+    port_ = server_ != nullptr ? testing::LoopbackPort(*server_) : 0;
+    return kept;
   }
   std::unique_ptr<ClientConnection> Connect() { return testing::ConnectLoopback(port_); }
   http::ClientResponse Post(ClientConnection& conn, std::string body, const std::string& key) {
@@ -72,13 +77,13 @@ class IdempotentIngestTest : public ::testing::Test {
     return res.ok() ? *res : http::ClientResponse{};
   }
 
+  std::unique_ptr<Store> store_;  // destroyed after server_, which may still be calling it
   std::unique_ptr<HttpServer> server_;
   uint16_t port_ = 0;
 };
 
 TEST_F(IdempotentIngestTest, ARepeatGetsTheFirstAnswerAndAnotherBodyIs422) {
-  auto store = NewMemoryStore(EngineOptions{});
-  Start(*store);
+  Store& store = Start(NewMemoryStore(EngineOptions{}));
   auto conn = Connect();
   ASSERT_NE(conn, nullptr);
   const std::string body = R"([{"account":"a","payload":1},{"account":"a","payload":2}])";
@@ -94,14 +99,13 @@ TEST_F(IdempotentIngestTest, ARepeatGetsTheFirstAnswerAndAnotherBodyIs422) {
   auto other = Post(*conn, R"({"account":"a","payload":3})", "order-17");
   EXPECT_EQ(other.status, 422u) << other.body;
   EXPECT_NE(other.body.find("order-17"), std::string::npos) << other.body;
-  EXPECT_EQ(store->Stats()->enqueued, 2u);
+  EXPECT_EQ(store.Stats()->enqueued, 2u);
   EXPECT_EQ(server_->Counters().events_accepted, 2u);
   EXPECT_EQ(server_->Counters().batches_accepted, 1u);
 }
 
 TEST_F(IdempotentIngestTest, ABadKeyIs400AndStoresNothing) {
-  auto store = NewMemoryStore(EngineOptions{});
-  Start(*store);
+  Store& store = Start(NewMemoryStore(EngineOptions{}));
   auto conn = Connect();
   ASSERT_NE(conn, nullptr);
   for (const std::string& key : {std::string(), std::string(256, 'k'), std::string("two words"),
@@ -115,12 +119,16 @@ TEST_F(IdempotentIngestTest, ABadKeyIs400AndStoresNothing) {
   auto other = Connect();
   ASSERT_NE(other, nullptr);
   EXPECT_EQ(Post(*other, R"({"account":"a"})", "a\x01").status, 400u);
-  EXPECT_EQ(store->Stats()->enqueued, 0u);
+  EXPECT_EQ(store.Stats()->enqueued, 0u);
 }
 
 TEST_F(IdempotentIngestTest, ARepeatWhileTheFirstIsInTheStoreIs409) {
-  GatedStore store(NewMemoryStore(EngineOptions{}));
-  Start(store);
+  GatedStore& store = Start(std::make_unique<GatedStore>(NewMemoryStore(EngineOptions{})));
+  // Whatever happens below, the held request is let go before the server drains.
+  struct ReleaseAtEnd {
+    GatedStore& store;
+    ~ReleaseAtEnd() { store.Release(); }
+  } release_at_end{store};
   const std::string body = R"({"account":"a","payload":"x"})";
   auto first = std::async(std::launch::async, [&] {
     auto conn = Connect();
@@ -159,8 +167,8 @@ class SlowFirstAnswerStore final : public testing::ForwardingStore {
 };
 
 TEST_F(IdempotentIngestTest, AProducerResendsALostAnswerWithoutDuplicatingIt) {
-  SlowFirstAnswerStore store(NewMemoryStore(EngineOptions{}), std::chrono::milliseconds(1000));
-  Start(store);
+  Store& store = Start(std::make_unique<SlowFirstAnswerStore>(NewMemoryStore(EngineOptions{}),
+                                                              std::chrono::milliseconds(1000)));
   std::vector<WorkloadEvent> events;
   for (int i = 0; i < 40; ++i) events.push_back({"acct" + std::to_string(i % 6), 0, "p"});
   HttpPostOptions options;
@@ -181,8 +189,8 @@ TEST_F(IdempotentIngestTest, AProducerResendsALostAnswerWithoutDuplicatingIt) {
 }
 
 TEST_F(IdempotentIngestTest, AProducerStopsResendingAfterItsAttempts) {
-  SlowFirstAnswerStore store(NewMemoryStore(EngineOptions{}), std::chrono::milliseconds(600));
-  Start(store);
+  Start(std::make_unique<SlowFirstAnswerStore>(NewMemoryStore(EngineOptions{}),
+                                               std::chrono::milliseconds(600)));
   HttpPostOptions options;
   options.timeout = std::chrono::milliseconds(200);
   options.max_attempts = 1;
@@ -192,8 +200,7 @@ TEST_F(IdempotentIngestTest, AProducerStopsResendingAfterItsAttempts) {
 }
 
 TEST_F(IdempotentIngestTest, AProducerRunAgainUnderItsRunIdEnqueuesNothingTwice) {
-  auto store = NewMemoryStore(EngineOptions{});
-  Start(*store);
+  Store& store = Start(NewMemoryStore(EngineOptions{}));
   std::vector<WorkloadEvent> events;
   for (int i = 0; i < 12; ++i) events.push_back({"acct" + std::to_string(i % 3), 0, "p"});
   HttpPostOptions options;
@@ -206,7 +213,7 @@ TEST_F(IdempotentIngestTest, AProducerRunAgainUnderItsRunIdEnqueuesNothingTwice)
   auto again = PostWorkload(url, events, options);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->replayed, again->requests);
-  EXPECT_EQ(store->Stats()->enqueued, events.size());
+  EXPECT_EQ(store.Stats()->enqueued, events.size());
   options.run_id = "two words";
   EXPECT_EQ(PostWorkload(url, events, options).status().code(), Status::Code::kInvalidArgument);
 }
