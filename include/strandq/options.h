@@ -41,6 +41,10 @@ struct EngineOptions {
   std::chrono::nanoseconds retry_backoff_max = std::chrono::seconds(30);
   OnDead on_dead = OnDead::kSkip;
   size_t max_payload_bytes = kDefaultMaxPayloadBytes;
+  // How long a producer's idempotency key (Store::EnqueueOnce) is remembered, on the store's
+  // wall clock: a repeat within it is answered with the first answer; after it, the key is as
+  // if never used. From 1ms to 365 days.
+  std::chrono::nanoseconds idempotency_window = std::chrono::hours(24);
   // For commands that inspect or administer a shared store (stats, dlq, drop): open it with
   // the policy it records instead of `policy`, and record nothing in a store that is new, so
   // that its first producer or worker still chooses; a sqlite: database that does not exist is

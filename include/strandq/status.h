@@ -22,6 +22,8 @@ class [[nodiscard]] Status {
     kUnavailable,      // the backend is down or unreachable: the caller may retry
     kCancelled,        // the operation was interrupted (shutdown)
     kInternal,         // a broken invariant inside strandq
+    kKeyReused,        // the idempotency key was used for a different request
+    kInProgress,       // a request with this idempotency key is still being written
   };
 
   Status() = default;  // OK
@@ -33,6 +35,8 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string_view msg) { return {Code::kUnavailable, msg}; }
   static Status Cancelled(std::string_view msg) { return {Code::kCancelled, msg}; }
   static Status Internal(std::string_view msg) { return {Code::kInternal, msg}; }
+  static Status KeyReused(std::string_view msg) { return {Code::kKeyReused, msg}; }
+  static Status InProgress(std::string_view msg) { return {Code::kInProgress, msg}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

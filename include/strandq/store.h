@@ -80,6 +80,20 @@ struct Settlement {
   Outcome outcome;
 };
 
+// What EnqueueOnce answered: the receipts of the batch, first given or replayed.
+struct EnqueueOnceResult {
+  std::vector<EnqueueReceipt> receipts;
+  // The key was known: these are the original receipts, and nothing was enqueued.
+  bool replayed = false;
+};
+
+// Idempotency keys (Store::EnqueueOnce): 1 to 255 bytes of visible ASCII ('!' to '~': no
+// spaces, no control bytes), e.g. a UUID or "run-7:batch-12".
+inline constexpr size_t kMaxIdempotencyKeyBytes = 255;
+
+// OK if `key` is a valid idempotency key, else InvalidArgument naming the problem.
+Status ValidateIdempotencyKey(std::string_view key);
+
 // A dead-lettered event with the reason it died.
 struct DeadLetter {
   Event event;          // attempt = the number of attempts it had
@@ -146,6 +160,20 @@ class Store {
   // InvalidArgument for a bad account (naming its index); TooLarge for a payload over the
   // limit; Unavailable if the backend cannot be reached.
   virtual Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) = 0;
+
+  // Enqueue under a producer's idempotency key, so that a producer that lost an answer can
+  // send the batch again without duplicating it. The key is recorded in the same atomic step
+  // as the events, with the batch's fingerprint (SHA-256 of its accounts and payloads) and
+  // its receipts, for EngineOptions::idempotency_window on the store's wall clock. Within the
+  // window, the same key with the same batch answers the original receipts with replayed =
+  // true and enqueues nothing; the same key with a different batch is KeyReused and changes
+  // nothing. Once the window has passed the key is as if never used. InvalidArgument for a bad
+  // key (ValidateIdempotencyKey) and as Enqueue for a bad batch (nothing is recorded); InProgress
+  // while a call with the same key has not finished writing (stores whose write is one atomic
+  // step, as the built-in ones, never answer it); Unavailable as Enqueue. An empty batch is
+  // recorded like any other.
+  virtual Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                                std::span<const NewEvent> batch) = 0;
 
   // Leases up to `max` ready accounts, chosen by the policy. When none is ready, blocks up to
   // `wait` until one is (zero: never blocks). Returns an empty vector on time-out or once

@@ -74,6 +74,9 @@ int ExitCodeFor(const Status& status) {
     case Status::Code::kInvalidArgument:
     case Status::Code::kTooLarge:
       return kExitUsage;
+    case Status::Code::kKeyReused:   // a producer's key clash: the request failed
+    case Status::Code::kInProgress:  // its first request is still being written
+      return kExitFailed;
     default:
       return kExitFailed;
   }
@@ -208,6 +211,13 @@ void EngineFlags::Register(CLI::App& app, bool inspect) {
       ->capture_default_str();
 }
 
+void EngineFlags::RegisterIdempotencyWindow(CLI::App& app) {
+  app.add_option("--idempotency-window", idempotency_window,
+                 "How long a POST's Idempotency-Key is remembered: a repeat within it gets the "
+                 "first answer (from 1ms to 365 days)")
+      ->capture_default_str();
+}
+
 Result<EngineOptions> EngineFlags::Resolve() const {
   EngineOptions options;
   auto parsed_policy = ParsePolicy(policy);
@@ -231,6 +241,15 @@ Result<EngineOptions> EngineFlags::Resolve() const {
   }
   if (options.lease_ttl < std::chrono::milliseconds(1)) {
     return Status::InvalidArgument("--lease-ttl must be at least 1ms, not '" + lease_ttl + "'");
+  }
+  auto window = ParseDuration(idempotency_window);
+  if (!window.ok()) return window.status().Prefixed("--idempotency-window");
+  options.idempotency_window = *window;
+  if (*window < std::chrono::milliseconds(1) || *window > std::chrono::hours(24 * 365)) {
+    return Status::InvalidArgument(
+        "--idempotency-window must be from 1ms to 365 days (8760h), "
+        "not '" +
+        idempotency_window + "'");
   }
   options.max_attempts = max_attempts;
   options.policy_from_store = inspect_ && app_ != nullptr && app_->count("--policy") == 0;

@@ -53,11 +53,14 @@ struct EngineFlags {
   uint32_t max_attempts = 5;
   std::string retry_backoff = "100ms";
   std::string on_dead = "skip";
+  std::string idempotency_window = "24h";
 
   // `inspect`: for commands that inspect or administer a shared store (stats, dlq): --store
   // has no default and must name a shared store, and the namespace's own policy is used
   // unless --policy is given.
   void Register(CLI::App& app, bool inspect = false);
+  // --idempotency-window, for commands that take idempotency keys (serve).
+  void RegisterIdempotencyWindow(CLI::App& app);
   // InvalidArgument naming the flag when a value does not parse or is out of range.
   Result<EngineOptions> Resolve() const;
   // Resolve(), then OpenStore(store, options): for commands that only need the store.

@@ -158,6 +158,13 @@ int GenerateCommand::Post(const std::vector<WorkloadEvent>& events) {
               static_cast<unsigned long long>(report->requests), concurrency_,
               FormatDuration(report->elapsed).c_str(),
               seconds > 0 ? static_cast<double>(report->events) / seconds : 0.0);
+  if (report->resent > 0 || report->replayed > 0) {
+    std::fprintf(stderr,
+                 "strandq: %llu requests sent again after a lost or refused answer; %llu "
+                 "answered from their idempotency key (enqueued once)\n",
+                 static_cast<unsigned long long>(report->resent),
+                 static_cast<unsigned long long>(report->replayed));
+  }
   return kExitOk;
 }
 

@@ -205,6 +205,7 @@ ServeCommand::ServeCommand(CLI::App& parent) {
       "Where accepted events live: sqlite:PATH[?sync=full|normal] (durable; the default is "
       "strandq.db in the working directory), redis://[user:pass@]host:port[/db][?prefix=NAME] "
       "(shared) or mem: (its events end with the process)");
+  engine_.RegisterIdempotencyWindow(*app_);
 }
 
 int ServeCommand::Execute() {

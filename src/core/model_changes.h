@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/idempotency_table.h"
 #include "strandq/store.h"
 
 namespace strandq {
@@ -68,8 +69,10 @@ struct ModelChanges {
   std::vector<Dead> dead;         // moved from their strands to the dead letters, in this order
   std::vector<std::pair<uint64_t, uint32_t>> revived;  // dead -> pending: id, its replay count
   std::vector<Order> reordered;
-  std::vector<uint64_t> purged;  // dead letters deleted
-  bool purged_all = false;       // every dead letter deleted, `dead` of the same step included
+  std::vector<IdempotencyEntry> keys;     // idempotency keys recorded (EnqueueOnce)
+  std::vector<std::string> keys_expired;  // idempotency keys forgotten, before `keys`
+  std::vector<uint64_t> purged;           // dead letters deleted
+  bool purged_all = false;  // every dead letter deleted, `dead` of the same step included
   Totals totals;
   bool totals_changed = false;  // since the previous ModelChanges
 
@@ -77,7 +80,7 @@ struct ModelChanges {
   bool empty() const {
     return new_accounts.empty() && accounts.empty() && accepted.empty() && removed.empty() &&
            dead.empty() && revived.empty() && reordered.empty() && purged.empty() && !purged_all &&
-           !totals_changed;
+           !totals_changed && keys.empty() && keys_expired.empty();
   }
 };
 

@@ -60,6 +60,12 @@ Status ValidateEngineOptions(const EngineOptions& options) {
                dur(options.retry_backoff_max));
   }
   if (options.max_payload_bytes == 0) return bad("max_payload_bytes", "> 0", "0");
+  // At least a millisecond (the Redis store keeps it in µs); at most a year, so that a wall
+  // time plus the window cannot overflow.
+  if (options.idempotency_window < std::chrono::milliseconds(1) ||
+      options.idempotency_window > std::chrono::hours(24 * 365)) {
+    return bad("idempotency_window", "from 1ms to 365 days", dur(options.idempotency_window));
+  }
   if (options.policy != Policy::kLongest && options.policy != Policy::kOldest) {
     return Status::InvalidArgument("policy is not a known policy");
   }

@@ -3,6 +3,27 @@
 
 namespace strandq {
 
+Status ValidateIdempotencyKey(std::string_view key) {
+  if (key.empty()) return Status::InvalidArgument("the idempotency key is empty");
+  if (key.size() > kMaxIdempotencyKeyBytes) {
+    return Status::InvalidArgument("the idempotency key is " + std::to_string(key.size()) +
+                                   " bytes long, more than " +
+                                   std::to_string(kMaxIdempotencyKeyBytes));
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    const auto c = static_cast<unsigned char>(key[i]);
+    if (c < '!' || c > '~') {
+      static constexpr char kHex[] = "0123456789abcdef";
+      return Status::InvalidArgument(std::string("the idempotency key has a bad byte 0x") +
+                                     kHex[c >> 4] + kHex[c & 0xf] + " at offset " +
+                                     std::to_string(i) +
+                                     " (allowed: 1 to 255 bytes of visible ASCII, '!' to '~', "
+                                     "no spaces)");
+    }
+  }
+  return Status();
+}
+
 std::vector<Result<CompleteResult>> Store::CompleteMany(std::span<const Settlement> settlements,
                                                         ClaimNext claim_next) {
   std::vector<Result<CompleteResult>> results;

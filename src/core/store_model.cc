@@ -35,6 +35,8 @@ EngineOptions Clamp(EngineOptions options) {
   options.max_attempts = std::max<uint32_t>(options.max_attempts, 1);
   options.retry_backoff = std::max(options.retry_backoff, std::chrono::nanoseconds(0));
   options.retry_backoff_max = std::max(options.retry_backoff_max, options.retry_backoff);
+  options.idempotency_window = std::clamp<std::chrono::nanoseconds>(
+      options.idempotency_window, std::chrono::nanoseconds(1), std::chrono::hours(24 * 365));
   return options;
 }
 

@@ -15,6 +15,7 @@
 
 #include "core/backoff.h"
 #include "core/chunked_fifo.h"
+#include "core/idempotency_table.h"
 #include "core/indexed_heap.h"
 #include "core/model_changes.h"
 #include "core/ready_set.h"
@@ -68,6 +69,12 @@ struct ModelTime {
 //    ends; a head that was granted max_attempts times is dead-lettered ("the process ended
 //    during attempt N": a handler that kills its process cannot loop forever), any other head
 //    keeps its attempts and is ready, delivered again with attempt + 1.
+//  - Idempotent enqueue (EnqueueOnce): a key live in the idempotency table (recorded less than
+//    options().idempotency_window ago on the wall clock) with the batch's fingerprint answers
+//    its recorded receipts (replayed) and changes nothing else; with another fingerprint it is
+//    refused (kKeyReused) and changes nothing. Otherwise the batch is enqueued as by Enqueue and
+//    the key recorded in the same step, with the fingerprint, the receipts and an expiry of
+//    now.wall_ns + window. An expired key is as if never recorded.
 //  - Time: every step first expires the leases and ends the delays due at its instant. The
 //    order among dead letters of leases that expired at one step is not part of the rules.
 // Not thread-safe.
@@ -137,6 +144,16 @@ class StoreModel {
   // monotonic instant at which a lease expires or a delay ends (nullopt: none pending).
   size_t ready() const { return ready_.size(); }
   std::optional<int64_t> NextDue() const;
+
+  // Store::EnqueueOnce (store_model_idempotency.cc): `key` is valid (ValidateIdempotencyKey),
+  // `fingerprint` is BatchFingerprint(batch), `batch` and `payloads` as for Enqueue.
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key, std::string_view fingerprint,
+                                        std::span<const NewEvent> batch,
+                                        std::vector<std::string> payloads, ModelTime now);
+  // The idempotency keys held, for a store that persists them; a store that restores them at
+  // open records each persisted entry with RestoreIdempotencyEntry.
+  const IdempotencyTable& idempotency() const { return idempotency_; }
+  void RestoreIdempotencyEntry(IdempotencyEntry entry) { idempotency_.Record(std::move(entry)); }
 
  private:
   // One accepted, unsettled event. Its account is the strand's; its attempt count, when it is
@@ -242,6 +259,8 @@ class StoreModel {
   ModelChanges::Totals recorded_totals_;  // as of the last TakeChanges
   // While restoring: slot -> the head id its recorded attempt belongs to (RestoreAccount).
   std::unordered_map<uint32_t, uint64_t> restored_heads_;
+  // EnqueueOnce's keys.
+  IdempotencyTable idempotency_;
 };
 
 }  // namespace strandq

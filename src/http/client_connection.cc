@@ -90,6 +90,7 @@ Result<ClientResponse> ClientConnection::Read(bool head) {
   out.status = res.result_int();
   out.keep_alive = res.keep_alive();
   out.content_type = std::string(res[beast_http::field::content_type]);
+  out.idempotent_replayed = std::string(res["Idempotent-Replayed"]);
   out.body = std::move(res.body());
   return out;
 }

@@ -21,8 +21,9 @@ struct ClientResponse {
   unsigned status = 0;
   std::string body;
   std::string content_type;
-  std::string content_length;  // the header as sent
-  bool keep_alive = false;     // the server keeps the connection open after this response
+  std::string content_length;       // the header as sent
+  bool keep_alive = false;          // the server keeps the connection open after this response
+  std::string idempotent_replayed;  // the Idempotent-Replayed header ("true" on a repeat)
 };
 
 // A blocking HTTP/1.1 client connection that is kept alive between requests (the load

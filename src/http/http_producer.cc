@@ -1,14 +1,18 @@
 // Copyright 2026 The strandq Authors.
 #include "strandq/http_producer.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
 #include "http/client_connection.h"
+#include "strandq/store.h"
 #include "util/http_url.h"
+#include "util/random.h"
 
 namespace strandq {
 namespace {
@@ -39,23 +43,73 @@ Result<std::string> Body(const std::vector<WorkloadEvent>& events, const std::ve
   return body;
 }
 
-// Posts the events of one connection in order; counts into `report`; stops when `failed`.
+// What the connections count together.
+struct Counts {
+  std::atomic<bool> failed{false};
+  std::atomic<uint64_t> accepted{0}, requests{0}, resent{0}, replayed{0};
+};
+
+// Whether a send that ended so is worth sending again (with the same key): no answer (a
+// timeout, a lost connection, a refused connect), a server error, or 409 (the first send of
+// this key is still in the server's hands).
+bool WorthResending(const Result<http::ClientResponse>& res) {
+  if (!res.ok()) return res.status().code() == Status::Code::kUnavailable;
+  return res->status >= 500 || res->status == 409;
+}
+
+// Sends one request until it is answered for good or its sends are used up; `conn` is
+// replaced when it failed (or was closed by the server), and may be null on return.
+Result<http::ClientResponse> Send(const http::HttpUrl& url,
+                                  std::unique_ptr<http::ClientConnection>& conn,
+                                  const std::string& body, std::string_view type,
+                                  const http::ClientConnection::Headers& headers,
+                                  const HttpPostOptions& options, Counts& counts) {
+  auto delay = options.retry_backoff;
+  for (size_t attempt = 1;; ++attempt) {
+    Result<http::ClientResponse> res = Status::Unavailable("not sent");
+    if (conn == nullptr) {
+      auto fresh = http::ClientConnection::Connect(url.host, url.port, options.timeout);
+      if (fresh.ok()) conn = std::move(*fresh);
+      if (!fresh.ok()) res = fresh.status();
+    }
+    if (conn != nullptr) {
+      res = conn->Request(boost::beast::http::verb::post, "/v1/events", body, type, headers);
+      if (!res.ok() || !res->keep_alive) conn.reset();
+    }
+    if (!WorthResending(res) || attempt >= std::max<size_t>(options.max_attempts, 1)) {
+      if (attempt > 1 && !res.ok()) {
+        return res.status().Prefixed("sent " + std::to_string(attempt) + " times");
+      }
+      return res;
+    }
+    counts.resent.fetch_add(1);
+    std::this_thread::sleep_for(delay);
+    delay = std::min<std::chrono::nanoseconds>(delay * 2, std::chrono::seconds(2));
+  }
+}
+
+// Posts the events of one connection in order, batch number b under the key
+// "<run_id>:<connection>:<b>"; counts into `counts`; stops when counts.failed.
 Status PostShare(const http::HttpUrl& url, const std::vector<WorkloadEvent>& events,
                  const std::vector<size_t>& share, const HttpPostOptions& options,
-                 std::atomic<bool>& failed, std::atomic<uint64_t>& accepted,
-                 std::atomic<uint64_t>& requests) {
+                 const std::string& key_prefix, Counts& counts) {
   if (share.empty()) return Status();
-  auto conn = http::ClientConnection::Connect(url.host, url.port, options.timeout);
-  if (!conn.ok()) return conn.status();
+  auto first = http::ClientConnection::Connect(url.host, url.port, options.timeout);
+  if (!first.ok()) return first.status();
+  std::unique_ptr<http::ClientConnection> conn = std::move(*first);
   http::ClientConnection::Headers headers;
   if (!options.token.empty()) headers.push_back({"Authorization", "Bearer " + options.token});
-  for (size_t begin = 0; begin < share.size() && !failed.load(); begin += options.batch_size) {
+  headers.push_back({"Idempotency-Key", ""});
+  uint64_t batch = 0;
+  for (size_t begin = 0; begin < share.size() && !counts.failed.load();
+       begin += options.batch_size) {
     const size_t end = std::min(share.size(), begin + options.batch_size);
     auto body = Body(events, share, begin, end);
     if (!body.ok()) return body.status();
+    headers.back().second = key_prefix + std::to_string(++batch);
     const bool single = end - begin == 1;
-    auto res = (*conn)->Request(boost::beast::http::verb::post, "/v1/events", std::move(*body),
-                                single ? "application/json" : "application/x-ndjson", headers);
+    auto res = Send(url, conn, *body, single ? "application/json" : "application/x-ndjson", headers,
+                    options, counts);
     if (!res.ok()) return res.status();
     if (res->status != 202) {
       return Status::Unavailable("the server answered " + std::to_string(res->status) + ": " +
@@ -65,8 +119,9 @@ Status PostShare(const http::HttpUrl& url, const std::vector<WorkloadEvent>& eve
     if (!receipts.is_array() || receipts.size() != end - begin) {
       return Status::Internal("a 202 without one receipt per event: " + res->body);
     }
-    accepted.fetch_add(end - begin);
-    requests.fetch_add(1);
+    if (res->idempotent_replayed == "true") counts.replayed.fetch_add(1);
+    counts.accepted.fetch_add(end - begin);
+    counts.requests.fetch_add(1);
   }
   return Status();
 }
@@ -89,17 +144,23 @@ Result<HttpPostReport> PostWorkload(std::string_view url_text,
     shares[it->second].push_back(i);
   }
 
-  std::atomic<bool> failed{false};
-  std::atomic<uint64_t> accepted{0}, requests{0};
+  Counts counts;
   std::mutex mu;
   Status first_error;  // guarded by mu
+  char run_id[17];
+  std::snprintf(run_id, sizeof(run_id), "%016llx", static_cast<unsigned long long>(RandomSeed()));
+  const std::string run = options.run_id.empty() ? run_id : options.run_id;
+  if (Status valid = ValidateIdempotencyKey(run + ":0:1"); !valid.ok()) {
+    return valid.Prefixed("run id '" + options.run_id.substr(0, 64) + "'");
+  }
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (size_t c = 0; c < shares.size(); ++c) {
     threads.emplace_back([&, c] {
-      Status s = PostShare(*url, events, shares[c], options, failed, accepted, requests);
+      const std::string prefix = run + ":" + std::to_string(c) + ":";
+      Status s = PostShare(*url, events, shares[c], options, prefix, counts);
       if (s.ok()) return;
-      failed.store(true);
+      counts.failed.store(true);
       std::lock_guard lock(mu);
       if (first_error.ok()) first_error = s.Prefixed("connection " + std::to_string(c));
     });
@@ -107,8 +168,10 @@ Result<HttpPostReport> PostWorkload(std::string_view url_text,
   for (std::thread& t : threads) t.join();
   if (!first_error.ok()) return first_error;
   HttpPostReport report;
-  report.events = accepted.load();
-  report.requests = requests.load();
+  report.events = counts.accepted.load();
+  report.requests = counts.requests.load();
+  report.resent = counts.resent.load();
+  report.replayed = counts.replayed.load();
   report.elapsed = std::chrono::steady_clock::now() - start;
   return report;
 }

@@ -58,6 +58,10 @@ unsigned HttpStatusFor(const Status& status) {
       return 413;
     case Status::Code::kUnavailable:
       return 503;
+    case Status::Code::kKeyReused:
+      return 422;
+    case Status::Code::kInProgress:
+      return 409;
     default:
       return 500;
   }
@@ -118,6 +122,14 @@ Response RequestHandler::PostEvents(BodyFormat format, const Request& request) c
     return ErrorResponse(HttpStatusFor(events.status()), events.status().message(),
                          request.version());
   }
+  const auto key_header = request["Idempotency-Key"];
+  if (request.find("Idempotency-Key") != request.end()) {
+    const std::string_view key(key_header.data(), key_header.size());
+    if (Status valid = ValidateIdempotencyKey(key); !valid.ok()) {
+      return ErrorResponse(400, "Idempotency-Key header: " + valid.message(), request.version());
+    }
+    return PostEventsOnce(key, *events, request.version());
+  }
   auto receipts = store_.Enqueue(*events);
   if (!receipts.ok()) {
     return ErrorResponse(HttpStatusFor(receipts.status()), receipts.status().message(),
@@ -126,6 +138,29 @@ Response RequestHandler::PostEvents(BodyFormat format, const Request& request) c
   metrics_.events_accepted.fetch_add(receipts->size(), std::memory_order_relaxed);
   metrics_.batches_accepted.fetch_add(1, std::memory_order_relaxed);
   return MakeResponse(202, "application/json", ReceiptsJson(*receipts), request.version());
+}
+
+Response RequestHandler::PostEventsOnce(std::string_view key, const std::vector<NewEvent>& events,
+                                        unsigned version) const {
+  std::optional<InFlightKeys::Hold> hold = in_flight_.TryHold(key);
+  if (!hold) {
+    return ErrorResponse(409,
+                         "a request with Idempotency-Key '" + std::string(key) +
+                             "' is still being handled; send it again once that one is answered",
+                         version);
+  }
+  auto result = store_.EnqueueOnce(key, events);
+  if (!result.ok()) {
+    return ErrorResponse(HttpStatusFor(result.status()), result.status().message(), version);
+  }
+  Response res = MakeResponse(202, "application/json", ReceiptsJson(result->receipts), version);
+  if (result->replayed) {
+    res.set("Idempotent-Replayed", "true");
+  } else {
+    metrics_.events_accepted.fetch_add(result->receipts.size(), std::memory_order_relaxed);
+    metrics_.batches_accepted.fetch_add(1, std::memory_order_relaxed);
+  }
+  return res;
 }
 
 std::optional<Response> RequestHandler::ClaimLeases(const Request& request,

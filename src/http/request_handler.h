@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "http/in_flight_keys.h"
 #include "http/pull_service.h"
 #include "http/router.h"
 #include "http/server_metrics.h"
@@ -22,13 +23,15 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 Response ErrorResponse(unsigned status, std::string_view message, unsigned version);
 
 // The HTTP status for a Status error: InvalidArgument 400, TooLarge 413, Unavailable 503,
-// anything else 500.
+// KeyReused 422, InProgress 409, anything else 500.
 unsigned HttpStatusFor(const Status& status);
 
-// Answers routed requests. Shared by every connection of a server: thread-safe, holds no
-// per-request state. POST /v1/events parses and checks the whole batch first, then calls
-// Store::Enqueue once (atomic), and answers 202 with the receipts only after it succeeded. The
-// pull API (/v1/leases...) is PullService's; a long-poll is answered later.
+// Answers routed requests. Shared by every connection of a server: thread-safe; the only state
+// it keeps is the idempotency keys of the POSTs in progress. POST /v1/events parses and checks
+// the whole batch first, then calls Store::Enqueue once (atomic), or Store::EnqueueOnce with
+// an Idempotency-Key header, and answers 202 with the receipts only after it succeeded (a
+// repeat of a key: the first receipts, with Idempotent-Replayed: true). The pull API
+// (/v1/leases...) is PullService's; a long-poll is answered later.
 class RequestHandler {
  public:
   // Sends a response that was not ready when Handle returned; called once, from any thread.
@@ -48,6 +51,9 @@ class RequestHandler {
 
  private:
   Response PostEvents(BodyFormat format, const Request& request) const;
+  // POST /v1/events with the Idempotency-Key `key` (validated) and its parsed events.
+  Response PostEventsOnce(std::string_view key, const std::vector<NewEvent>& events,
+                          unsigned version) const;
   std::optional<Response> ClaimLeases(const Request& request, const Later& later) const;
   // The Strandq-Worker header's name for the log, or a 400.
   std::variant<std::string, Response> WorkerName(const Request& request) const;
@@ -58,6 +64,7 @@ class RequestHandler {
   const HttpServerOptions& options_;
   ServerMetrics& metrics_;
   PullService& pull_;
+  mutable InFlightKeys in_flight_;  // thread-safe
 };
 
 }  // namespace strandq::http

@@ -21,6 +21,10 @@ std::string_view CodeName(Status::Code code) {
       return "cancelled";
     case Status::Code::kInternal:
       return "internal";
+    case Status::Code::kKeyReused:
+      return "idempotency key reused";
+    case Status::Code::kInProgress:
+      return "in progress";
   }
   return "unknown";
 }

@@ -27,6 +27,18 @@ std::string OutcomeName(uint32_t code) {
   return kNames[code % kOutcomeCodes];
 }
 
+std::vector<NewEvent> OnceBatch(uint32_t key, uint32_t variant) {
+  // The batches of the last key differ in their payloads only.
+  const uint32_t mix = key * 7 + (key + 1 == kOnceKeys ? 0 : variant * 5) + 3;
+  std::vector<NewEvent> batch;
+  for (uint32_t i = 0; i < 1 + mix % 3; ++i) {
+    batch.push_back(
+        {"a" + std::to_string((mix + i) % kStepAccounts),
+         "k" + std::to_string(key) + "v" + std::to_string(variant) + "e" + std::to_string(i)});
+  }
+  return batch;
+}
+
 std::string Describe(const Op& op) {
   std::ostringstream out;
   switch (op.kind) {
@@ -67,6 +79,11 @@ std::string Describe(const Op& op) {
     case OpKind::kPurge:
       out << "purge " << (op.a == 0 ? std::string("all") : "dead mask " + std::to_string(op.a));
       break;
+    case OpKind::kEnqueueOnce:
+      out << "enqueue-once key-" << op.a << " batch " << op.b << " [";
+      for (const NewEvent& e : OnceBatch(op.a, op.b)) out << " " << e.account;
+      out << " ]";
+      break;
   }
   return out.str();
 }
@@ -74,8 +91,8 @@ std::string Describe(const Op& op) {
 // Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
 // some dwell on expiries and replays, others on grants and completions.
 std::vector<Op> Generate(Random& random, size_t length, bool restarts) {
-  const size_t kKinds = restarts ? 10 : 9;
-  uint64_t weights[10];
+  const size_t kKinds = restarts ? 11 : 10;
+  uint64_t weights[11];
   uint64_t total = 0;
   for (size_t k = 0; k < kKinds; ++k) {
     weights[k] = random.Uniform(k == static_cast<size_t>(OpKind::kRestart) ? 3 : 8);
@@ -119,6 +136,9 @@ std::vector<Op> Generate(Random& random, size_t length, bool restarts) {
         break;
       case OpKind::kRestart:
         ops.push_back({OpKind::kRestart});
+        break;
+      case OpKind::kEnqueueOnce:
+        ops.push_back({OpKind::kEnqueueOnce, r32(kOnceKeys), r32(kOnceBatches)});
         break;
     }
   }

@@ -31,6 +31,7 @@ enum class OpKind {
   kReplay,
   kPurge,
   kCompleteMany,
+  kEnqueueOnce,
   kRestart,  // close the store and open it again (durable stores; the model: Restart)
 };
 
@@ -44,6 +45,15 @@ struct Op {
 };
 
 inline constexpr int64_t kAdvanceMs[] = {5, 5, 10, 15, 25};
+
+// EnqueueOnce steps use kOnceKeys keys, each with kOnceBatches batches (OnceBatch): a step
+// repeats a key with its batch or with another, and the window (30 ms in the differential test)
+// ends within a few time steps.
+inline constexpr uint32_t kOnceKeys = 3;
+inline constexpr uint32_t kOnceBatches = 2;
+// The `variant`-th batch of key number `key`: 1 to 3 events on accounts and payloads drawn
+// from both, the same every time (the last key's batches differ in their payloads only).
+std::vector<NewEvent> OnceBatch(uint32_t key, uint32_t variant);
 
 // The outcomes a step can settle a lease with, by code: ack (twice as likely), nack, permanent
 // failure, nack with a retry delay of 0 or 12 ms.
@@ -137,6 +147,14 @@ class StepRunner {
         return Complete(Take(held_, op.a), OutcomeOf(op.b), op.c != 0, out);
       case OpKind::kCompleteMany:
         return CompleteMany(op, out);
+      case OpKind::kEnqueueOnce: {
+        const std::vector<NewEvent> batch = OnceBatch(op.a, op.b);
+        auto result = store_->EnqueueOnce("key-" + std::to_string(op.a), batch);
+        if (!result.ok()) return void(out << CodeName(result.status().code()));
+        for (const EnqueueReceipt& r : result->receipts) out << " #" << r.id << "/" << r.seq;
+        if (result->replayed) out << " replayed";
+        return;
+      }
       case OpKind::kExtend: {
         if (held_.empty()) return void(out << "(no lease)");
         Lease& lease = held_[op.a % held_.size()];

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "core/batch_fingerprint.h"
+
 namespace strandq {
 
 // DESIGN
@@ -67,6 +69,27 @@ Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEven
   lock.unlock();
   if (Status durable = Durable(ticket); !durable.ok()) return durable;
   return receipts;
+}
+
+Result<EnqueueOnceResult> MemoryStore::EnqueueOnce(std::string_view key,
+                                                   std::span<const NewEvent> batch) {
+  if (Status valid = ValidateIdempotencyKey(key); !valid.ok()) return valid;
+  Status valid = ValidateNewEvents(batch, model_.options().max_payload_bytes);
+  if (!valid.ok()) return valid;
+  // The fingerprint and the copies are made before taking the lock, as for Enqueue.
+  const std::string fingerprint = BatchFingerprint(batch);
+  std::vector<std::string> payloads(batch.size());
+  if (journal_ == nullptr) {
+    for (size_t i = 0; i < batch.size(); ++i) payloads[i] = batch[i].payload;
+  }
+  std::unique_lock lock(mu_);
+  auto result = model_.EnqueueOnce(key, fingerprint, batch, std::move(payloads), Now());
+  // A replayed answer too waits until what it repeats is durable.
+  const uint64_t ticket = Journal(batch);
+  WakeWaiters();
+  lock.unlock();
+  if (Status durable = Durable(ticket); !durable.ok()) return durable;
+  return result;
 }
 
 Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanoseconds wait,

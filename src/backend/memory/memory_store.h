@@ -62,6 +62,10 @@ class MemoryStore final : public Store {
   MemoryStore& operator=(const MemoryStore&) = delete;
 
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
+  // The model's step under the lock: a repeat from another thread waits for the lock and is
+  // then answered replayed, so this store never answers InProgress.
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                        std::span<const NewEvent> batch) override;
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
                                    std::stop_token stop = {}) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,

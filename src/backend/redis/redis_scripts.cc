@@ -33,6 +33,7 @@ constexpr std::array<Step, kRedisScriptCount> kSteps = {{
     {"list-dead", "list_dead", "list_dead.lua"},
     {"replay-dead", "replay_dead", "replay_dead.lua"},
     {"purge-dead", "purge_dead", "purge_dead.lua"},
+    {"enqueue-once", "enqueue_once", "enqueue_once.lua"},
 }};
 
 // A file of lua/, its state fields turned into positions (RedisStateFieldsAsIndexes).

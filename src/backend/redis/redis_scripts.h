@@ -24,8 +24,9 @@ enum class RedisScript {
   kListDead,
   kReplayDead,
   kPurgeDead,
+  kEnqueueOnce,
 };
-inline constexpr size_t kRedisScriptCount = 8;
+inline constexpr size_t kRedisScriptCount = 9;
 
 // The layout of a namespace's keys and values (docs/redis-protocol.md), kept in its config hash
 // as `format`. A client refuses a namespace of another format rather than misread it. Format 1

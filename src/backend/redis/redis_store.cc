@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "backend/redis/redis_state.h"
+#include "core/batch_fingerprint.h"
+#include "core/idempotency_table.h"
 #include "util/random.h"
 
 namespace strandq {
@@ -19,7 +21,8 @@ namespace strandq {
 // Redis 6.2) on a connection taken from the pool (redis_store_calls.cc: concurrent callers run
 // concurrently, one connection each) and put back afterwards; a connection that
 // failed is dropped and the call, if repeating it is safe, goes round again after a backoff.
-// Repeating is safe for every script but enqueue: claims only grant (a lost grant expires and
+// Repeating is safe for every script but enqueue (enqueue-once is: a repeat finds its own key
+// and is answered the receipts recorded with it): claims only grant (a lost grant expires and
 // is delivered again), completions record the token, event id and disposition of the latest
 // settlement in the account's state so that a repeated completion (marked as such) that was applied
 // before is answered with its first disposition, extensions and reads change nothing new. Blocking:
@@ -146,6 +149,41 @@ Result<std::vector<EnqueueReceipt>> RedisStore::Enqueue(std::span<const NewEvent
     receipts.push_back({first + i, static_cast<uint64_t>(r.element[1]->element[i]->integer)});
   }
   return receipts;
+}
+
+Result<EnqueueOnceResult> RedisStore::EnqueueOnce(std::string_view key,
+                                                  std::span<const NewEvent> batch) {
+  if (Status valid = ValidateIdempotencyKey(key); !valid.ok()) return valid;
+  Status valid = ValidateNewEvents(batch, options_.max_payload_bytes);
+  if (!valid.ok()) return valid;
+  const std::string fingerprint = BatchFingerprint(batch);
+  const std::string window = std::to_string(Micros(options_.idempotency_window));
+  std::vector<std::string_view> args = {key, fingerprint, window};
+  args.reserve(3 + batch.size() * 2);
+  for (const NewEvent& event : batch) {
+    args.push_back(event.account);
+    args.push_back(event.payload);
+  }
+  auto reply = Run(RedisScript::kEnqueueOnce, std::move(args), Retry::kAlways);
+  if (!reply.ok()) return reply.status();
+  const redisReply& r = **reply;
+  if (r.type != REDIS_REPLY_ARRAY || r.elements < 1 || r.element[0]->type != REDIS_REPLY_INTEGER) {
+    return Malformed("enqueue-once");
+  }
+  if (r.element[0]->integer == 2) return IdempotencyKeyReused(key);
+  if (r.elements != 3 || r.element[1]->type != REDIS_REPLY_INTEGER ||
+      r.element[2]->type != REDIS_REPLY_ARRAY || r.element[2]->elements != batch.size()) {
+    return Malformed("enqueue-once");
+  }
+  EnqueueOnceResult result;
+  result.replayed = r.element[0]->integer == 1;
+  const auto first = static_cast<uint64_t>(r.element[1]->integer);
+  result.receipts.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    result.receipts.push_back(
+        {first + i, static_cast<uint64_t>(r.element[2]->element[i]->integer)});
+  }
+  return result;
 }
 
 Result<std::vector<Lease>> RedisStore::Claim(size_t max, nanoseconds wait, std::stop_token stop) {

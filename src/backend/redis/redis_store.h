@@ -60,6 +60,10 @@ class RedisStore final : public Store {
   ~RedisStore() override;
 
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override;
+  // One call of the enqueue-once step, which records the key with the events. Unlike Enqueue
+  // it is repeated after a lost reply: the repeat finds the key (answered replayed).
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                        std::span<const NewEvent> batch) override;
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
                                    std::stop_token stop = {}) override;
   Result<CompleteResult> Complete(const Lease& lease, const Outcome& outcome,

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "backend/sqlite/sqlite_schema.h"
+
 namespace strandq {
 
 namespace {
@@ -118,6 +120,21 @@ Status RestoreTotals(SqliteDb& db, StoreModel& model) {
   return Status();
 }
 
+Status RestoreKeys(SqliteDb& db, StoreModel& model) {
+  auto select =
+      db.Prepare("SELECT key, fingerprint, receipts, expires_wall_ns FROM idempotency_keys");
+  if (!select.ok()) return select.status();
+  for (;;) {
+    Result<bool> step = select->Step();
+    if (!step.ok()) return step.status();
+    if (!*step) return Status();
+    auto receipts = DecodeReceipts(select->Text(2));
+    if (!receipts.ok()) return receipts.status();
+    model.RestoreIdempotencyEntry(
+        {select->Text(0), select->Text(1), std::move(*receipts), select->Int(3)});
+  }
+}
+
 }  // namespace
 
 Result<uint64_t> ReadJitterSeed(SqliteDb& db) {
@@ -137,6 +154,7 @@ Status RestoreModel(SqliteDb& db, StoreModel& model) {
   if (restored.ok()) restored = RestorePending(db, model, *accounts);
   if (restored.ok()) restored = RestoreDead(db, model, *accounts);
   if (restored.ok()) restored = RestoreTotals(db, model);
+  if (restored.ok()) restored = RestoreKeys(db, model);
   (void)db.Exec("COMMIT");
   return restored;
 }

@@ -20,6 +20,8 @@ namespace strandq {
 //   payloads  id -> body, for pending and dead events: apart, so that reading the events at
 //             start does not read the bodies
 //   dead      dead letters in order of death (n), with their attempts, error and time
+//   idempotency_keys  EnqueueOnce's keys: the batch's fingerprint, its receipts (id and seq of
+//             each event, 16 bytes little-endian) and when the key is forgotten
 // Every table is keyed by an integer (rowid): inserts append, acks delete by key.
 namespace {
 
@@ -37,6 +39,9 @@ CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, seq INTEGER NOT NULL,
   enqueued_ns INTEGER NOT NULL, pos INTEGER NOT NULL, replays INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS payloads (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, receipts BLOB NOT NULL,
+  expires_wall_ns INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dead (
   n INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, slot INTEGER NOT NULL,
   seq INTEGER NOT NULL, enqueued_ns INTEGER NOT NULL, replays INTEGER NOT NULL,
@@ -146,6 +151,34 @@ Status CheckDatabasePages(const std::string& path) {
   if (!failed.ok()) return failed.Prefixed("sqlite:" + path);
   const std::string verdict = *row ? check->Text(0) : "no answer";
   return verdict == "ok" ? Status() : damaged(verdict);
+}
+
+std::string EncodeReceipts(std::span<const EnqueueReceipt> receipts) {
+  std::string bytes;
+  bytes.reserve(receipts.size() * 16);
+  auto put = [&bytes](uint64_t value) {
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>(value >> (8 * i)));
+  };
+  for (const EnqueueReceipt& receipt : receipts) {
+    put(receipt.id);
+    put(receipt.seq);
+  }
+  return bytes;
+}
+
+Result<std::vector<EnqueueReceipt>> DecodeReceipts(std::string_view bytes) {
+  if (bytes.size() % 16 != 0) {
+    return Status::Internal("sqlite: the database file is damaged: receipts of " +
+                            std::to_string(bytes.size()) + " bytes");
+  }
+  auto get = [&bytes](size_t at) {
+    uint64_t value = 0;
+    for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(bytes[at + i]);
+    return value;
+  };
+  std::vector<EnqueueReceipt> receipts(bytes.size() / 16);
+  for (size_t i = 0; i < receipts.size(); ++i) receipts[i] = {get(16 * i), get(16 * i + 8)};
+  return receipts;
 }
 
 Status MarkAsStrandq(SqliteDb& db) {

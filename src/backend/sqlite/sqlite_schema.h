@@ -2,9 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "backend/sqlite/sqlite_db.h"
+#include "strandq/event.h"
 #include "strandq/result.h"
 #include "strandq/status.h"
 
@@ -35,6 +39,12 @@ Status MarkAsStrandq(SqliteDb& db);
 
 // Whether the database has its tables (a process may have ended while creating them).
 Result<bool> HasSchema(SqliteDb& db);
+
+// The receipts of an idempotency key as the database holds them: the id and seq of each event,
+// as 8-byte little-endian numbers. Decoding fails (Internal, "damaged") on a length that is not
+// a multiple of 16.
+std::string EncodeReceipts(std::span<const EnqueueReceipt> receipts);
+Result<std::vector<EnqueueReceipt>> DecodeReceipts(std::string_view bytes);
 
 // Creates the tables (in one transaction), with `jitter_seed` recorded.
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed);

@@ -38,6 +38,10 @@ class SqliteStore final : public Store {
   Result<std::vector<EnqueueReceipt>> Enqueue(std::span<const NewEvent> batch) override {
     return memory_->Enqueue(batch);
   }
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                        std::span<const NewEvent> batch) override {
+    return memory_->EnqueueOnce(key, batch);
+  }
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
                                    std::stop_token stop = {}) override {
     return memory_->Claim(max, wait, std::move(stop));

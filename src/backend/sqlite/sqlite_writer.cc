@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <utility>
 
+#include "backend/sqlite/sqlite_schema.h"
+
 namespace strandq {
 
 struct SqliteWriter::Statements {
   SqliteStatement insert_account, update_account, insert_event, insert_payload, delete_event,
-      delete_payload, bury, revive, delete_dead, reorder, totals, purge_payloads, purge_dead;
+      delete_payload, bury, revive, delete_dead, reorder, totals, purge_payloads, purge_dead,
+      record_key, forget_key;
 
   static Result<std::unique_ptr<Statements>> Prepare(SqliteDb& db) {
     auto s = std::make_unique<Statements>();
@@ -33,6 +36,8 @@ struct SqliteWriter::Statements {
          "dead_lettered = ?5, last_id = ?6 WHERE one = 1"},
         {&s->purge_payloads, "DELETE FROM payloads WHERE id IN (SELECT id FROM dead)"},
         {&s->purge_dead, "DELETE FROM dead"},
+        {&s->record_key, "INSERT OR REPLACE INTO idempotency_keys VALUES (?1, ?2, ?3, ?4)"},
+        {&s->forget_key, "DELETE FROM idempotency_keys WHERE key = ?1"},
     };
     for (const auto& [statement, sql] : all) {
       auto prepared = db.Prepare(sql);
@@ -175,6 +180,18 @@ Status SqliteWriter::Apply(const Step& step, std::map<uint32_t, ModelChanges::Ac
     if (w.ok()) w = s.delete_payload.Bind(1, I(id)).Run();
   }
   if (w.ok()) w = ApplyDead(c);
+  for (const std::string& key : c.keys_expired) {
+    if (w.ok()) w = s.forget_key.Bind(1, key).Run();
+  }
+  for (const IdempotencyEntry& entry : c.keys) {
+    if (!w.ok()) break;
+    const std::string receipts = EncodeReceipts(entry.receipts);
+    w = s.record_key.Bind(1, entry.key)
+            .Bind(2, entry.fingerprint)
+            .BindBlob(3, receipts)
+            .Bind(4, entry.expires_wall_ns)
+            .Run();
+  }
   for (const ModelChanges::Order& order : c.reordered) {
     // The account's own ids, ascending, become its positions in the new order: every event
     // accepted later has a larger id, so it still comes after them.

@@ -1,7 +1,8 @@
 // Copyright 2026 The strandq Authors.
-// The differential test: random sequences of store operations (enqueue batches, claims,
-// completions with ack or nack, with or without claim_next, extensions, stale tokens, time
-// stepping past deadlines and delays, replays at head or tail, purges) run against the
+// The differential test: random sequences of store operations (enqueue batches, idempotent
+// enqueues under a few keys with their own batch or another, claims, completions with ack or
+// nack, with or without claim_next, extensions, stale tokens, time stepping past deadlines,
+// delays and idempotency windows, replays at head or tail, purges) run against the
 // StoreModel (core/store_model.h, the rules) and against each store, on one hand-stepped clock.
 // After every step the store's answer, its stats and its dead letters must be the model's: which
 // accounts are granted (policy order), events, attempts, tokens (as the account's grant count),
@@ -26,6 +27,7 @@
 #include "backend/redis/redis_store.h"
 #include "backend/redis/redis_url.h"
 #include "backend/sqlite/sqlite_store.h"
+#include "core/batch_fingerprint.h"
 #include "core/store_model.h"
 #include "strandq/clock.h"
 #include "strandq/store.h"
@@ -54,6 +56,12 @@ class ModelStore final : public Store {
     std::vector<std::string> payloads;
     for (const NewEvent& e : batch) payloads.push_back(e.payload);
     return model_.Enqueue(batch, std::move(payloads), Now());
+  }
+  Result<EnqueueOnceResult> EnqueueOnce(std::string_view key,
+                                        std::span<const NewEvent> batch) override {
+    std::vector<std::string> payloads;
+    for (const NewEvent& e : batch) payloads.push_back(e.payload);
+    return model_.EnqueueOnce(key, BatchFingerprint(batch), batch, std::move(payloads), Now());
   }
   Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds, std::stop_token) override {
     return model_.Claim(max, Now());
@@ -143,6 +151,7 @@ EngineOptions OptionsFor(const Config& config) {
   options.max_attempts = config.max_attempts;
   options.retry_backoff = milliseconds(10);
   options.retry_backoff_max = milliseconds(40);
+  options.idempotency_window = milliseconds(30);
   return options;
 }
 
@@ -272,6 +281,26 @@ TEST_P(StoreDifferentialTest, KnownSequences) {
   if (RunOps(plan.backend, config, replay_behind_attempted)) {
     ADD_FAILURE() << Report(plan.backend, config, "replay behind an attempted head",
                             replay_behind_attempted);
+  }
+  // A key is recorded, repeated with its batch (replayed), with another batch (refused), and
+  // used again once its 30 ms window has passed (enqueued anew); at 25 ms it is still live.
+  const Op once{OpKind::kEnqueueOnce, 1, 0}, other{OpKind::kEnqueueOnce, 1, 1};
+  const std::vector<Op> idempotency = {once,
+                                       once,
+                                       other,
+                                       {OpKind::kAdvance, 4},
+                                       once,
+                                       other,
+                                       {OpKind::kAdvance, 0},
+                                       other,
+                                       once,
+                                       {OpKind::kEnqueueOnce, 2, 1},
+                                       {OpKind::kAdvance, 4},
+                                       {OpKind::kAdvance, 4},
+                                       once,
+                                       {OpKind::kEnqueueOnce, 2, 1}};
+  if (RunOps(plan.backend, config, idempotency)) {
+    ADD_FAILURE() << Report(plan.backend, config, "idempotency keys and their window", idempotency);
   }
 }
 

@@ -86,6 +86,11 @@ TEST(OptionsTest, RejectsEachBadFieldByName) {
       {"retry_backoff", [](EngineOptions& o) { o.retry_backoff = milliseconds(-1); }},
       {"retry_backoff_max", [](EngineOptions& o) { o.retry_backoff_max = milliseconds(99); }},
       {"max_payload_bytes", [](EngineOptions& o) { o.max_payload_bytes = 0; }},
+      {"idempotency_window", [](EngineOptions& o) { o.idempotency_window = milliseconds(0); }},
+      {"idempotency_window",
+       [](EngineOptions& o) { o.idempotency_window = std::chrono::microseconds(999); }},
+      {"idempotency_window",
+       [](EngineOptions& o) { o.idempotency_window = std::chrono::hours(24 * 366); }},
   };
   for (const Case& c : cases) {
     EngineOptions options;

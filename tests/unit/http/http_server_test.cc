@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "http/client_connection.h"
+#include "testutil/loopback_http.h"
 
 namespace strandq {
 namespace {
@@ -21,19 +22,12 @@ using http::ClientConnection;
 class HttpServerTest : public ::testing::Test {
  protected:
   void Start(HttpServerOptions options = {}) {
-    options.bind = "127.0.0.1:0";
-    if (options.threads == 0) options.threads = 2;
-    auto server = HttpServer::Start(*store_, options);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    port_ = static_cast<uint16_t>(std::stoi(server_->address().substr(10)));
+    server_ = testing::StartLoopbackServer(*store_, options);
+    ASSERT_NE(server_, nullptr);
+    port_ = testing::LoopbackPort(*server_);
   }
 
-  std::unique_ptr<ClientConnection> Connect() {
-    auto conn = ClientConnection::Connect("127.0.0.1", port_, std::chrono::seconds(10));
-    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
-    return conn.ok() ? std::move(*conn) : nullptr;
-  }
+  std::unique_ptr<ClientConnection> Connect() { return testing::ConnectLoopback(port_); }
 
   http::ClientResponse Post(ClientConnection& conn, std::string body,
                             std::string_view type = "application/json") {

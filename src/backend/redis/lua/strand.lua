@@ -32,6 +32,36 @@ local function pop_head(a, s)
   return rec, false
 end
 
+-- Appends the events of ARGS[from..] (account, payload pairs) to their strands, each with the
+-- next id and its account's next seq, and puts the accounts touched in the ready set (or
+-- re-scores them there) unless leased, delayed or parked. Returns {first id, {seq...}}.
+local function append(from)
+  local n = (#ARGS - from + 1) / 2
+  local last = call('HINCRBY', K_STATS, 'last_id', int(n))
+  local id = last - n
+  local seqs, lens, touched, new_accounts = {}, {}, {}, 0
+  for i = 0, n - 1 do
+    local a = ARGS[from + 2 * i]
+    id = id + 1
+    local seq = call('HINCRBY', K_SEQ, a, '1')
+    local len = call('RPUSH', strand(a), pack('<dddd', id, seq, NOW, 0) .. ARGS[from + 1 + 2 * i])
+    if len == 1 then new_accounts = new_accounts + 1 end
+    seqs[#seqs + 1] = seq
+    if not lens[a] then touched[#touched + 1] = a end
+    lens[a] = len
+  end
+  count('enqueued', n)
+  count('accounts', new_accounts)
+  load_many(touched)
+  for _, a in ipairs(touched) do
+    local s = load(a)
+    s.length = lens[a]
+    save(a, s)
+    resume(a, s)
+  end
+  return {last - n + 1, seqs}
+end
+
 -- Grants head `rec` of account a (state s, taken out of the ready set) and saves s.
 -- `leased` holds, for every leased account, a time no later than its deadline (the state has
 -- the deadline itself): a new lease files its deadline there; an account whose entry is known
