@@ -14,6 +14,7 @@
 #include "backend/redis/redis_url.h"
 #include "e2e/serve_e2e_util.h"
 #include "testutil/redis_server.h"
+#include "testutil/temp_dir.h"
 
 namespace strandq {
 namespace {
@@ -95,6 +96,30 @@ TEST(IdempotencyE2eTest, ARepeatAfterARestartOfServeOnRedisIsReplayed) {
     first_body = first.body;
     ProcessResult stopped = server.Stop();
     EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  }
+  Server again({"--workers", "0", "--store", url});
+  ASSERT_TRUE(again.up());
+  auto repeat = PostKeyed(again, kBody, "order-1");
+  ASSERT_EQ(repeat.status, 202u) << repeat.body;
+  EXPECT_EQ(repeat.body, first_body);
+  EXPECT_EQ(repeat.idempotent_replayed, "true");
+  EXPECT_EQ(PostKeyed(again, R"({"account":"z"})", "order-1").status, 422u);
+  EXPECT_EQ(Stats(again)["store"]["enqueued"], 2);
+  again.Stop();
+}
+
+// On the durable default store, after serve was killed: the key was written with the events.
+TEST(IdempotencyE2eTest, ARepeatAfterServeOnSqliteWasKilledIsReplayed) {
+  testing::TempDir dir;
+  const std::string url = "sqlite:" + dir.File("q.db");
+  std::string first_body;
+  {
+    Server server({"--workers", "0", "--store", url});
+    ASSERT_TRUE(server.up());
+    auto first = PostKeyed(server, kBody, "order-1");
+    ASSERT_EQ(first.status, 202u) << first.body;
+    first_body = first.body;
+    server.Kill();
   }
   Server again({"--workers", "0", "--store", url});
   ASSERT_TRUE(again.up());
