@@ -117,14 +117,6 @@ class StoreModel {
   // Rebuilding a model from what a durable store wrote, on a new model: accounts in slot order,
   // then each account's pending events head first and the dead letters oldest first, then the
   // totals, and last Restart.
-  struct RestoredAccount {
-    std::string name;
-    uint64_t next_seq = 1;
-    uint32_t grants = 0;
-    uint64_t head_id = 0;
-    uint32_t attempt = 0;
-    bool parked = false;
-  };
   struct RestoredEvent {
     uint32_t slot = 0;
     uint64_t id = 0;
@@ -132,7 +124,9 @@ class StoreModel {
     int64_t enqueued_ns = 0;
     uint32_t replays = 0;
   };
-  void RestoreAccount(const RestoredAccount& account);
+  // `account.slot` is the next slot (accounts come in slot order). False, and nothing restored,
+  // for a name restored already (a damaged record).
+  bool RestoreAccount(const std::string& name, const ModelChanges::Account& account);
   void RestorePending(const RestoredEvent& event);
   void RestoreDead(const RestoredEvent& event, uint32_t attempt, std::string error,
                    int64_t dead_ns);

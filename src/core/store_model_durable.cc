@@ -45,8 +45,10 @@ void StoreModel::RecordReplay(const std::vector<DeadEntry>& replay) {
   }
 }
 
-void StoreModel::RestoreAccount(const RestoredAccount& account) {
-  const uint32_t slot = SlotFor(account.name);
+bool StoreModel::RestoreAccount(const std::string& name, const ModelChanges::Account& account) {
+  if (index_.contains(name)) return false;
+  const uint32_t slot = SlotFor(name);
+  assert(slot == account.slot);
   Strand& strand = At(slot);
   strand.next_seq = account.next_seq;
   strand.grants = account.grants;
@@ -57,6 +59,7 @@ void StoreModel::RestoreAccount(const RestoredAccount& account) {
     strand.parked = true;
     ++stats_.parked;
   }
+  return true;
 }
 
 void StoreModel::RestorePending(const RestoredEvent& event) {

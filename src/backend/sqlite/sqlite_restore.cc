@@ -29,15 +29,16 @@ Result<uint32_t> RestoreAccounts(SqliteDb& db, StoreModel& model) {
       return Damaged("account numbers are not dense (" + std::to_string(select->Int(0)) +
                      " after " + std::to_string(count) + ")");
     }
-    StoreModel::RestoredAccount account;
-    account.name = select->Text(1);
-    if (!ValidateAccount(account.name).ok()) return Damaged("account " + std::to_string(count));
+    const std::string name = select->Text(1);
+    if (!ValidateAccount(name).ok()) return Damaged("account " + std::to_string(count));
+    ModelChanges::Account account;
+    account.slot = count;
     account.next_seq = static_cast<uint64_t>(select->Int(2));
     account.grants = static_cast<uint32_t>(select->Int(3));
     account.head_id = static_cast<uint64_t>(select->Int(4));
     account.attempt = static_cast<uint32_t>(select->Int(5));
     account.parked = select->Int(6) != 0;
-    model.RestoreAccount(account);
+    if (!model.RestoreAccount(name, account)) return Damaged("account '" + name + "' twice");
     ++count;
   }
   return count;
