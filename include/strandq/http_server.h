@@ -64,6 +64,11 @@ struct HttpServerCounters {
   uint64_t timeouts = 0;             // connections closed because a read or write timed out
 };
 
+// OK if `options` can start a server (the checks Start makes before it binds), else
+// InvalidArgument naming the first bad one: for a caller that checks them before it opens
+// anything.
+Status ValidateHttpServerOptions(const HttpServerOptions& options);
+
 // DESIGN
 // An HTTP/1.1 ingest server over a Store (DESIGN.md "HTTP API"): POST /v1/events,
 // GET /v1/stats, GET /metrics (Prometheus text), GET /healthz, and the pull API for workers in

@@ -217,6 +217,10 @@ int ServeCommand::Execute() {
   if (!engine.ok()) return Failed(engine.status(), kExitUsage);
   auto server_options = ServerOptions(*engine);
   if (!server_options.ok()) return Failed(server_options.status(), kExitUsage);
+  // A bad flag must not leave a new database behind.
+  if (Status valid = ValidateHttpServerOptions(*server_options); !valid.ok()) {
+    return Failed(valid, kExitUsage);
+  }
   auto handler = processing_.MakeHandler();
   if (!handler.ok()) return Failed(handler.status(), kExitUsage);
   auto store = OpenStore(engine_.store, *engine);

@@ -61,19 +61,30 @@ struct HttpServer::Impl {
   std::once_flag drained;
 };
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(Store& store, HttpServerOptions options) {
-  if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+Status ValidateHttpServerOptions(const HttpServerOptions& options) {
   if (options.max_connections == 0) {
     return Status::InvalidArgument("max connections must be at least 1");
   }
   if (options.timeout <= std::chrono::nanoseconds(0)) {
     return Status::InvalidArgument("the timeout must be positive");
   }
-  auto endpoint = http::ParseBindAddress(options.bind);
-  if (!endpoint.ok()) return endpoint.status();
+  if (auto endpoint = http::ParseBindAddress(options.bind); !endpoint.ok()) {
+    return endpoint.status();
+  }
   if (options.max_long_polls == 0) {
     return Status::InvalidArgument("max long-polls must be at least 1");
   }
+  if (auto codec = http::LeaseTokenCodec::FromSecret(options.lease_secret); !codec.ok()) {
+    return codec.status();
+  }
+  return Status();
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(Store& store, HttpServerOptions options) {
+  if (options.threads == 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (Status valid = ValidateHttpServerOptions(options); !valid.ok()) return valid;
+  auto endpoint = http::ParseBindAddress(options.bind);
+  if (!endpoint.ok()) return endpoint.status();
   auto codec = http::LeaseTokenCodec::FromSecret(options.lease_secret);
   if (!codec.ok()) return codec.status();
   auto impl = std::make_unique<Impl>(store, std::move(options), std::move(*codec));

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -326,6 +327,18 @@ TEST_F(SqliteServeE2eTest, DefaultStoreIsADatabaseInTheWorkingDirectory) {
   EXPECT_TRUE(Contains(r.out, "store:        " + where)) << r.out;
   EXPECT_FALSE(Contains(r.err, "WARNING")) << r.err;
   EXPECT_EQ(StoreStats(dir_.File("strandq.db"))["enqueued"], 0);
+}
+
+// A flag serve refuses leaves no database behind (they are checked before the store opens).
+TEST_F(SqliteServeE2eTest, ABadFlagCreatesNoDatabase) {
+  for (const char* flag : {"--bind nowhere", "--lease-secret short"}) {
+    Subprocess serve(
+        {"/bin/sh", "-c", "cd '" + dir_.path() + "' && exec " + STRANDQ_BINARY + " serve " + flag});
+    ProcessResult r = serve.Wait(60s);
+    EXPECT_EQ(r.exit_code, 2) << flag << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_.File("strandq.db"))) << flag;
+    EXPECT_FALSE(std::filesystem::exists(dir_.File("strandq.db.lock"))) << flag;
+  }
 }
 
 // mem: says at start, on stderr, that accepted events end with the process.
