@@ -137,6 +137,9 @@ struct StoreTraits {
   // Where the data lives, for messages: the absolute path of a sqlite: database; empty when
   // the URL says it (redis://) or there is no such place (mem:).
   std::string location = {};
+  // Events the restart rule dead-lettered when this store was opened (sqlite:): each was under
+  // way when a process ended for the max_attempts-th time (StoreModel::Restart).
+  uint64_t dead_at_open = 0;
 
   bool embedded() const { return kind == Kind::kEmbedded; }
 };

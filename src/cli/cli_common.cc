@@ -64,6 +64,17 @@ void PrintError(const Status& status) {
   std::fprintf(stderr, "strandq: error: %s\n", status.message().c_str());
 }
 
+void WarnOfDeadAtOpen(const std::string& url, const StoreTraits& traits) {
+  if (traits.dead_at_open == 0) return;
+  std::fprintf(stderr,
+               "strandq: WARNING: %llu event%s dead-lettered on opening %s: the process ended "
+               "during %s last allowed attempt (--max-attempts), as when a handler crashes its "
+               "process; see strandq dlq list --store %s\n",
+               static_cast<unsigned long long>(traits.dead_at_open),
+               traits.dead_at_open == 1 ? "" : "s", RedactedStoreUrl(url).c_str(),
+               traits.dead_at_open == 1 ? "its" : "their", RedactedStoreUrl(url).c_str());
+}
+
 int Failed(const Status& status, int code) {
   PrintError(status);
   return code;

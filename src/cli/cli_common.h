@@ -26,6 +26,10 @@ inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM; what
 
 // Prints "strandq: error: <message>" on stderr.
 void PrintError(const Status& status);
+
+// Warns, on stderr, of events the store dead-lettered when it was opened (StoreTraits::
+// dead_at_open): a handler may be crashing its process.
+void WarnOfDeadAtOpen(const std::string& url, const StoreTraits& traits);
 // PrintError(status), then returns `code`: `return Failed(s, kExitUsage);`.
 int Failed(const Status& status, int code);
 

@@ -225,6 +225,7 @@ int ServeCommand::Execute() {
   if (!handler.ok()) return Failed(handler.status(), kExitUsage);
   auto store = OpenStore(engine_.store, *engine);
   if (!store.ok()) return Failed(store.status(), ExitCodeFor(store.status()));
+  WarnOfDeadAtOpen(engine_.store, (*store)->Traits());
   auto log = processing_.OpenLineLog();
   if (!log.ok()) return Failed(log.status(), kExitUsage);
   server_options->pull_log = log->get();

@@ -47,6 +47,7 @@ int WorkerCommand::Execute() {
     PrintError(store.status());
     return ExitCodeFor(store.status());
   }
+  WarnOfDeadAtOpen(engine_.store, (*store)->Traits());
   if (!(*store)->Traits().durable) {
     PrintError(Status::InvalidArgument(
         "a worker needs a store that outlives it: --store redis://host:port (shared by many "

@@ -112,6 +112,9 @@ TEST_F(SqliteCliE2eTest, HandlerThatKillsItsProcessIsDeadLetteredAfterMaxAttempt
   worker_args.insert(worker_args.end(), engine.begin(), engine.end());
   ProcessResult worker = Strandq(worker_args);
   EXPECT_EQ(worker.exit_code, 0) << worker.out << worker.err;
+  EXPECT_TRUE(Contains(worker.err, "strandq: WARNING: 1 event dead-lettered on opening " + url_ +
+                                       ": the process ended during its last allowed attempt"))
+      << worker.err;
 
   ProcessResult dlq = Strandq({"dlq", "list", "--store", url_, "--json"});
   ASSERT_EQ(dlq.exit_code, 0) << dlq.err;

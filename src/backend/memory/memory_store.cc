@@ -46,7 +46,10 @@ MemoryStore::MemoryStore(const EngineOptions& options, Clock* clock, uint64_t ji
   model_.RecordChanges();
   std::unique_lock lock(mu_);
   model_.Restart(Now());
-  const uint64_t ticket = Journal();
+  ModelChanges restarted = model_.TakeChanges();
+  dead_at_open_ = restarted.dead.size();
+  const uint64_t ticket =
+      restarted.empty() ? journal_->Latest() : journal_->Record(std::move(restarted), {});
   lock.unlock();
   restore_status_ = Durable(ticket);
 }

@@ -79,7 +79,11 @@ class MemoryStore final : public Store {
   Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
   StoreTraits Traits() const override {
-    return {StoreTraits::Kind::kEmbedded, journal_ != nullptr, model_.options().lease_ttl};
+    return {StoreTraits::Kind::kEmbedded,
+            journal_ != nullptr,
+            model_.options().lease_ttl,
+            {},
+            dead_at_open_};
   }
 
   // Every pending event (ListPendingEmbedded).
@@ -98,6 +102,7 @@ class MemoryStore final : public Store {
   Clock* const clock_;
   StepJournal* const journal_ = nullptr;
   Status restore_status_;
+  uint64_t dead_at_open_ = 0;  // by the restart rule
 
   std::mutex mu_;
   std::condition_variable cv_;  // Claim waits here; signalled under mu_

@@ -139,6 +139,7 @@ TEST_F(SqliteStoreTest, AHeadThatKeepsEndingItsProcessIsDeadLetteredAfterMaxAtte
     EXPECT_EQ(leases[0].event.attempt, attempt);
   }  // each time, the process ends during the attempt
   auto store = Open();
+  EXPECT_EQ(store->Traits().dead_at_open, 1u);
   auto dead = store->ListDead(10);
   ASSERT_TRUE(dead.ok());
   ASSERT_EQ(dead->size(), 1u);
