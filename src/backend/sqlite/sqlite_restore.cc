@@ -45,8 +45,9 @@ Result<uint32_t> RestoreAccounts(SqliteDb& db, StoreModel& model) {
 }
 
 Status RestorePending(SqliteDb& db, StoreModel& model, uint32_t accounts) {
-  auto select =
-      db.Prepare("SELECT id, slot, seq, enqueued_ns, replays, pos FROM events ORDER BY id");
+  auto select = db.Prepare(
+      "SELECT id, slot, seq, enqueued_ns, replays, pos FROM events "
+      "WHERE id NOT IN (SELECT id FROM acked) ORDER BY id");
   if (!select.ok()) return select.status();
   struct Row {
     StoreModel::RestoredEvent event;

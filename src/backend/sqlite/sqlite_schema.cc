@@ -22,7 +22,12 @@ namespace strandq {
 //   dead      dead letters in order of death (n), with their attempts, error and time
 //   idempotency_keys  EnqueueOnce's keys: the batch's fingerprint, its receipts (id and seq of
 //             each event, 16 bytes little-endian) and when the key is forgotten
-// Every table is keyed by an integer (rowid): inserts append, acks delete by key.
+//   acked     ids of acked events whose rows in events and payloads are not deleted yet, in
+//             order of ack (n): an ack appends to it instead of deleting two rows from pages
+//             all over the file; SqliteWriter deletes them in bulk (a sweep) once they are as
+//             many as the other rows of events, so a sweep rewrites each page of events at most
+//             once per half of its rows acked. A reload skips the events it holds.
+// Every table but idempotency_keys is keyed by an integer (rowid): inserts append.
 namespace {
 
 constexpr const char* kSchema = R"sql(
@@ -42,6 +47,7 @@ CREATE TABLE IF NOT EXISTS payloads (id INTEGER PRIMARY KEY, body BLOB NOT NULL)
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, receipts BLOB NOT NULL,
   expires_wall_ns INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS acked (n INTEGER PRIMARY KEY, id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS dead (
   n INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, slot INTEGER NOT NULL,
   seq INTEGER NOT NULL, enqueued_ns INTEGER NOT NULL, replays INTEGER NOT NULL,
@@ -209,6 +215,17 @@ Status CreateSchema(SqliteDb& db, uint64_t jitter_seed) {
   if (!created.ok()) {
     (void)db.Exec("ROLLBACK");
     return created;
+  }
+  return db.Exec("COMMIT");
+}
+
+Status UpgradeSchema(SqliteDb& db) {
+  if (Status begun = db.Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  Status upgraded = db.Exec(kSchema);  // creates the tables that are missing
+  if (upgraded.ok()) upgraded = MarkAsStrandq(db);
+  if (!upgraded.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return upgraded;
   }
   return db.Exec("COMMIT");
 }

@@ -21,7 +21,8 @@ Result<SqliteDb> OpenWriterConnection(const SqliteUrl& url, uint64_t new_seed) {
   if (!version.ok()) return version.status();
   Result<bool> row = version->Step();
   if (!row.ok()) return row.status();
-  if (version->Int(0) == 0) {  // a new file (CheckDatabaseFile let nothing else through)
+  const int64_t format = version->Int(0);
+  if (format == 0) {  // a new file (CheckDatabaseFile let nothing else through)
     if (Status marked = MarkAsStrandq(*db); !marked.ok()) return marked;
   }
   version->Reset();
@@ -43,6 +44,8 @@ Result<SqliteDb> OpenWriterConnection(const SqliteUrl& url, uint64_t new_seed) {
   if (!has_schema.ok()) return has_schema.status();
   if (!*has_schema) {
     if (Status schema = CreateSchema(*db, new_seed); !schema.ok()) return schema;
+  } else if (format < kSqliteFormatVersion) {
+    if (Status schema = UpgradeSchema(*db); !schema.ok()) return schema;
   }
   return db;
 }
@@ -111,13 +114,22 @@ Result<uint64_t> SqliteStore::Drop() {
   auto db = SqliteDb::Open(path_, SQLITE_OPEN_READWRITE);
   if (!db.ok()) return Named(db.status(), path_);
   if (Status begun = db->Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  // The acked events' rows go uncounted: they are gone as far as anyone knows.
+  const std::pair<const char*, bool> deletes[] = {
+      {"DELETE FROM events WHERE id IN (SELECT id FROM acked)", false},
+      {"DELETE FROM payloads WHERE id IN (SELECT id FROM acked)", false},
+      {"DELETE FROM acked", false},
+      {"DELETE FROM events", true},
+      {"DELETE FROM payloads", true},
+      {"DELETE FROM dead", true},
+      {"DELETE FROM accounts", true}};
   uint64_t deleted = 0;
-  for (const char* table : {"events", "payloads", "dead", "accounts"}) {
-    if (Status gone = db->Exec(std::string("DELETE FROM ") + table); !gone.ok()) {
+  for (const auto& [sql, counted] : deletes) {
+    if (Status gone = db->Exec(sql); !gone.ok()) {
       (void)db->Exec("ROLLBACK");
       return Named(gone, path_);
     }
-    deleted += static_cast<uint64_t>(sqlite3_changes64(db->get()));
+    if (counted) deleted += static_cast<uint64_t>(sqlite3_changes64(db->get()));
   }
   Status reset = db->Exec(
       "UPDATE store SET enqueued = 0, acked = 0, nacked = 0, expired = 0, dead_lettered = 0, "

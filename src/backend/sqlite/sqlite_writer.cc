@@ -11,7 +11,7 @@ namespace strandq {
 struct SqliteWriter::Statements {
   SqliteStatement insert_account, update_account, insert_event, insert_payload, delete_event,
       delete_payload, bury, revive, delete_dead, reorder, totals, purge_payloads, purge_dead,
-      record_key, forget_key;
+      record_key, forget_key, ack, sweep_events, sweep_payloads, sweep_acked;
 
   static Result<std::unique_ptr<Statements>> Prepare(SqliteDb& db) {
     auto s = std::make_unique<Statements>();
@@ -38,6 +38,10 @@ struct SqliteWriter::Statements {
         {&s->purge_dead, "DELETE FROM dead"},
         {&s->record_key, "INSERT OR REPLACE INTO idempotency_keys VALUES (?1, ?2, ?3, ?4)"},
         {&s->forget_key, "DELETE FROM idempotency_keys WHERE key = ?1"},
+        {&s->ack, "INSERT INTO acked (id) VALUES (?1)"},
+        {&s->sweep_events, "DELETE FROM events WHERE id IN (SELECT id FROM acked)"},
+        {&s->sweep_payloads, "DELETE FROM payloads WHERE id IN (SELECT id FROM acked)"},
+        {&s->sweep_acked, "DELETE FROM acked"},
     };
     for (const auto& [statement, sql] : all) {
       auto prepared = db.Prepare(sql);
@@ -57,13 +61,28 @@ namespace {
 
 auto I(uint64_t value) { return static_cast<int64_t>(value); }
 
+// The first integer of `sql`'s first row.
+Result<uint64_t> Count(SqliteDb& db, const char* sql) {
+  auto select = db.Prepare(sql);
+  if (!select.ok()) return select.status();
+  Result<bool> row = select->Step();
+  if (!row.ok()) return row.status();
+  return *row ? static_cast<uint64_t>(select->Int(0)) : 0;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteWriter>> SqliteWriter::Start(SqliteDb db, std::string path) {
   auto statements = Statements::Prepare(db);
   if (!statements.ok()) return statements.status();
+  auto event_rows = Count(db, "SELECT count(*) FROM events");
+  if (!event_rows.ok()) return event_rows.status();
+  auto acked_rows = Count(db, "SELECT count(*) FROM acked");
+  if (!acked_rows.ok()) return acked_rows.status();
   std::unique_ptr<SqliteWriter> writer(new SqliteWriter(std::move(db), std::move(path)));
   writer->statements_ = std::move(*statements);
+  writer->event_rows_ = *event_rows;
+  writer->acked_rows_ = *acked_rows;
   writer->thread_ = std::thread([w = writer.get()] { w->Run(); });
   return writer;
 }
@@ -152,9 +171,23 @@ Status SqliteWriter::Commit(std::vector<Step>& steps) {
                   .Bind(6, I(t.last_id))
                   .Run();
   }
+  if (written.ok()) written = SweepIfDue();
   if (written.ok()) written = db_.Exec("COMMIT");
   if (!written.ok()) (void)db_.Exec("ROLLBACK");
   return written;
+}
+
+Status SqliteWriter::SweepIfDue() {
+  if (acked_rows_ < kMinSweep || 2 * acked_rows_ < event_rows_) return Status();
+  Statements& s = *statements_;
+  Status swept = s.sweep_events.Run();
+  if (swept.ok()) swept = s.sweep_payloads.Run();
+  if (swept.ok()) swept = s.sweep_acked.Run();
+  if (swept.ok()) {
+    event_rows_ -= acked_rows_;
+    acked_rows_ = 0;
+  }
+  return swept;
 }
 
 Status SqliteWriter::Apply(const Step& step, std::map<uint32_t, ModelChanges::Account>& accounts) {
@@ -176,9 +209,10 @@ Status SqliteWriter::Apply(const Step& step, std::map<uint32_t, ModelChanges::Ac
     }
   }
   for (uint64_t id : c.removed) {
-    if (w.ok()) w = s.delete_event.Bind(1, I(id)).Run();
-    if (w.ok()) w = s.delete_payload.Bind(1, I(id)).Run();
+    if (w.ok()) w = s.ack.Bind(1, I(id)).Run();
   }
+  event_rows_ += c.accepted.size();
+  acked_rows_ += c.removed.size();
   if (w.ok()) w = ApplyDead(c);
   for (const std::string& key : c.keys_expired) {
     if (w.ok()) w = s.forget_key.Bind(1, key).Run();
@@ -214,6 +248,8 @@ Status SqliteWriter::ApplyDead(const ModelChanges& c) {
     }
     if (w.ok()) w = s.delete_event.Bind(1, I(d.id)).Run();
   }
+  event_rows_ += c.revived.size();
+  event_rows_ -= std::min(event_rows_, c.dead.size());
   for (const auto& [id, replays] : c.revived) {
     if (w.ok()) w = s.revive.Bind(1, I(id)).Bind(2, replays).Run();
     if (w.ok()) w = s.delete_dead.Bind(1, I(id)).Run();

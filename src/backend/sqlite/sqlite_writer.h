@@ -19,11 +19,12 @@ namespace strandq {
 // SqliteWriter is the StepJournal of the sqlite store: group commit. Record queues a step; one
 // writer thread takes every step queued, writes them in one transaction and commits (with an
 // fsync under synchronous=FULL), then wakes their callers; steps are committed in the order
-// they were recorded. Payloads are read from the Enqueue batch while its caller waits in Await,
-// never copied. A failed commit is final: the store answers every later step with its error
-// (the in-memory state is then ahead of the disk; reopening the database recovers what it
-// holds). LoadPayloads reads on connections of its own, any number of threads at once.
-// Record, Latest, Await and LoadPayloads may be called from any thread.
+// they were recorded. An ack appends the event's id to the table acked; its rows are deleted
+// later, in bulk, in the transaction of a later step (SweepIfDue). Payloads are read from the
+// Enqueue batch while its caller waits in Await, never copied. A failed commit is final: the store
+// answers every later step with its error (the in-memory state is then ahead of the disk; reopening
+// the database recovers what it holds). LoadPayloads reads on connections of its own, any number of
+// threads at once. Record, Latest, Await and LoadPayloads may be called from any thread.
 class SqliteWriter final : public StepJournal {
  public:
   // `db`: the connection the writer thread owns (WAL mode set); `path`: for readers.
@@ -50,12 +51,19 @@ class SqliteWriter final : public StepJournal {
   Status Commit(std::vector<Step>& steps);
   Status Apply(const Step& step, std::map<uint32_t, ModelChanges::Account>& accounts);
   Status ApplyDead(const ModelChanges& changes);
+  // Deletes the acked events' rows (events, payloads, acked) once there are enough of them.
+  Status SweepIfDue();
   Result<std::unique_ptr<Reader>> TakeReader();
   void ReturnReader(std::unique_ptr<Reader> reader);
 
   SqliteDb db_;  // the writer thread's
   std::unique_ptr<Statements> statements_;
   const std::string path_;
+  // The writer thread's: rows in the tables events (acked ones included) and acked. A sweep
+  // is due when the acked are at least kMinSweep and half of events.
+  static constexpr uint64_t kMinSweep = 1024;
+  uint64_t event_rows_ = 0;
+  uint64_t acked_rows_ = 0;
 
   mutable std::mutex mu_;
   std::condition_variable queued_;     // the writer waits for steps here

@@ -105,6 +105,77 @@ TEST_F(SqliteStoreTest, AckedEventsStayAckedAndNumbersGoOn) {
   EXPECT_EQ(stats->pending, 2u);
 }
 
+// The rows of acked events are deleted in bulk, once they are as many as the pending ones
+// (sqlite_schema.cc): until then a reopening must skip them, after it they are gone.
+TEST_F(SqliteStoreTest, AckedEventsAreSweptInBulkAndStayAckedAcrossReopening) {
+  constexpr int kPerAccount = 1000;
+  constexpr int kAcked = 2500;
+  {
+    auto store = Open();
+    std::vector<NewEvent> batch;
+    for (int i = 0; i < kPerAccount; ++i) {
+      for (const char* account : {"a", "b", "c"}) batch.push_back({account, std::to_string(i)});
+    }
+    ASSERT_TRUE(store->Enqueue(batch).ok());
+    for (int acked = 0; acked < kAcked;) {
+      std::vector<Lease> leases = ClaimAll(*store);
+      ASSERT_FALSE(leases.empty());
+      for (size_t i = 0; i < leases.size() && acked < kAcked; ++i, ++acked) {
+        ASSERT_TRUE(store->Complete(leases[i], Outcome::Ack(), ClaimNext::kNo).ok());
+      }
+    }
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* count = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM events", -1, &count, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
+  const int64_t rows = sqlite3_column_int64(count, 0);
+  sqlite3_finalize(count);
+  sqlite3_close(db);
+  EXPECT_LT(rows, 3 * kPerAccount);           // swept at least once
+  EXPECT_GT(rows, 3 * kPerAccount - kAcked);  // acked rows left for a later sweep
+
+  auto store = Open();
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->pending, static_cast<uint64_t>(3 * kPerAccount - kAcked));
+  EXPECT_EQ(stats->acked, static_cast<uint64_t>(kAcked));
+  uint64_t left = 0;
+  for (std::vector<Lease> leases = ClaimAll(*store); !leases.empty(); leases = ClaimAll(*store)) {
+    for (const Lease& lease : leases) {
+      EXPECT_EQ(lease.event.payload, std::to_string(lease.event.seq - 1));
+      ASSERT_TRUE(store->Complete(lease, Outcome::Ack(), ClaimNext::kNo).ok());
+      ++left;
+    }
+  }
+  EXPECT_EQ(left, static_cast<uint64_t>(3 * kPerAccount - kAcked));
+}
+
+TEST_F(SqliteStoreTest, AFormatOneDatabaseIsUpgradedWhenOpened) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"a", "2"}}).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);  // format 1 had no table acked
+  ASSERT_EQ(
+      sqlite3_exec(db, "DROP TABLE acked; PRAGMA user_version = 1", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  {
+    auto store = Open();
+    std::vector<Lease> leases = ClaimAll(*store);
+    ASSERT_EQ(leases.size(), 1u);
+    ASSERT_TRUE(store->Complete(leases[0], Outcome::Ack(), ClaimNext::kNo).ok());
+  }
+  auto store = Open();
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->pending, 1u);
+  EXPECT_EQ(stats->acked, 1u);
+}
+
 TEST_F(SqliteStoreTest, AnEventInFlightComesBackWithAttemptPlusOneAndItsOldLeaseIsLost) {
   Lease old;
   {
