@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "backend/sqlite/sqlite_db.h"
 
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -69,6 +70,10 @@ std::string SqliteStatement::Text(int column) const {
 }
 
 Result<SqliteDb> SqliteDb::Open(const std::string& path, int flags) {
+  // No memory statistics: they take a global mutex around every allocation of every
+  // connection. Possible only before SQLite's first use in the process (else a no-op).
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   SqliteDb db;
