@@ -30,6 +30,9 @@ struct PoolOptions {
   // 0 = each attempt's Complete runs inline on its I/O thread (best for the embedded mem:
   // store, whose calls are fast and in-process).
   size_t store_threads = 0;
+  // The most queued attempts settled in one Store::CompleteMany (with store_threads > 0).
+  // Larger batches make fewer calls; a shared store runs each call as one step on its server.
+  size_t settle_batch = 64;
   // Leases claimed ahead and held in reserve (extended like the others): a slot whose attempt
   // ends takes one and starts it at once, while that attempt's completion is still on its way
   // to the store (its next lease then refills the reserve). Hides the store's round trip

@@ -102,7 +102,8 @@ void ProcessingFlags::Register(CLI::App& app, const std::string& default_work,
       ->check(WholeNumber(0, 256));
   app.add_option("--store-threads", store_threads,
                  "Store calls (batched completions) waiting at once, each on an I/O thread of "
-                 "its own; 0 = one call per attempt, inline (default: 0 for mem:, else 1)")
+                 "its own; 0 = one call per attempt, inline (default: 0 for mem:, 4 for sqlite:, "
+                 "else 1)")
       ->check(WholeNumber(0, 256));
   app.add_option("--lookahead", lookahead,
                  "Leases claimed ahead, so that a slot starts its next event while the last "
@@ -144,10 +145,18 @@ void ProcessingFlags::ApplyTo(const CLI::App& app, const StoreTraits& store,
   // leaves the most I/O threads to the handlers' timers; more calls make smaller batches, each
   // costing the server a call (figures: docs/BENCHMARKS.md).
   constexpr size_t kDefaultStoreThreads = 1;
+  // An embedded durable store (sqlite:) commits the calls waiting at once together (group
+  // commit, one fsync each) and costs nothing per call: large calls, and a few at once so that
+  // one's commit overlaps the others' work, make large commits.
+  constexpr size_t kEmbeddedStoreThreads = 4;
+  constexpr size_t kEmbeddedSettleBatch = 1024;
   // mem: answers at once; a durable store waits for a disk or a server on every change.
   const bool instant = !store.durable;
+  const bool embedded = store.kind == StoreTraits::Kind::kEmbedded;
   pool.threads = threads;
-  pool.store_threads = instant ? 0 : std::min(pool.workers, kDefaultStoreThreads);
+  pool.store_threads =
+      instant ? 0 : std::min(pool.workers, embedded ? kEmbeddedStoreThreads : kDefaultStoreThreads);
+  if (embedded && !instant) pool.settle_batch = kEmbeddedSettleBatch;
   pool.lookahead = instant ? 0 : std::max<size_t>(1, pool.workers / 8);
   if (app.count("--store-threads") > 0) pool.store_threads = store_threads;
   if (app.count("--lookahead") > 0) pool.lookahead = lookahead;

@@ -34,7 +34,7 @@ WorkerPool::Impl::Impl(Store& s, Handler& h, LogSink* l, PoolOptions o)
       log(l),
       options(WithDefaults(std::move(o))),
       clock(options.clock != nullptr ? options.clock : SystemClock()),
-      completions(options.store_threads, kMaxBatch),
+      completions(options.store_threads, options.settle_batch),
       slots(options.workers),
       dispatch(options.workers, options.lookahead, *clock),
       attempt_timer(options.workers, options.handler_timeout.count()) {

@@ -68,8 +68,6 @@ namespace asio = boost::asio;
 struct WorkerPool::Impl {
   // A handler that completes inside Start is run again inline at most this many times.
   static constexpr int kMaxInlineRuns = 64;
-  // The most completions settled in one Store::CompleteMany.
-  static constexpr size_t kMaxBatch = 64;
 
   struct Slot {
     std::string worker;       // "<worker_id>:<index>", constant
@@ -164,7 +162,7 @@ struct WorkerPool::Impl {
   void HandToStore(size_t index, Outcome outcome);
 
   // One of at most store_threads callers, on an I/O thread: settles the queued completions,
-  // kMaxBatch at a time, in one Store::CompleteMany each, until the queue is empty.
+  // options.settle_batch at a time, in one Store::CompleteMany each, until the queue is empty.
   void CompleteQueued();
 
   // An I/O thread, from CompleteQueued. Settles `batch` in one Store::CompleteMany and books each;
