@@ -60,6 +60,17 @@ seconds() {
     else if (d ~ /h$/) print substr(d, 1, length(d) - 1) * 3600
     else print substr(d, 1, length(d) - 1) }'
 }
+# Runs a command for at most 20 minutes (its stderr kept in $BENCH_TMP/last.err); a command
+# that takes longer is killed and ends the script with its stderr.
+bounded() {
+  local rc=0
+  timeout 1200 "$@" 2> "$BENCH_TMP/last.err" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "bench/sqlite.sh: '$*' failed (exit $rc; 124: timed out after 20 minutes):" >&2
+    cat "$BENCH_TMP/last.err" >&2
+    exit 1
+  fi
+}
 fresh_db() { rm -f "$db"/*; echo "sqlite:$db/store.db$1"; }
 
 echo "## Durable embedded store (sqlite:)"
@@ -125,7 +136,8 @@ echo
 REDIS_SERVER_ARGS="--appendonly yes --appendfsync always" redis_start
 drain() {  # STORE_URL -> events/s of the processing (enqueue excluded)
   local out
-  out=$("$bin" run --store "$1" --events "$events" --accounts 10000 --work noop --workers 1000)
+  out=$(bounded "$bin" run --store "$1" --events "$events" --accounts 10000 --work noop \
+    --workers 1000)
   grep -q "verification: OK" <<<"$out" || { echo "verification failed:" >&2; echo "$out" >&2; exit 1; }
   awk -v n="$events" -v s="$(seconds "$(awk '/^makespan:/ {print $2}' <<<"$out")")" \
     'BEGIN {printf "%d\n", n / s}'
@@ -159,7 +171,7 @@ echo
 # --- efficiency ----------------------------------------------------------------------------
 efficiency() {  # STORE_URL
   local out
-  out=$("$bin" run --input "$csv" --store "$1" --work sleep:10ms --workers 100)
+  out=$(bounded "$bin" run --input "$csv" --store "$1" --work sleep:10ms --workers 100)
   grep -q "verification: OK" <<<"$out" || { echo "verification failed:" >&2; echo "$out" >&2; exit 1; }
   awk '/^efficiency:/ {print $2}' <<<"$out"
 }
@@ -186,11 +198,11 @@ echo
 
 # --- reopening and memory --------------------------------------------------------------------
 fill_url=$(fresh_db '?sync=normal')
-read -r fill_rate fill_rss < <("$bench" fill "$fill_url" "$events" 10000 1024 |
+read -r fill_rate fill_rss < <(bounded "$bench" fill "$fill_url" "$events" 10000 1024 |
   awk '/^events_per_s/ {r = $2} /^rss_growth_mb/ {m = $2} END {print r, m}')
 opens=() rss=() pending=
 for _ in $(seq "$runs"); do
-  out=$("$bench" reopen "${fill_url%%\?*}")
+  out=$(bounded "$bench" reopen "${fill_url%%\?*}")
   opens+=("$(awk '/^open_s/ {print $2}' <<<"$out")")
   rss+=("$(awk '/^rss_mb/ {print $2}' <<<"$out")")
   pending=$(awk '/^pending/ {print $2}' <<<"$out")
