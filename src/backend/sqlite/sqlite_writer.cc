@@ -2,6 +2,7 @@
 #include "backend/sqlite/sqlite_writer.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "backend/sqlite/sqlite_schema.h"
@@ -12,6 +13,10 @@ struct SqliteWriter::Statements {
   SqliteStatement insert_account, update_account, insert_event, insert_payload, delete_event,
       delete_payload, bury, revive, delete_dead, reorder, totals, purge_payloads, purge_dead,
       record_key, forget_key, ack, sweep_events, sweep_payloads, sweep_acked;
+  // kRows accepted events (and their payloads) in one statement each: most of a statement's
+  // cost is per execution, not per row.
+  static constexpr size_t kRows = 16;
+  SqliteStatement insert_events, insert_payloads;
 
   static Result<std::unique_ptr<Statements>> Prepare(SqliteDb& db) {
     auto s = std::make_unique<Statements>();
@@ -43,7 +48,24 @@ struct SqliteWriter::Statements {
         {&s->sweep_payloads, "DELETE FROM payloads WHERE id IN (SELECT id FROM acked)"},
         {&s->sweep_acked, "DELETE FROM acked"},
     };
+    std::string events = "INSERT INTO events VALUES ";
+    std::string payloads = "INSERT INTO payloads VALUES ";
+    for (size_t row = 0; row < kRows; ++row) {
+      const std::string p = "?" + std::to_string(4 * row + 1);  // the id: pos = id
+      events += (row ? ", (" : "(") + p + ", ?" + std::to_string(4 * row + 2) + ", ?" +
+                std::to_string(4 * row + 3) + ", ?" + std::to_string(4 * row + 4) + ", " + p +
+                ", 0)";
+      payloads += (row ? ", (?" : "(?") + std::to_string(2 * row + 1) + ", ?" +
+                  std::to_string(2 * row + 2) + ")";
+    }
+    const std::pair<SqliteStatement*, std::string> built[] = {{&s->insert_events, events},
+                                                              {&s->insert_payloads, payloads}};
     for (const auto& [statement, sql] : all) {
+      auto prepared = db.Prepare(sql);
+      if (!prepared.ok()) return prepared.status();
+      *statement = std::move(*prepared);
+    }
+    for (const auto& [statement, sql] : built) {
       auto prepared = db.Prepare(sql);
       if (!prepared.ok()) return prepared.status();
       *statement = std::move(*prepared);
@@ -190,6 +212,27 @@ Status SqliteWriter::SweepIfDue() {
   return swept;
 }
 
+Status SqliteWriter::InsertAccepted(SqliteStatement& events, SqliteStatement& payloads,
+                                    std::span<const ModelChanges::Accepted> rows,
+                                    std::span<const NewEvent> batch) {
+  for (size_t row = 0; row < rows.size(); ++row) {
+    const ModelChanges::Accepted& a = rows[row];
+    const int e = static_cast<int>(4 * row), p = static_cast<int>(2 * row);
+    events.Bind(e + 1, I(a.id))
+        .Bind(e + 2, a.slot)
+        .Bind(e + 3, I(a.seq))
+        .Bind(e + 4, a.enqueued_ns);
+    payloads.Bind(p + 1, I(a.id)).BindBlob(p + 2, batch[a.batch_index].payload);
+  }
+  Status inserted = events.Run();
+  if (inserted.ok()) {
+    inserted = payloads.Run();
+  } else {
+    payloads.Reset();
+  }
+  return inserted;
+}
+
 Status SqliteWriter::Apply(const Step& step, std::map<uint32_t, ModelChanges::Account>& accounts) {
   const ModelChanges& c = step.changes;
   Statements& s = *statements_;
@@ -197,16 +240,14 @@ Status SqliteWriter::Apply(const Step& step, std::map<uint32_t, ModelChanges::Ac
   for (const auto& [slot, name] : c.new_accounts) {
     if (w.ok()) w = s.insert_account.Bind(1, slot).Bind(2, name).Run();
   }
-  for (const ModelChanges::Accepted& a : c.accepted) {
-    if (!w.ok()) break;
-    w = s.insert_event.Bind(1, I(a.id))
-            .Bind(2, a.slot)
-            .Bind(3, I(a.seq))
-            .Bind(4, a.enqueued_ns)
-            .Run();
-    if (w.ok()) {
-      w = s.insert_payload.Bind(1, I(a.id)).BindBlob(2, step.batch[a.batch_index].payload).Run();
-    }
+  const std::span<const ModelChanges::Accepted> accepted(c.accepted);
+  size_t i = 0;
+  for (; w.ok() && i + Statements::kRows <= accepted.size(); i += Statements::kRows) {
+    w = InsertAccepted(s.insert_events, s.insert_payloads, accepted.subspan(i, Statements::kRows),
+                       step.batch);
+  }
+  for (; w.ok() && i < accepted.size(); ++i) {
+    w = InsertAccepted(s.insert_event, s.insert_payload, accepted.subspan(i, 1), step.batch);
   }
   for (uint64_t id : c.removed) {
     if (w.ok()) w = s.ack.Bind(1, I(id)).Run();

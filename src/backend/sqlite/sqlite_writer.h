@@ -51,6 +51,11 @@ class SqliteWriter final : public StepJournal {
   Status Commit(std::vector<Step>& steps);
   Status Apply(const Step& step, std::map<uint32_t, ModelChanges::Account>& accounts);
   Status ApplyDead(const ModelChanges& changes);
+  // Inserts `rows` (events and payloads) with `events` and `payloads`, statements of
+  // rows.size() rows each.
+  static Status InsertAccepted(SqliteStatement& events, SqliteStatement& payloads,
+                               std::span<const ModelChanges::Accepted> rows,
+                               std::span<const NewEvent> batch);
   // Deletes the acked events' rows (events, payloads, acked) once there are enough of them.
   Status SweepIfDue();
   Result<std::unique_ptr<Reader>> TakeReader();
