@@ -623,6 +623,41 @@ class BlockingCompleteStore : public ForwardingStore {
   WaitForCompletingHandler* handler = nullptr;
 };
 
+// Records the most settlements a pool hands to one CompleteMany.
+class BatchSizeStore : public ForwardingStore {
+ public:
+  BatchSizeStore(std::unique_ptr<Store> inner, Store* raw)
+      : ForwardingStore(std::move(inner)), raw_(raw) {}
+  std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                   ClaimNext next) override {
+    size_t seen = largest.load();
+    while (settlements.size() > seen && !largest.compare_exchange_weak(seen, settlements.size())) {
+    }
+    return raw_->CompleteMany(settlements, next);
+  }
+  std::atomic<size_t> largest{0};
+
+ private:
+  Store* raw_;
+};
+
+TEST(WorkerPoolStoreThreadsTest, SettleBatchBoundsEachStoreCall) {
+  Harness h(PoolMode{1, 0});
+  h.pool.workers = 1000;  // many attempts end while one call is in the store
+  h.pool.threads = 1;
+  h.pool.settle_batch = 8;
+  std::unique_ptr<Store> inner = NewMemoryStore(h.engine);
+  Store* raw = inner.get();
+  BatchSizeStore store(std::move(inner), raw);
+  auto handler = *MakeHandler("noop", {});
+  auto events = Seed(20'000, 2'000);
+  VerifyReport report = h.RunAll(*handler, events, &store);
+  EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+  EXPECT_EQ(report.acked, events.size());
+  EXPECT_GT(store.largest.load(), 0u);
+  EXPECT_LE(store.largest.load(), 8u);
+}
+
 TEST(WorkerPoolStoreThreadsTest, ABlockedCompleteDoesNotHoldBackOtherSlots) {
   EngineOptions engine;
   BlockingCompleteStore store(NewMemoryStore(engine));
