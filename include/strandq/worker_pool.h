@@ -100,7 +100,9 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   // Runs until Stop() or, with stop_when_drained, until the store is drained and no slot is
-  // busy. Returns the first store error that made it stop (Unavailable...), else OK.
+  // busy, or until the store fails with an Internal error (a damaged database, a write that
+  // failed for good: retrying will not help); other store errors (Unavailable) are retried.
+  // Returns the first store error seen, else OK.
   Status Run();
 
   void Stop();

@@ -111,10 +111,14 @@ struct WorkerPool::Impl {
     if (dispatch.Stop()) stop_claims.request_stop();
   }
 
-  // Any thread: keeps the first store error for Run to return.
+  // Any thread: keeps the first store error for Run to return. An Internal error (a damaged
+  // database, a write that failed for good) will not pass: the pool stops.
   void RecordError(const Status& s) {
-    std::lock_guard lock(error_mu);
-    if (first_error.ok()) first_error = s;
+    {
+      std::lock_guard lock(error_mu);
+      if (first_error.ok()) first_error = s;
+    }
+    if (s.code() == Status::Code::kInternal) RequestStop();
   }
 
   // Claimer thread: fills free slots from Store::Claim until stopped.

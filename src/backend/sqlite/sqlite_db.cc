@@ -82,6 +82,9 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path, int flags) {
     return StatusFor(rc, "opening " + path, raw ? sqlite3_errmsg(raw) : nullptr);
   }
   sqlite3_extended_result_codes(raw, 1);
+  // Locks are held for microseconds (one writer, WAL readers); a reader can still meet one
+  // while the log is reset or recovered, and must wait rather than fail.
+  sqlite3_busy_timeout(raw, 5000);
   return db;
 }
 

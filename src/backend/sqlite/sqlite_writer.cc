@@ -155,9 +155,11 @@ void SqliteWriter::Run() {
     if (committed.ok()) {
       committed_ticket_ = steps.back().ticket;
     } else {
-      failed_ = committed.Prefixed(
-          "writing to the database failed; restart to recover what it "
-          "holds");
+      // Internal: final for this process (its memory is ahead of the disk), which a worker
+      // pool stops on rather than retrying.
+      failed_ = Status::Internal("writing to the database failed (" + committed.message() +
+                                 "); the store stopped: restart to recover what the database "
+                                 "holds");
       queue_.clear();  // their callers get failed_; nothing reads their batches any more
     }
     steps.clear();
@@ -321,8 +323,12 @@ Status SqliteWriter::LoadPayloads(std::span<Event* const> events) {
     }
     select.Reset();
   }
-  if (events.size() > 1) (void)(*reader)->db.Exec("COMMIT");
-  ReturnReader(std::move(*reader));
+  if (events.size() > 1) {
+    Status ended = (*reader)->db.Exec("COMMIT");
+    if (loaded.ok()) loaded = ended;
+  }
+  // A connection that failed may be left inside its transaction: it is closed, not reused.
+  if (loaded.ok()) ReturnReader(std::move(*reader));
   return loaded;
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -730,6 +731,58 @@ TEST(WorkerPoolLookaheadTest, ThePoolHoldsAboutSlotsPlusLookaheadLeases) {
   options.input = &events;
   VerifyReport report = Verify(log.Records(), options);
   EXPECT_TRUE(report.ok()) << FormatVerifyReport(report);
+}
+
+}  // namespace
+}  // namespace strandq
+
+namespace strandq {
+namespace {
+
+// A store that fails for good after its first few claims and completions (a damaged database,
+// a write that failed): Internal, which retrying will not cure.
+class BrokenAfterAFewCallsStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<std::vector<Lease>> Claim(size_t max, std::chrono::nanoseconds wait,
+                                   std::stop_token stop) override {
+    if (Broken()) return kBroken;
+    return ForwardingStore::Claim(std::min<size_t>(max, 1), wait, stop);
+  }
+  Result<CompleteResult> Complete(const Lease& l, const Outcome& o, ClaimNext next) override {
+    if (Broken()) return kBroken;
+    return ForwardingStore::Complete(l, o, next);
+  }
+  std::vector<Result<CompleteResult>> CompleteMany(std::span<const Settlement> settlements,
+                                                   ClaimNext next) override {
+    if (Broken()) return std::vector<Result<CompleteResult>>(settlements.size(), kBroken);
+    return ForwardingStore::CompleteMany(settlements, next);
+  }
+
+ private:
+  inline static const Status kBroken = Status::Internal("the database file is damaged");
+  bool Broken() { return calls_.fetch_add(1) >= 6; }
+  std::atomic<int> calls_{0};
+};
+
+TEST(WorkerPoolErrorsTest, AnInternalStoreErrorStopsThePoolInsteadOfRetryingForever) {
+  EngineOptions engine;
+  BrokenAfterAFewCallsStore store(NewMemoryStore(engine));
+  ASSERT_TRUE(EnqueueWorkload(store, Seed(200, 20)).ok());
+  auto handler = *MakeHandler("sleep:1ms", {});
+  MemoryLogSink log;
+  PoolOptions po;
+  po.workers = 4;
+  po.threads = 1;
+  po.stop_when_drained = true;
+  WorkerPool pool(store, *handler, &log, po);
+  auto ran = std::async(std::launch::async, [&] { return pool.Run(); });
+  if (ran.wait_for(10s) != std::future_status::ready) {
+    pool.Stop();
+    ADD_FAILURE() << "the pool kept retrying a store that failed for good";
+  }
+  const Status status = ran.get();
+  EXPECT_EQ(status.code(), Status::Code::kInternal) << status.ToString();
 }
 
 }  // namespace
