@@ -5,6 +5,23 @@ function(strandq_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
 endfunction()
 
+# The precompiled header every test reuses: GoogleTest, the standard headers most tests
+# include, and the heavy ones of the HTTP and e2e tests (Beast, nlohmann-json). Parsing them
+# was most of a test's compile time, in each of the three trees `make test` builds. A test whose
+# flags differ from the carrier's still compiles (GCC then parses the headers itself).
+function(strandq_test_pch)
+  add_library(strandq_test_pch OBJECT ${PROJECT_SOURCE_DIR}/tests/testutil/test_pch.cc)
+  strandq_warnings(strandq_test_pch)
+  target_link_libraries(strandq_test_pch PRIVATE GTest::gtest Threads::Threads Boost::boost
+    nlohmann_json::nlohmann_json)
+  target_compile_options(strandq_test_pch PRIVATE -O0)
+  target_precompile_headers(strandq_test_pch PRIVATE
+    <gtest/gtest.h> <algorithm> <atomic> <chrono> <functional> <map> <memory> <mutex>
+    <optional> <set> <sstream> <string> <string_view> <thread> <vector>
+    <boost/asio/io_context.hpp> <boost/asio/ip/tcp.hpp> <boost/beast/http/message.hpp>
+    <boost/beast/http/string_body.hpp> <nlohmann/json.hpp>)
+endfunction()
+
 # strandq_test(<dir/name> LIBS <libs...> [LABELS <labels...>])
 # Builds tests/<dir/name>.cc into one executable and registers each TEST with CTest.
 function(strandq_test path)
@@ -18,6 +35,10 @@ function(strandq_test path)
   # drives the libraries, which stay as optimized as the build says, and an optimized test
   # file costs two to three times the compile time for nothing the test checks.
   target_compile_options(${name} PRIVATE -O0)
+  if(NOT TARGET strandq_test_pch)
+    strandq_test_pch()
+  endif()
+  target_precompile_headers(${name} REUSE_FROM strandq_test_pch)
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${ARG_LABELS}"
     DISCOVERY_TIMEOUT 60)

@@ -122,7 +122,8 @@ Result<uint64_t> SqliteStore::Drop() {
       {"DELETE FROM events", true},
       {"DELETE FROM payloads", true},
       {"DELETE FROM dead", true},
-      {"DELETE FROM accounts", true}};
+      {"DELETE FROM accounts", true},
+      {"DELETE FROM idempotency_keys", true}};
   uint64_t deleted = 0;
   for (const auto& [sql, counted] : deletes) {
     if (Status gone = db->Exec(sql); !gone.ok()) {

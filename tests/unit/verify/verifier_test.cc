@@ -406,12 +406,20 @@ TEST(VerifierFormatTest, ViolationsBeforeTheVerdict) {
       << text;
 }
 
-TEST(VerifierScaleTest, AMillionAttemptsInAFewSeconds) {
-  // 1M attempts over 10,000 accounts, 100 workers, 10% nacked and retried.
+// Sanitizer builds (Debug) verify a fifth as many: the same checks, on fewer records.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr int kScaleRounds = 20;
+#else
+constexpr int kScaleRounds = 100;
+#endif
+
+TEST(VerifierScaleTest, AMillionAttemptsAtScale) {
+  // 1M attempts over 10,000 accounts (a fifth under a sanitizer), 100 workers, 10% nacked and
+  // retried. Its time is printed, not asserted: speed lives in the benchmarks.
   std::vector<AttemptRecord> records;
-  records.reserve(1'100'000);
+  records.reserve(kScaleRounds * 11'000);
   uint64_t id = 0;
-  for (int round = 0; round < 100; ++round) {
+  for (int round = 0; round < kScaleRounds; ++round) {
     for (int account = 0; account < 10'000; ++account) {
       AttemptRecord r;
       r.id = ++id;
@@ -437,14 +445,13 @@ TEST(VerifierScaleTest, AMillionAttemptsInAFewSeconds) {
   VerifyReport report = Verify(records, {});
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_TRUE(report.ok()) << Details(report);
-  EXPECT_EQ(report.events, 1'000'000u);
-  EXPECT_EQ(report.attempts, 1'100'000u);
-  EXPECT_EQ(report.nacked, 100'000u);
+  EXPECT_EQ(report.events, kScaleRounds * 10'000u);
+  EXPECT_EQ(report.attempts, kScaleRounds * 11'000u);
+  EXPECT_EQ(report.nacked, kScaleRounds * 1'000u);
   EXPECT_EQ(report.workers, 100u);
   std::printf("Verify of %zu attempts took %lld ms\n", records.size(),
               static_cast<long long>(
                   std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
-  EXPECT_LT(elapsed, 60s);  // generous for sanitizer builds; about 1 s in an optimized build
 }
 
 }  // namespace

@@ -288,6 +288,7 @@ TEST_F(SqliteStoreTest, DropLeavesANewDatabase) {
   {
     auto store = Open();
     ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"b", "2"}}).ok());
+    ASSERT_TRUE(store->EnqueueOnce("k", std::vector<NewEvent>{{"c", "3"}}).ok());
     auto dropped = store->Drop();
     ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
     EXPECT_GE(*dropped, 4u);  // 2 events, 2 payloads, 2 accounts
@@ -300,6 +301,9 @@ TEST_F(SqliteStoreTest, DropLeavesANewDatabase) {
   auto receipts = store->Enqueue(std::vector<NewEvent>{{"a", "1"}});
   ASSERT_TRUE(receipts.ok());
   EXPECT_EQ((*receipts)[0].id, 1u);
+  auto again = store->EnqueueOnce("k", std::vector<NewEvent>{{"d", "4"}});  // a new key again
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->replayed);
 }
 
 TEST_F(SqliteStoreTest, SyncNormalIsDurableAcrossReopeningToo) {
