@@ -106,6 +106,15 @@ Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
   return SqliteStatement(stmt);
 }
 
+Result<std::optional<int64_t>> SqliteDb::QueryInt(std::string_view sql) {
+  auto query = Prepare(sql);
+  if (!query.ok()) return query.status();
+  Result<bool> row = query->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(query->Int(0));
+}
+
 Status SqliteDb::Error(int rc, std::string_view what) const {
   return StatusFor(rc, what, sqlite3_errmsg(db_.get()));
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,8 @@ class SqliteDb {
 
   Status Exec(std::string_view sql);
   Result<SqliteStatement> Prepare(std::string_view sql);
+  // The first column of the first row of `sql` as an integer; nullopt when it has no row.
+  Result<std::optional<int64_t>> QueryInt(std::string_view sql);
   // The status for SQLite result code `rc` while doing `what` on this connection.
   Status Error(int rc, std::string_view what) const;
   sqlite3* get() const { return db_.get(); }

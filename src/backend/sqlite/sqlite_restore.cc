@@ -140,12 +140,10 @@ Status RestoreKeys(SqliteDb& db, StoreModel& model) {
 }  // namespace
 
 Result<uint64_t> ReadJitterSeed(SqliteDb& db) {
-  auto select = db.Prepare("SELECT jitter_seed FROM store WHERE one = 1");
-  if (!select.ok()) return select.status();
-  Result<bool> row = select->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Damaged("the store row is missing");
-  return static_cast<uint64_t>(select->Int(0));
+  auto seed = db.QueryInt("SELECT jitter_seed FROM store WHERE one = 1");
+  if (!seed.ok()) return seed.status();
+  if (!*seed) return Damaged("the store row is missing");
+  return static_cast<uint64_t>(**seed);
 }
 
 Status RestoreModel(SqliteDb& db, StoreModel& model) {

@@ -88,11 +88,9 @@ Status CheckIdentityThroughLog(const std::string& path, const std::string& named
   const char* queries[3] = {"PRAGMA application_id", "PRAGMA user_version",
                             "SELECT count(*) FROM sqlite_schema"};
   for (int i = 0; i < 3; ++i) {
-    auto query = db->Prepare(queries[i]);
-    if (!query.ok()) return query.status().Prefixed("sqlite:" + path);
-    Result<bool> row = query->Step();
-    if (!row.ok()) return row.status().Prefixed("sqlite:" + path);
-    values[i] = *row ? query->Int(0) : 0;
+    auto value = db->QueryInt(queries[i]);
+    if (!value.ok()) return value.status().Prefixed("sqlite:" + path);
+    values[i] = value->value_or(0);
   }
   return CheckIdentity(named, static_cast<int32_t>(values[0]), static_cast<int32_t>(values[1]),
                        values[2] == 0);
@@ -193,11 +191,9 @@ Status MarkAsStrandq(SqliteDb& db) {
 }
 
 Result<bool> HasSchema(SqliteDb& db) {
-  auto select = db.Prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'store'");
-  if (!select.ok()) return select.status();
-  Result<bool> row = select->Step();
-  if (!row.ok()) return row.status();
-  return select->Int(0) > 0;
+  auto tables = db.QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'store'");
+  if (!tables.ok()) return tables.status();
+  return tables->value_or(0) > 0;
 }
 
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed) {

@@ -17,18 +17,15 @@ namespace {
 Result<SqliteDb> OpenWriterConnection(const SqliteUrl& url, uint64_t new_seed) {
   auto db = SqliteDb::Open(url.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!db.ok()) return db.status();
-  auto version = db->Prepare("PRAGMA user_version");
+  auto version = db->QueryInt("PRAGMA user_version");
   if (!version.ok()) return version.status();
-  Result<bool> row = version->Step();
-  if (!row.ok()) return row.status();
-  const int64_t format = version->Int(0);
+  const int64_t format = version->value_or(0);
   if (format == 0) {  // a new file (CheckDatabaseFile let nothing else through)
     if (Status marked = MarkAsStrandq(*db); !marked.ok()) return marked;
   }
-  version->Reset();
   auto mode = db->Prepare("PRAGMA journal_mode = WAL");
   if (!mode.ok()) return mode.status();
-  row = mode->Step();
+  Result<bool> row = mode->Step();
   if (!row.ok()) return row.status();
   if (mode->Text(0) != "wal") {
     return Status::Unavailable("sqlite:" + url.path + ": cannot use WAL mode (journal mode '" +

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "backend/sqlite/sqlite_schema.h"
 
@@ -58,14 +59,11 @@ struct SqliteWriter::Statements {
       payloads += (row ? ", (?" : "(?") + std::to_string(2 * row + 1) + ", ?" +
                   std::to_string(2 * row + 2) + ")";
     }
-    const std::pair<SqliteStatement*, std::string> built[] = {{&s->insert_events, events},
-                                                              {&s->insert_payloads, payloads}};
-    for (const auto& [statement, sql] : all) {
-      auto prepared = db.Prepare(sql);
-      if (!prepared.ok()) return prepared.status();
-      *statement = std::move(*prepared);
-    }
-    for (const auto& [statement, sql] : built) {
+    std::vector<std::pair<SqliteStatement*, std::string>> statements(std::begin(all),
+                                                                     std::end(all));
+    statements.emplace_back(&s->insert_events, events);
+    statements.emplace_back(&s->insert_payloads, payloads);
+    for (const auto& [statement, sql] : statements) {
       auto prepared = db.Prepare(sql);
       if (!prepared.ok()) return prepared.status();
       *statement = std::move(*prepared);
@@ -83,13 +81,11 @@ namespace {
 
 auto I(uint64_t value) { return static_cast<int64_t>(value); }
 
-// The first integer of `sql`'s first row.
-Result<uint64_t> Count(SqliteDb& db, const char* sql) {
-  auto select = db.Prepare(sql);
-  if (!select.ok()) return select.status();
-  Result<bool> row = select->Step();
-  if (!row.ok()) return row.status();
-  return *row ? static_cast<uint64_t>(select->Int(0)) : 0;
+// The rows of `table`.
+Result<uint64_t> Count(SqliteDb& db, const std::string& table) {
+  auto count = db.QueryInt("SELECT count(*) FROM " + table);
+  if (!count.ok()) return count.status();
+  return static_cast<uint64_t>(count->value_or(0));
 }
 
 }  // namespace
@@ -97,9 +93,9 @@ Result<uint64_t> Count(SqliteDb& db, const char* sql) {
 Result<std::unique_ptr<SqliteWriter>> SqliteWriter::Start(SqliteDb db, std::string path) {
   auto statements = Statements::Prepare(db);
   if (!statements.ok()) return statements.status();
-  auto event_rows = Count(db, "SELECT count(*) FROM events");
+  auto event_rows = Count(db, "events");
   if (!event_rows.ok()) return event_rows.status();
-  auto acked_rows = Count(db, "SELECT count(*) FROM acked");
+  auto acked_rows = Count(db, "acked");
   if (!acked_rows.ok()) return acked_rows.status();
   std::unique_ptr<SqliteWriter> writer(new SqliteWriter(std::move(db), std::move(path)));
   writer->statements_ = std::move(*statements);
