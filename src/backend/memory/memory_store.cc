@@ -67,10 +67,7 @@ Result<std::vector<EnqueueReceipt>> MemoryStore::Enqueue(std::span<const NewEven
   }
   std::unique_lock lock(mu_);
   auto receipts = model_.Enqueue(batch, std::move(payloads), Now());
-  const uint64_t ticket = Journal(batch);
-  WakeWaiters();
-  lock.unlock();
-  if (Status durable = Durable(ticket); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, {}, batch); !durable.ok()) return durable;
   return receipts;
 }
 
@@ -88,10 +85,7 @@ Result<EnqueueOnceResult> MemoryStore::EnqueueOnce(std::string_view key,
   std::unique_lock lock(mu_);
   auto result = model_.EnqueueOnce(key, fingerprint, batch, std::move(payloads), Now());
   // A replayed answer too waits until what it repeats is durable.
-  const uint64_t ticket = Journal(batch);
-  WakeWaiters();
-  lock.unlock();
-  if (Status durable = Durable(ticket); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, {}, batch); !durable.ok()) return durable;
   return result;
 }
 
@@ -140,11 +134,9 @@ Result<std::vector<Lease>> MemoryStore::Claim(size_t max, std::chrono::nanosecon
     }
     if (--waiters_ == 0) sleepers_timer_ns_ = std::numeric_limits<int64_t>::min();
   }
-  const uint64_t ticket = Journal();
-  lock.unlock();
   std::vector<Event*> events;
   for (Lease& lease : leases) events.push_back(&lease.event);
-  if (Status durable = Durable(ticket, events); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, events); !durable.ok()) return durable;
   return leases;
 }
 
@@ -152,11 +144,8 @@ Result<CompleteResult> MemoryStore::Complete(const Lease& lease, const Outcome& 
                                              ClaimNext claim_next) {
   std::unique_lock lock(mu_);
   auto result = model_.Complete(lease, outcome, claim_next, Now());
-  const uint64_t ticket = Journal();
-  WakeWaiters();
-  lock.unlock();
   Event* next = result.ok() && result->next ? &result->next->event : nullptr;
-  if (Status durable = Durable(ticket, next ? std::span(&next, 1) : std::span<Event*>());
+  if (Status durable = EndStep(lock, next ? std::span(&next, 1) : std::span<Event*>());
       !durable.ok()) {
     return durable;
   }
@@ -167,14 +156,11 @@ std::vector<Result<CompleteResult>> MemoryStore::CompleteMany(
     std::span<const Settlement> settlements, ClaimNext claim_next) {
   std::unique_lock lock(mu_);
   auto results = model_.CompleteMany(settlements, claim_next, Now());
-  const uint64_t ticket = Journal();
-  WakeWaiters();
-  lock.unlock();
   std::vector<Event*> events;
   for (auto& result : results) {
     if (result.ok() && result->next) events.push_back(&result->next->event);
   }
-  if (Status durable = Durable(ticket, events); !durable.ok()) {
+  if (Status durable = EndStep(lock, events); !durable.ok()) {
     for (auto& result : results) result = durable;
   }
   return results;
@@ -183,52 +169,37 @@ std::vector<Result<CompleteResult>> MemoryStore::CompleteMany(
 Status MemoryStore::Extend(Lease& lease) {
   std::unique_lock lock(mu_);
   Status status = model_.Extend(lease, Now());
-  const uint64_t ticket = Journal();
-  WakeWaiters();
-  lock.unlock();
-  if (Status durable = Durable(ticket); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, {}); !durable.ok()) return durable;
   return status;
 }
 
 Result<StoreStats> MemoryStore::Stats() {
   std::unique_lock lock(mu_);
   StoreStats stats = model_.Stats(Now());
-  const uint64_t ticket = Journal();
-  WakeWaiters();
-  lock.unlock();
-  if (Status durable = Durable(ticket); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, {}); !durable.ok()) return durable;
   return stats;
 }
 
 Result<std::vector<DeadLetter>> MemoryStore::ListDead(size_t limit) {
   std::unique_lock lock(mu_);
   auto out = model_.ListDead(limit, Now());
-  const uint64_t ticket = Journal();
-  WakeWaiters();
-  lock.unlock();
   std::vector<Event*> events;
   for (DeadLetter& letter : out) events.push_back(&letter.event);
-  if (Status durable = Durable(ticket, events); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, events); !durable.ok()) return durable;
   return out;
 }
 
 Result<size_t> MemoryStore::ReplayDead(std::span<const uint64_t> ids, ReplayAt at) {
   std::unique_lock lock(mu_);
   const size_t moved = model_.ReplayDead(ids, at, Now());
-  const uint64_t ticket = Journal();
-  WakeWaiters();
-  lock.unlock();
-  if (Status durable = Durable(ticket); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, {}); !durable.ok()) return durable;
   return moved;
 }
 
 Result<size_t> MemoryStore::PurgeDead(std::span<const uint64_t> ids) {
   std::unique_lock lock(mu_);
   const size_t deleted = model_.PurgeDead(ids, Now());
-  const uint64_t ticket = Journal();
-  WakeWaiters();
-  lock.unlock();
-  if (Status durable = Durable(ticket); !durable.ok()) return durable;
+  if (Status durable = EndStep(lock, {}); !durable.ok()) return durable;
   return deleted;
 }
 
@@ -241,6 +212,14 @@ Result<std::vector<Event>> ListPendingEmbedded(Store& store) {
   auto* memory = dynamic_cast<MemoryStore*>(&store);
   if (memory == nullptr) return Status::InvalidArgument("not an embedded (mem:) store");
   return memory->ListPending();
+}
+
+Status MemoryStore::EndStep(std::unique_lock<std::mutex>& lock, std::span<Event* const> events,
+                            std::span<const NewEvent> batch) {
+  const uint64_t ticket = Journal(batch);
+  WakeWaiters();
+  lock.unlock();
+  return Durable(ticket, events);
 }
 
 uint64_t MemoryStore::Journal(std::span<const NewEvent> batch) {

@@ -94,6 +94,10 @@ class MemoryStore final : public Store {
   ModelTime Now() const { return {clock_->MonotonicNs(), clock_->WallNs()}; }
   // Wakes blocked Claim callers that can now make progress (mu_ held).
   void WakeWaiters();
+  // Ends a step taken under `lock` (on mu_): records it (Journal), wakes waiters, unlocks, and
+  // waits until it is durable, then loads the payloads of `events` (Durable).
+  Status EndStep(std::unique_lock<std::mutex>& lock, std::span<Event* const> events = {},
+                 std::span<const NewEvent> batch = {});
   // With a journal: records the step's changes (mu_ held) and returns what to Await.
   uint64_t Journal(std::span<const NewEvent> batch = {});
   // With a journal: waits for `ticket`, then loads the payloads of `events` (mu_ not held).
