@@ -22,12 +22,29 @@ function(strandq_test_pch)
     <boost/beast/http/string_body.hpp> <nlohmann/json.hpp>)
 endfunction()
 
-# strandq_test(<dir/name> LIBS <libs...> [LABELS <labels...>])
-# Builds tests/<dir/name>.cc into one executable and registers each TEST with CTest.
+# strandq_test(<dir/name> LIBS <libs...> [LABELS <labels...>] [SOURCES <files under tests/...>]
+#              [DEFINITIONS <NAME=value...>] [DEPENDS <targets...>])
+# Builds tests/<dir/name>.cc (with SOURCES) into one executable and registers each TEST with
+# CTest. Set a test's sources, definitions and dependencies only through these arguments.
 function(strandq_test path)
-  cmake_parse_arguments(ARG "" "" "LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "LIBS;LABELS;SOURCES;DEFINITIONS;DEPENDS" ${ARGN})
   get_filename_component(name ${path} NAME)
-  add_executable(${name} ${PROJECT_SOURCE_DIR}/tests/${path}.cc)
+  list(TRANSFORM ARG_SOURCES PREPEND ${PROJECT_SOURCE_DIR}/tests/)
+  add_executable(${name} ${PROJECT_SOURCE_DIR}/tests/${path}.cc ${ARG_SOURCES})
+  # An e2e test drives the real binary: it gets its path and the project's directories.
+  if("e2e" IN_LIST ARG_LABELS)
+    list(APPEND ARG_DEFINITIONS STRANDQ_BINARY="$<TARGET_FILE:strandq_cli>"
+      STRANDQ_PROJECT_VERSION="${PROJECT_VERSION}"
+      STRANDQ_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
+      STRANDQ_WORKLOADS_DIR="${PROJECT_SOURCE_DIR}/bench/workloads")
+    list(APPEND ARG_DEPENDS strandq_cli)
+  endif()
+  if(ARG_DEFINITIONS)
+    target_compile_definitions(${name} PRIVATE ${ARG_DEFINITIONS})
+  endif()
+  if(ARG_DEPENDS)
+    add_dependencies(${name} ${ARG_DEPENDS})
+  endif()
   strandq_warnings(${name})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main Threads::Threads)

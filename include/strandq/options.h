@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "strandq/event.h"
@@ -50,6 +51,9 @@ struct EngineOptions {
   // that its first producer or worker still chooses; a sqlite: database that does not exist is
   // refused rather than created. mem: ignores it.
   bool policy_from_store = false;
+  // Who this store client is, as AccountInfo::lease_holder shows it for the leases it was
+  // granted. Empty: "HOSTNAME:PID".
+  std::string client_name;
 };
 
 // OK if the options are usable, else InvalidArgument naming the first bad field.

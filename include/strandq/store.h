@@ -101,6 +101,60 @@ struct DeadLetter {
   int64_t dead_ns = 0;  // CLOCK_REALTIME when it died
 };
 
+// An account as an operator sees it (Store::ListAccounts, Store::GetAccount).
+enum class AccountState {
+  kIdle,     // no pending event, neither paused nor parked
+  kReady,    // its head waits for a worker
+  kLeased,   // its head is being handled (also when the account was paused meanwhile)
+  kDelayed,  // its head waits out a retry delay
+  kPaused,   // stopped by an operator (Store::SetPaused), nothing in flight
+  kParked,   // stopped by a dead letter (OnDead::kPark), nothing in flight, not paused
+};
+// "idle", "ready", "leased", "delayed", "paused", "parked".
+std::string_view AccountStateName(AccountState state);
+std::optional<AccountState> ParseAccountState(std::string_view name);
+
+struct AccountInfo {
+  std::string account;
+  AccountState state = AccountState::kIdle;
+  bool paused = false;   // an operator paused it: never granted until resumed
+  bool parked = false;   // a dead letter parked it (OnDead::kPark)
+  uint64_t pending = 0;  // events in its strand, the head included
+  // The head event, without its payload; attempt = grants of it so far. Absent when pending
+  // is 0.
+  std::optional<Event> head;
+  // Why the head's latest attempt failed (a nack's error, "lease expired"); for a parked
+  // account, the error of the dead letter that parked it. Empty when none failed.
+  std::string last_error;
+  // kLeased: time left on the lease; kDelayed: time left of the retry delay; else 0.
+  std::chrono::nanoseconds due_in{0};
+  uint64_t lease_token = 0;  // kLeased: the fencing token of the lease
+  // kLeased: the store client that was granted the lease (EngineOptions::client_name of the
+  // store it was claimed through).
+  std::string lease_holder;
+};
+
+// Which accounts Store::ListAccounts answers, in which order.
+struct AccountQuery {
+  enum class Sort {
+    kBacklog,  // most pending events first, ties to the older head
+    kAge,      // oldest head event first
+  };
+  // Only accounts in this state (kPaused and kParked: with that flag, whatever their state);
+  // nullopt: every account with pending events, paused or parked.
+  std::optional<AccountState> state;
+  Sort sort = Sort::kBacklog;
+  size_t limit = 100;
+};
+
+// An account with its pending events (Store::GetAccount).
+struct AccountDetail {
+  AccountInfo info;
+  // Its pending events in strand order (the head first), from `offset`, at most `limit`, with
+  // payloads; the head with its attempts so far, the others with attempt 0.
+  std::vector<Event> events;
+};
+
 // A snapshot of the store's counters. Gauges are exact at the instant of the snapshot.
 struct StoreStats {
   // Gauges.
@@ -117,6 +171,10 @@ struct StoreStats {
   uint64_t nacked = 0;   // nacks that led to a retry or a dead letter
   uint64_t expired = 0;  // leases that ran out
   uint64_t dead_lettered = 0;
+  // CLOCK_REALTIME at which the oldest head event was accepted (the longest any account has
+  // waited; events behind a head wait for it); 0 when nothing is pending.
+  int64_t oldest_pending_ns = 0;
+  uint64_t paused = 0;  // accounts paused by an operator (Store::SetPaused)
 
   // True when no event can be delivered now or later without new input: nothing ready,
   // leased or delayed (parked strands may still hold events).
@@ -214,6 +272,20 @@ class Store {
   // Deletes dead events by id (all of them if `ids` is empty) and unparks their accounts.
   // Returns how many were deleted.
   virtual Result<size_t> PurgeDead(std::span<const uint64_t> ids) = 0;
+
+  // ---- Accounts (an operator's view and control) ----
+  // Accounts with pending events, paused or parked, filtered and sorted by `query`.
+  // The default answers InvalidArgument (a store that does not list its accounts).
+  virtual Result<std::vector<AccountInfo>> ListAccounts(const AccountQuery& query);
+  // One account, with its pending events from `offset`, at most `limit`. NotFound for an
+  // account the store never accepted an event of. The default answers InvalidArgument.
+  virtual Result<AccountDetail> GetAccount(std::string_view account, size_t offset, size_t limit);
+  // Pauses (true) or resumes (false) an account and answers its state afterwards. A paused
+  // account keeps accepting events and is never granted until resumed; a lease held when it
+  // was paused stays valid and is settled as usual. Idempotent. The state survives a restart
+  // of a durable store. NotFound for an account the store never accepted an event of.
+  // The default answers InvalidArgument.
+  virtual Result<AccountInfo> SetPaused(std::string_view account, bool paused);
 
   // Deletes everything the store holds (pending and dead events, counters, the settings it
   // records), so that the next process to open it finds it new, and returns how many keys

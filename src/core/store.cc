@@ -1,6 +1,8 @@
 // Copyright 2026 The strandq Authors.
 #include "strandq/store.h"
 
+#include <iterator>
+
 namespace strandq {
 
 Status ValidateIdempotencyKey(std::string_view key) {
@@ -32,6 +34,30 @@ std::vector<Result<CompleteResult>> Store::CompleteMany(std::span<const Settleme
     results.push_back(Complete(s.lease, s.outcome, claim_next));
   return results;
 }
+
+namespace {
+constexpr std::string_view kAccountStateNames[] = {"idle",    "ready",  "leased",
+                                                   "delayed", "paused", "parked"};
+Status NoAccounts() {
+  return Status::InvalidArgument("this store does not list or pause its accounts");
+}
+}  // namespace
+
+std::string_view AccountStateName(AccountState state) {
+  return kAccountStateNames[static_cast<size_t>(state)];
+}
+
+std::optional<AccountState> ParseAccountState(std::string_view name) {
+  for (size_t i = 0; i < std::size(kAccountStateNames); ++i)
+    if (kAccountStateNames[i] == name) return static_cast<AccountState>(i);
+  return std::nullopt;
+}
+
+Result<std::vector<AccountInfo>> Store::ListAccounts(const AccountQuery&) { return NoAccounts(); }
+
+Result<AccountDetail> Store::GetAccount(std::string_view, size_t, size_t) { return NoAccounts(); }
+
+Result<AccountInfo> Store::SetPaused(std::string_view, bool) { return NoAccounts(); }
 
 Result<uint64_t> Store::Drop() {
   return Status::InvalidArgument(
