@@ -68,20 +68,24 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME strandq)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "events of many accounts in parallel, each account's in order")
-set(CPACK_PACKAGE_DESCRIPTION "strandq accepts events over HTTP and hands them to workers so that \
-the events of one account are processed one at a time, in order, while different accounts run in \
-parallel. It keeps accepted events in a durable store (SQLite or Redis) until a handler \
-acknowledges them.\n\nThis package holds the strandq command, its systemd units \
-(strandq-serve.service, strandq-worker@.service), and the C++ library with its headers, CMake \
-package and pkg-config file.")
+# The extended description, in lines of at most 80 characters (lintian).
+string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
+  "strandq accepts events over HTTP and hands them to workers so that the events"
+  "of one account are processed one at a time, in order, while different accounts"
+  "run in parallel. It keeps accepted events in a durable store (SQLite or Redis)"
+  "until a handler acknowledges them."
+  ""
+  "This package holds the strandq command, its systemd units (strandq-serve,"
+  "strandq-worker@), and the C++ library with its headers, CMake package and"
+  "pkg-config file.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, init-system-helpers")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS adduser)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${packaging}/debian/postinst ${packaging}/debian/prerm
-  ${packaging}/debian/postrm ${packaging}/debian/conffiles)
+  ${packaging}/debian/postrm ${packaging}/debian/conffiles ${packaging}/debian/triggers)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
