@@ -66,3 +66,12 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/strandq.pc.in ${PROJECT_BINARY_DIR}/g
   @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/generated/strandq.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# An installed static library keeps no debug information when the install strips (the package
+# does: CPACK_STRIP_FILES), as the shared one and the binary then keep none.
+install(CODE "
+  if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND \"${CMAKE_STRIP}\" --strip-debug
+      \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/libstrandq.a\"
+      COMMAND_ERROR_IS_FATAL ANY)
+  endif()")

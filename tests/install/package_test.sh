@@ -66,7 +66,7 @@ exec_start() {  # UNIT_FILE ENV_FILE: prints the command line
   line=$(sed -n 's/^ExecStart=//p' "$1")
   line=${line//\/usr\/bin\/strandq/$root/usr/bin/strandq}
   line=${line//%i/test}
-  line=${line//%H/$(hostname)}
+  line=${line//%H/$(uname -n)}
   printf '%s\n' "$line"
 }
 run_unit() {  # UNIT_FILE ENV_FILE [VAR=VALUE...]: starts its ExecStart in the background
