@@ -29,7 +29,7 @@ foreach(entry IN LISTS man_pages)
   else()
     # help2man runs PROGRAM --help: a script that is `strandq COMMAND`.
     set(page strandq-${command})
-    set(program ${man_dir}/bin/${page})
+    set(program ${PROJECT_BINARY_DIR}/generated/man-bin/${page})
     file(GENERATE OUTPUT ${program}
       CONTENT "#!/bin/sh\nexec '$<TARGET_FILE:strandq_cli>' ${command} \"$@\"\n"
       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE)
