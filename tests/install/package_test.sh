@@ -36,6 +36,9 @@ for f in postinst prerm postrm conffiles shlibs triggers; do
   [ -e "$tmp/control/$f" ] || fail "the package has no $f"
 done
 grep -q 'adduser --system' "$tmp/control/postinst" || fail "postinst creates no system user"
+for f in postinst prerm postrm; do
+  sh -n "$tmp/control/$f" || fail "$f is not a valid sh script"
+done
 
 lintian --fail-on error --suppress-tags-from-file /dev/null "$deb" > "$tmp/lintian.log" 2>&1 \
   || { cat "$tmp/lintian.log"; fail "lintian found errors"; }
