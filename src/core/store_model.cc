@@ -439,7 +439,7 @@ void StoreModel::DeadLetterHead(uint32_t slot, std::string_view error, int64_t w
   PopHead(slot);
   strand.attempt = 0;
   ++stats_.dead_lettered;
-  if (options_.on_dead == OnDead::kPark && !strand.parked && !strand.paused) {
+  if (options_.on_dead == OnDead::kPark && !strand.parked) {
     strand.parked = true;
     parked_.insert(slot);
     ++stats_.parked;

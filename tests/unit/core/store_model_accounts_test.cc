@@ -106,6 +106,19 @@ TEST(StoreModelAccountsTest, ALeaseHeldWhenPausedSettlesAndTheAccountStaysStoppe
   EXPECT_EQ(model.SetPaused("a", false, AtMs(100))->state, AccountState::kReady);
 }
 
+TEST(StoreModelAccountsTest, ADeadLetterParksAPausedAccountToo) {
+  StoreModel model(AccountsOptions(OnDead::kPark), 1);
+  Put(model, {"a", "a"}, 0);
+  Lease lease = model.Claim(1, AtMs(0))[0];
+  ASSERT_TRUE(model.SetPaused("a", true, AtMs(1)).ok());
+  ASSERT_TRUE(model.Complete(lease, Outcome::Permanent("no"), ClaimNext::kNo, AtMs(2)).ok());
+  auto info = model.SetPaused("a", false, AtMs(3));
+  EXPECT_TRUE(info->parked);
+  EXPECT_EQ(info->state, AccountState::kParked);
+  EXPECT_EQ(model.Stats(AtMs(3)).parked, 1u);
+  EXPECT_TRUE(model.Claim(1, AtMs(3)).empty());
+}
+
 TEST(StoreModelAccountsTest, ADelayStillRunningAtResumeGoesOn) {
   StoreModel model(AccountsOptions(), 1);
   Put(model, {"a"}, 0);
