@@ -99,8 +99,8 @@ VerifyOptions VerifyOptionsFor(const RunFacts& facts, const std::vector<DeadLett
 // The page's title and notes for `strandq run --report`.
 ReportInfo ReportInfoOf(const RunFacts& facts) {
   ReportInfo info;
-  info.title = "strandq run: " + std::to_string(facts.events) + " events, " + facts.handler +
-               ", " + std::to_string(facts.workers) + " slots";
+  info.title = "strandq run: " + std::to_string(facts.events) + " events, " + facts.handler + ", " +
+               std::to_string(facts.workers) + " slots";
   info.source = facts.log_path.empty() ? "log kept in memory" : "log " + facts.log_path;
   info.source += ", store " + facts.store_url + ", policy " + facts.policy;
   info.version = STRANDQ_VERSION;

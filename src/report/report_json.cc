@@ -95,8 +95,7 @@ json ReportJson(const RunPicture& p, const VerifyReport& report, const ReportInf
       {"slots",
        {{"count", p.slots}, {"per_row", p.slots_per_row}, {"rows", StripsJson(p.slot_rows)}}},
       {"concurrency", std::move(concurrency)},
-      {"lanes",
-       {{"accounts", p.accounts}, {"limit", limits.lanes}, {"rows", StripsJson(p.lanes)}}},
+      {"lanes", {{"accounts", p.accounts}, {"limit", limits.lanes}, {"rows", StripsJson(p.lanes)}}},
       {"latency",
        {{"log", p.latency_log}, {"edges_ns", p.latency_edges}, {"counts", p.latency_counts}}},
       {"limits", {{"error_chars", limits.error_chars}}}};

@@ -97,8 +97,8 @@ Axis MakeAxis(std::span<const AttemptRecord> records, size_t max_bins, RunPictur
 }
 
 // Slots in natural order, `per_row` consecutive ones to a row; the concurrency from all.
-void SlotRows(std::span<const AttemptRecord> records, const Axis& axis,
-              const PictureLimits& limits, RunPicture& picture) {
+void SlotRows(std::span<const AttemptRecord> records, const Axis& axis, const PictureLimits& limits,
+              RunPicture& picture) {
   std::unordered_map<std::string_view, size_t> slot_of;
   for (const AttemptRecord& r : records) {
     if (Drawn(r)) slot_of.try_emplace(r.worker, 0);

@@ -14,9 +14,9 @@ namespace strandq::report {
 // How far a picture is reduced: whatever the log's size, the page draws at most
 // (slot_rows + lanes) x bins cells, latency_bins bars and a few short tables.
 struct PictureLimits {
-  size_t bins = 600;        // time bins across the makespan
-  size_t slot_rows = 120;   // rows of the slot chart; more slots share a row
-  size_t lanes = 20;        // longest accounts drawn as lanes
+  size_t bins = 600;       // time bins across the makespan
+  size_t slot_rows = 120;  // rows of the slot chart; more slots share a row
+  size_t lanes = 20;       // longest accounts drawn as lanes
   size_t latency_bins = 40;
   size_t errors = 10;        // distinct error messages listed
   size_t dead = 20;          // dead letters listed (earliest first)
@@ -69,9 +69,9 @@ struct RunPicture {
   size_t bins = 0;
   size_t slots = 0;  // distinct `worker` values
   size_t slots_per_row = 1;
-  std::vector<Strip> slot_rows;      // slots in natural order ("h:1:2" before "h:1:10")
-  std::vector<double> concurrency;   // per bin
-  std::vector<Strip> lanes;          // the accounts with the most events, most first
+  std::vector<Strip> slot_rows;     // slots in natural order ("h:1:2" before "h:1:10")
+  std::vector<double> concurrency;  // per bin
+  std::vector<Strip> lanes;         // the accounts with the most events, most first
   size_t accounts = 0;
   bool latency_log = false;
   std::vector<double> latency_edges;  // latency_counts.size() + 1 edges, ns

@@ -294,7 +294,9 @@
       ["p99", f.latency_p99_ns, COLORS.dead]]) {
       if (!(v > 0) || hi <= lo) continue;
       axisLine(g, xs(v), top, xs(v), top + plotH, color, true);
-      g.appendChild(svg("text", { x: xs(v) + 3, y: top + 10 }, name));
+      const atEnd = xs(v) > left + plotW - 30;
+      g.appendChild(svg("text", { x: xs(v) + (atEnd ? -3 : 3), y: top + 10,
+        "text-anchor": atEnd ? "end" : "start" }, name));
     }
     box.appendChild(g);
   }

@@ -80,8 +80,7 @@ TEST(ReportPageTest, PageCarriesTheVerdictAndEscapedUserText) {
   EXPECT_EQ(data["errors"]["top"][0]["error"], hostile);
   EXPECT_EQ(data["source"], "run.jsonl");
   EXPECT_EQ(data["slots"]["rows"][0]["label"], "h:1:0");
-  EXPECT_NE(data["verdict"]["text"].get<std::string>().find("verification: OK"),
-            std::string::npos);
+  EXPECT_NE(data["verdict"]["text"].get<std::string>().find("verification: OK"), std::string::npos);
 }
 
 TEST(ReportPageTest, PageNamesNothingOutsideItself) {
@@ -119,8 +118,7 @@ TEST(ReportPageTest, UnconfirmedLinesAreResolvedAsTheVerifierDoes) {
 
 TEST(ReportPageTest, WriteRefusesAMissingDirectory) {
   const std::vector<AttemptRecord> records = PageRecords("x");
-  const Status s =
-      WriteRunReport("/nonexistent-dir/run.html", records, Verify(records, {}), {});
+  const Status s = WriteRunReport("/nonexistent-dir/run.html", records, Verify(records, {}), {});
   EXPECT_EQ(s.code(), Status::Code::kUnavailable);
   EXPECT_NE(s.message().find("/nonexistent-dir/run.html"), std::string::npos);
   EXPECT_FALSE(CheckReportPath("--report", "/nonexistent-dir/run.html").ok());

@@ -39,9 +39,9 @@ TEST(RunPictureTest, EmptyLogGivesAnEmptyPicture) {
 
 TEST(RunPictureTest, BinsCoverTheMakespanAndBusySharesAddUp) {
   // Two slots, 100 ms: slot 0 busy all the time, slot 1 for the second half.
-  const std::vector<AttemptRecord> records = {
-      PictureAttempt("a", 1, "h:1:0", 0, 50), PictureAttempt("a", 2, "h:1:0", 50, 100),
-      PictureAttempt("b", 1, "h:1:1", 50, 100)};
+  const std::vector<AttemptRecord> records = {PictureAttempt("a", 1, "h:1:0", 0, 50),
+                                              PictureAttempt("a", 2, "h:1:0", 50, 100),
+                                              PictureAttempt("b", 1, "h:1:1", 50, 100)};
   PictureLimits limits;
   limits.bins = 10;
   const RunPicture p = BuildRunPicture(records, limits);
@@ -60,8 +60,8 @@ TEST(RunPictureTest, BinsCoverTheMakespanAndBusySharesAddUp) {
 TEST(RunPictureTest, ManySlotsShareRowsInNaturalOrder) {
   std::vector<AttemptRecord> records;
   for (int slot = 0; slot < 25; ++slot) {
-    records.push_back(PictureAttempt("a" + std::to_string(slot), 1,
-                                     "h:1:" + std::to_string(slot), 0, slot < 5 ? 10 : 5));
+    records.push_back(PictureAttempt("a" + std::to_string(slot), 1, "h:1:" + std::to_string(slot),
+                                     0, slot < 5 ? 10 : 5));
   }
   PictureLimits limits;
   limits.slot_rows = 10;
@@ -89,7 +89,8 @@ TEST(RunPictureTest, SlotNamesSortByTheirNumber) {
 
 TEST(RunPictureTest, LanesAreTheAccountsWithTheMostEvents) {
   std::vector<AttemptRecord> records;
-  for (uint64_t seq = 1; seq <= 3; ++seq) records.push_back(PictureAttempt("long", seq, "w:0", 0, 1));
+  for (uint64_t seq = 1; seq <= 3; ++seq)
+    records.push_back(PictureAttempt("long", seq, "w:0", 0, 1));
   // Two attempts of one event count once.
   records.push_back(PictureAttempt("mid", 1, "w:1", 0, 1, Outcome::kNack, "boom"));
   records.push_back(PictureAttempt("mid", 1, "w:1", 1, 2));
