@@ -139,12 +139,12 @@
       }
       for (const [bin, failed, dead] of row.marks) {
         g.fillStyle = dead > 0 ? COLORS.dead : COLORS.failed;
-        g.fillRect(x0 + bin * cellW, y, Math.max(cellW, 2), dead > 0 ? rowHeight : rowHeight / 2);
+        g.fillRect(x0 + bin * cellW, y, Math.max(cellW, dead > 0 ? 3 : 2), rowHeight);
       }
-      if (rowHeight >= 9 || r % Math.ceil(9 / rowHeight) === 0) {
+      if (rowHeight >= 12 || r % Math.ceil(12 / rowHeight) === 0) {
         g.fillStyle = "#1d232b";
         const label = row.label.length > 30 ? row.label.slice(0, 29) + "..." : row.label;
-        g.fillText(label, 2, y + Math.max(rowHeight, 9) / 2);
+        g.fillText(label, 2, y + Math.max(rowHeight, 12) / 2);
       }
     });
     const plotH = rows.length * rowHeight;
