@@ -38,12 +38,8 @@ fi
 exit 0
 )";
 
-ProcessResult ReportStrandq(std::vector<std::string> args) {
-  return RunStrandq(std::move(args), std::chrono::seconds(120));
-}
-
 // Debian's chromium, or "" (then the test fails: the page must be drawn by a real browser).
-std::string ChromiumBinary() {
+std::string ReportChromiumBinary() {
   for (const char* path : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
     if (::access(path, X_OK) == 0) return path;
   }
@@ -60,9 +56,9 @@ class ReportE2eTest : public ::testing::Test {
 
   // A run with retries and one dead letter whose error is HTML; its log and page.
   void RunWithReport() {
-    ProcessResult run = ReportStrandq({"run", "--events", "300", "--accounts", "20", "--work",
-                                       "exec:" + handler_, "--max-attempts", "3", "--retry-backoff",
-                                       "1ms", "--workers", "8", "--log", log_, "--report", page_});
+    ProcessResult run = Strandq({"run", "--events", "300", "--accounts", "20", "--work",
+                                 "exec:" + handler_, "--max-attempts", "3", "--retry-backoff",
+                                 "1ms", "--workers", "8", "--log", log_, "--report", page_});
     // A dead letter fails the run; the page is written all the same.
     ASSERT_EQ(run.exit_code, 1) << run.out << run.err;
     ASSERT_TRUE(Contains(run.out, "report: " + page_)) << run.out;
@@ -70,7 +66,7 @@ class ReportE2eTest : public ::testing::Test {
 
   // The DOM after the page's script ran in headless Chromium.
   std::string RenderedDom(const std::string& page) {
-    const std::string chromium = ChromiumBinary();
+    const std::string chromium = ReportChromiumBinary();
     EXPECT_FALSE(chromium.empty())
         << "Chromium is not installed: scripts/install-deps installs Debian's chromium";
     if (chromium.empty()) return "";
@@ -120,7 +116,7 @@ TEST_F(ReportE2eTest, ChromiumDrawsThePageWithTheErrorAsText) {
 TEST_F(ReportE2eTest, ReportCommandReadsTheLogAsVerifyDoes) {
   RunWithReport();
   const std::string page = dir_.File("again.html");
-  ProcessResult report = ReportStrandq({"report", log_, "-o", page});
+  ProcessResult report = Strandq({"report", log_, "-o", page});
   // The dead letter is settled: the log verifies.
   EXPECT_EQ(report.exit_code, 0) << report.out << report.err;
   EXPECT_TRUE(Contains(report.out, "verification: OK")) << report.out;
@@ -136,7 +132,7 @@ TEST_F(ReportE2eTest, ReportCommandReadsTheLogAsVerifyDoes) {
                          R"("enqueued_ns":1,"start_ns":4,"end_ns":5,"outcome":"ack"})"
                          "\n");
   const std::string failed_page = dir_.File("failed.html");
-  ProcessResult failed = ReportStrandq({"report", dir_.File("gap.jsonl"), "-o", failed_page});
+  ProcessResult failed = Strandq({"report", dir_.File("gap.jsonl"), "-o", failed_page});
   EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
   const std::string dom = RenderedDom(failed_page);
   EXPECT_TRUE(Contains(dom, "verification: FAILED (1 violation)")) << dom.substr(0, 4000);
@@ -145,27 +141,27 @@ TEST_F(ReportE2eTest, ReportCommandReadsTheLogAsVerifyDoes) {
 
 TEST_F(ReportE2eTest, BadInputIsRefusedAndNothingIsWritten) {
   const std::string page = dir_.File("x.html");
-  ProcessResult no_output = ReportStrandq({"report", log_});
+  ProcessResult no_output = Strandq({"report", log_});
   EXPECT_EQ(no_output.exit_code, 2);
   EXPECT_TRUE(Contains(no_output.err, "-o run.html")) << no_output.err;
 
-  ProcessResult missing = ReportStrandq({"report", dir_.File("none.jsonl"), "-o", page});
+  ProcessResult missing = Strandq({"report", dir_.File("none.jsonl"), "-o", page});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_TRUE(Contains(missing.err, "none.jsonl")) << missing.err;
 
   testing::WriteFile(dir_.File("bad.jsonl"), "{\"id\":1,\"account\":\"a\"}\nnot json\n");
-  ProcessResult bad = ReportStrandq({"report", dir_.File("bad.jsonl"), "-o", page});
+  ProcessResult bad = Strandq({"report", dir_.File("bad.jsonl"), "-o", page});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_TRUE(Contains(bad.err, "bad.jsonl:1")) << bad.err;
   EXPECT_NE(::access(page.c_str(), F_OK), 0) << "a page was written for a bad log";
 
   ProcessResult nowhere =
-      ReportStrandq({"report", dir_.File("bad.jsonl"), "-o", dir_.File("no/such/dir.html")});
+      Strandq({"report", dir_.File("bad.jsonl"), "-o", dir_.File("no/such/dir.html")});
   EXPECT_EQ(nowhere.exit_code, 2);
   EXPECT_TRUE(Contains(nowhere.err, "-o")) << nowhere.err;
 
   // run checks --report before it processes anything.
-  ProcessResult run = ReportStrandq(
+  ProcessResult run = Strandq(
       {"run", "--events", "10", "--work", "noop", "--report", dir_.File("no/such/dir.html")});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(Contains(run.err, "--report")) << run.err;
@@ -177,7 +173,7 @@ TEST_F(ReportE2eTest, TruncatedLastLineIsSkippedAsVerifyDoes) {
   std::string text = testing::ReadFile(log_);
   text += R"({"id":12345,"account":"a1","se)";  // a writer killed in mid-line
   testing::WriteFile(dir_.File("torn.jsonl"), text);
-  ProcessResult report = ReportStrandq({"report", dir_.File("torn.jsonl"), "-o", page_});
+  ProcessResult report = Strandq({"report", dir_.File("torn.jsonl"), "-o", page_});
   EXPECT_EQ(report.exit_code, 0) << report.out << report.err;
   EXPECT_TRUE(Contains(report.err, "skipped its truncated last line")) << report.err;
 }
