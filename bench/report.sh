@@ -22,6 +22,11 @@ trap 'rm -rf "$tmp"' EXIT
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+# Runs a command quietly; prints "<wall seconds> <CPU seconds (user + sys)>".
+timed() {
+  /usr/bin/time -f "%e %U %S" -o "$tmp/time" "$@" > /dev/null
+  awk '{printf "%.2f %.2f", $1, $2 + $3}' "$tmp/time"
+}
 
 # One page load in a fresh profile; prints "<wall seconds> <ready ms> <draw ms>".
 chromium_load() {
@@ -46,13 +51,14 @@ grep -q "verification: OK" "$tmp/run.out" || { cat "$tmp/run.out" >&2; exit 1; }
 lines=$(wc -l < "$log")
 log_mb=$(du -m "$log" | cut -f1)
 
-report_times=() verify_times=() walls=() readies=() draws=() blanks=()
+report_times=() report_cpus=() verify_times=() verify_cpus=() walls=() readies=() draws=()
+blanks=()
 echo '<!doctype html><title>empty</title>' > "$tmp/empty.html"
 for _ in $(seq "$runs"); do
-  start=$(now); "$bin" verify "$log" > /dev/null; end=$(now)
-  verify_times+=("$(elapsed "$start" "$end")")
-  start=$(now); "$bin" report "$log" -o "$page" > /dev/null; end=$(now)
-  report_times+=("$(elapsed "$start" "$end")")
+  read -r wall cpu <<<"$(timed "$bin" verify "$log")"
+  verify_times+=("$wall") verify_cpus+=("$cpu")
+  read -r wall cpu <<<"$(timed "$bin" report "$log" -o "$page")"
+  report_times+=("$wall") report_cpus+=("$cpu")
   read -r wall ready draw <<<"$(chromium_load "$page")"
   walls+=("$wall") readies+=("$ready") draws+=("$draw")
   read -r wall _ _ <<<"$(chromium_load "$tmp/empty.html")"
@@ -66,12 +72,15 @@ echo
 echo "\`strandq report\` on a log of $lines attempts ($log_mb MB; \`strandq run --events $events"
 echo "--accounts 10000 --work sleep:1ms --workers 1000 --fail-rate 0.01\`), and Debian's Chromium"
 echo "($("$chromium" --version 2>/dev/null | head -1)) opening the page headless. Medians of $runs runs."
-echo "Reproduce: \`bash bench/report.sh $build $runs $events\`."
+echo "Reproduce: \`bash bench/report.sh $build $runs $events\`. Load average at the end:"
+echo "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wall times grow with it; CPU times less so)."
 echo
 echo "| measure | median | runs |"
 echo "|---|---|---|"
-echo "| \`strandq report LOG -o run.html\` (s) | **$(med "${report_times[@]}")** | ${report_times[*]} |"
-echo "| \`strandq verify LOG\` on the same log (s) | $(med "${verify_times[@]}") | ${verify_times[*]} |"
+echo "| \`strandq report LOG -o run.html\`, wall (s) | **$(med "${report_times[@]}")** | ${report_times[*]} |"
+echo "| ... CPU, user + sys (s) | $(med "${report_cpus[@]}") | ${report_cpus[*]} |"
+echo "| \`strandq verify LOG\` on the same log, wall (s) | $(med "${verify_times[@]}") | ${verify_times[*]} |"
+echo "| ... CPU, user + sys (s) | $(med "${verify_cpus[@]}") | ${verify_cpus[*]} |"
 echo "| page size | **$page_kb KiB** | |"
 echo "| page ready in Chromium, by its own clock (ms from navigation start) | **$(med "${readies[@]}")** | ${readies[*]} |"
 echo "| ... of which the page's script (JSON.parse and drawing, ms) | $(med "${draws[@]}") | ${draws[*]} |"
