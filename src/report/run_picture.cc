@@ -88,8 +88,9 @@ Axis MakeAxis(std::span<const AttemptRecord> records, size_t max_bins, RunPictur
   picture.origin_ns = axis.origin = first;
   picture.span_ns = Elapsed(last, first);
   const int64_t bins = std::clamp<int64_t>(picture.span_ns, 1, static_cast<int64_t>(max_bins));
-  axis.bin_ns = std::max<int64_t>(1, (picture.span_ns + bins - 1) / bins);
-  axis.bins = static_cast<size_t>((picture.span_ns + axis.bin_ns - 1) / axis.bin_ns);
+  const Wide span = picture.span_ns;  // rounding up in 128 bits: the span may be INT64_MAX
+  axis.bin_ns = static_cast<int64_t>(std::max<Wide>(1, (span + bins - 1) / bins));
+  axis.bins = static_cast<size_t>((span + axis.bin_ns - 1) / axis.bin_ns);
   axis.bins = std::max<size_t>(axis.bins, 1);
   picture.bin_ns = axis.bin_ns;
   picture.bins = axis.bins;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -190,6 +191,22 @@ TEST(RunPictureTest, ZeroLengthRunsStillHaveOneBin) {
   EXPECT_EQ(p.slot_rows[0].busy[0], 0);
   ASSERT_EQ(p.latency_counts.size(), 1u);
   EXPECT_EQ(p.latency_counts[0], 1u);
+}
+
+// A hostile log's times may be anywhere in int64_t (UBSan in the ASan tree checks the
+// arithmetic).
+TEST(RunPictureTest, ExtremeTimesStayInTheirBins) {
+  std::vector<AttemptRecord> records = {PictureAttempt("a", 1, "w:0", 0, 1),
+                                        PictureAttempt("a", 2, "w:0", 1, 2)};
+  records[0].start_ns = records[0].enqueued_ns = std::numeric_limits<int64_t>::min();
+  records[1].end_ns = std::numeric_limits<int64_t>::max();
+  const RunPicture p = BuildRunPicture(records);
+  EXPECT_EQ(p.span_ns, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(p.bins, 600u);
+  ASSERT_EQ(p.slot_rows.size(), 1u);
+  EXPECT_GT(p.slot_rows[0].busy.front(), 0);
+  EXPECT_GT(p.slot_rows[0].busy.back(), 0);
+  EXPECT_EQ(p.latency_counts.size(), 40u);
 }
 
 }  // namespace
