@@ -12,6 +12,7 @@
 #include "cli/dlq_command.h"
 #include "cli/drop_command.h"
 #include "cli/generate_command.h"
+#include "cli/report_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/stats_command.h"
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "strandq " STRANDQ_VERSION, "Print the version and exit");
   strandq::cli::RunCommand run(app);
   strandq::cli::VerifyCommand verify(app);
+  strandq::cli::ReportCommand report(app);
   strandq::cli::GenerateCommand generate(app);
   strandq::cli::WorkerCommand worker(app);
   strandq::cli::StatsCommand stats(app);
@@ -93,6 +95,7 @@ int main(int argc, char** argv) {
 
   if (run.selected()) return run.Execute();
   if (verify.selected()) return verify.Execute();
+  if (report.selected()) return report.Execute();
   if (generate.selected()) return generate.Execute();
   if (worker.selected()) return worker.Execute();
   if (stats.selected()) return stats.Execute();

@@ -10,9 +10,11 @@
 #include "cli/progress_line.h"
 #include "cli/run_report.h"
 #include "cli/signal_watcher.h"
+#include "cli/version.h"
 #include "strandq/duration.h"
 #include "strandq/event_log.h"
 #include "strandq/handler.h"
+#include "strandq/report.h"
 #include "strandq/store.h"
 #include "strandq/verifier.h"
 #include "strandq/worker_pool.h"
@@ -94,6 +96,25 @@ VerifyOptions VerifyOptionsFor(const RunFacts& facts, const std::vector<DeadLett
   return options;
 }
 
+// The page's title and notes for `strandq run --report`.
+ReportInfo ReportInfoOf(const RunFacts& facts) {
+  ReportInfo info;
+  info.title = "strandq run: " + std::to_string(facts.events) + " events, " + facts.handler + ", " +
+               std::to_string(facts.workers) + " slots";
+  info.source = facts.log_path.empty() ? "log kept in memory" : "log " + facts.log_path;
+  info.source += ", store " + facts.store_url + ", policy " + facts.policy;
+  info.version = STRANDQ_VERSION;
+  if (facts.stats.dead > 0) {
+    info.notes.push_back("result: FAILED: " + std::to_string(facts.stats.dead) +
+                         " event(s) dead-lettered");
+  }
+  if (facts.interrupted) {
+    info.notes.push_back("interrupted: " + std::to_string(facts.stats.pending) +
+                         " event(s) were not processed");
+  }
+  return info;
+}
+
 }  // namespace
 
 RunCommand::RunCommand(CLI::App& parent) {
@@ -101,11 +122,18 @@ RunCommand::RunCommand(CLI::App& parent) {
   workload_.Register(*app_, /*with_input=*/true);
   processing_.Register(*app_, "sleep:1s", "default: one per account, at most 4096");
   engine_.Register(*app_);
+  app_->add_option("--report", report_path_,
+                   "Also write the run as one self-contained HTML page (see strandq report)");
 }
 
 int RunCommand::Execute() {
   // Everything that can be wrong with the input is checked before anything is processed.
   if (Status s = processing_.CheckWorkers(*app_); !s.ok()) return Failed(s, kExitUsage);
+  if (app_->count("--report") > 0) {
+    if (Status s = CheckReportPath("--report", report_path_); !s.ok()) {
+      return Failed(s, kExitUsage);
+    }
+  }
   auto engine = engine_.Resolve();
   if (!engine.ok()) return Failed(engine.status(), kExitUsage);
   auto handler = processing_.MakeHandler();
@@ -183,6 +211,12 @@ int RunCommand::Report(const EngineOptions& engine, const std::vector<WorkloadEv
   const VerifyReport report = Verify(records, verify_options);
   std::fputs(FormatRunReport(facts, report).c_str(), stdout);
   std::fflush(stdout);
+  if (!report_path_.empty()) {
+    if (Status s = WriteRunReport(report_path_, records, report, ReportInfoOf(facts)); !s.ok()) {
+      return Failed(s.Prefixed("--report"), kExitFailed);
+    }
+    std::printf("report: %s\n", report_path_.c_str());
+  }
   // A dead letter is an event that was not processed: the run failed, however it verified.
   if (!report.ok() || facts.stats.dead > 0) return kExitFailed;
   return facts.interrupted ? kExitInterrupted : kExitOk;

@@ -35,6 +35,7 @@ class RunCommand {
   EngineFlags engine_;
   WorkloadFlags workload_;
   ProcessingFlags processing_;
+  std::string report_path_;  // --report: the run's page, written after the report
 };
 
 }  // namespace strandq::cli

@@ -15,20 +15,24 @@
 
 namespace strandq::cli {
 
+void VerifyFlags::Register(CLI::App& app) {
+  app.add_option("logs", logs, "Event logs (JSON Lines), of one or many processes");
+  app.add_option("--input", input, "The workload CSV: every event must be settled");
+  app.add_option("--workers", workers,
+                 "Worker slots for the lower bound (default: distinct workers in the logs)")
+      ->check(WholeNumber());
+  app.add_option("--unit", unit,
+                 "Time one event takes, for the lower bound (default: median ack duration)");
+  app.add_option("--store", store,
+                 "The shared store the logs' workers used: its dead letters count as settled "
+                 "(a lease that expired on its last attempt is dead-lettered by the store, and "
+                 "no worker logs it)");
+}
+
 VerifyCommand::VerifyCommand(CLI::App& parent) {
   app_ = parent.add_subcommand(
       "verify", "Check event logs for order, overlap, loss and duplicates; print efficiency");
-  app_->add_option("logs", logs_, "Event logs (JSON Lines), of one or many processes");
-  app_->add_option("--input", input_, "The workload CSV: every event must be settled");
-  app_->add_option("--workers", workers_,
-                   "Worker slots for the lower bound (default: distinct workers in the logs)")
-      ->check(WholeNumber());
-  app_->add_option("--unit", unit_,
-                   "Time one event takes, for the lower bound (default: median ack duration)");
-  app_->add_option("--store", store_,
-                   "The shared store the logs' workers used: its dead letters count as settled "
-                   "(a lease that expired on its last attempt is dead-lettered by the store, and "
-                   "no worker logs it)");
+  flags_.Register(*app_);
 }
 
 Result<std::vector<DeadLetter>> StoreDeadLetters(const std::string& url) {
@@ -64,60 +68,52 @@ void AddUnloggedDeadLetters(const std::vector<DeadLetter>& letters,
   }
 }
 
-int VerifyCommand::Execute() {
-  if (logs_.empty()) {
-    PrintError(Status::InvalidArgument(
-        "strandq verify needs the event logs to check: strandq verify LOG.jsonl [LOG.jsonl...]"));
+int VerifyFlags::Load(const std::string& command, Loaded& out) const {
+  if (logs.empty()) {
+    PrintError(Status::InvalidArgument("strandq " + command +
+                                       " needs the event logs to read: strandq " + command +
+                                       " LOG.jsonl [LOG.jsonl...]"));
     return kExitUsage;
   }
-  VerifyOptions options;
-  options.workers = workers_;
-  if (!unit_.empty()) {
-    auto unit = ParseDuration(unit_);
-    if (!unit.ok()) {
-      PrintError(unit.status().Prefixed("--unit"));
-      return kExitUsage;
-    }
-    options.unit = *unit;
+  out.options.workers = workers;
+  if (!unit.empty()) {
+    auto parsed = ParseDuration(unit);
+    if (!parsed.ok()) return Failed(parsed.status().Prefixed("--unit"), kExitUsage);
+    out.options.unit = *parsed;
   }
-  std::vector<WorkloadEvent> input;
-  if (!input_.empty()) {
-    auto read = ReadWorkloadCsv(input_);
-    if (!read.ok()) {
-      PrintError(read.status());
-      return kExitUsage;
-    }
-    input = std::move(*read);
-    options.input = &input;
+  if (!input.empty()) {
+    auto read = ReadWorkloadCsv(input);
+    if (!read.ok()) return Failed(read.status(), kExitUsage);
+    out.input = std::move(*read);
+    out.options.input = &out.input;
   }
   std::vector<DeadLetter> letters;
-  if (!store_.empty()) {
-    auto read = StoreDeadLetters(store_);
-    if (!read.ok()) {
-      PrintError(read.status().Prefixed("--store"));
-      return ExitCodeFor(read.status());
-    }
+  if (!store.empty()) {
+    auto read = StoreDeadLetters(store);
+    if (!read.ok()) return Failed(read.status().Prefixed("--store"), ExitCodeFor(read.status()));
     letters = std::move(*read);
   }
-  std::vector<AttemptRecord> records;
-  for (const std::string& path : logs_) {
+  for (const std::string& path : logs) {
     bool torn = false;
     auto read = ReadEventLog(path, &torn);
-    if (!read.ok()) {
-      PrintError(read.status());
-      return kExitUsage;
-    }
+    if (!read.ok()) return Failed(read.status(), kExitUsage);
     if (torn) {
       std::fprintf(stderr,
                    "strandq: note: %s: skipped its truncated last line (its writer was killed "
                    "in mid-write; no settled attempt is lost with it)\n",
                    path.c_str());
     }
-    records.insert(records.end(), std::make_move_iterator(read->begin()),
-                   std::make_move_iterator(read->end()));
+    out.records.insert(out.records.end(), std::make_move_iterator(read->begin()),
+                       std::make_move_iterator(read->end()));
   }
-  AddUnloggedDeadLetters(letters, records);
-  const VerifyReport report = Verify(records, options);
+  AddUnloggedDeadLetters(letters, out.records);
+  return kExitOk;
+}
+
+int VerifyCommand::Execute() {
+  VerifyFlags::Loaded loaded;
+  if (int code = flags_.Load("verify", loaded); code != kExitOk) return code;
+  const VerifyReport report = Verify(loaded.records, loaded.options);
   std::fputs(FormatVerifyReport(report).c_str(), stdout);
   return report.ok() ? kExitOk : kExitFailed;
 }

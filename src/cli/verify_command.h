@@ -9,8 +9,32 @@
 #include "strandq/event_log.h"
 #include "strandq/result.h"
 #include "strandq/store.h"
+#include "strandq/verifier.h"
+#include "strandq/workload.h"
 
 namespace strandq::cli {
+
+// The logs and options `verify` reads, shared with `report` (which shows the same figures).
+struct VerifyFlags {
+  std::vector<std::string> logs;
+  std::string input;
+  size_t workers = 0;
+  std::string unit;
+  std::string store;  // a shared store whose dead letters count as settled
+
+  // What Load read. `options.input` points at `input`: not to be copied or moved.
+  struct Loaded {
+    std::vector<AttemptRecord> records;
+    std::vector<WorkloadEvent> input;
+    VerifyOptions options;
+  };
+
+  void Register(CLI::App& app);
+  // Reads the logs (a note on stderr for each torn last line it skipped), --input and the
+  // --store's dead letters into `out`. kExitOk, or the exit code after the error was printed.
+  // `command` names the subcommand in the message for missing logs.
+  int Load(const std::string& command, Loaded& out) const;
+};
 
 // `strandq verify LOG...`: checks one or many event logs together (and against --input).
 class VerifyCommand {
@@ -21,11 +45,7 @@ class VerifyCommand {
 
  private:
   CLI::App* app_;
-  std::vector<std::string> logs_;
-  std::string input_;
-  size_t workers_ = 0;
-  std::string unit_;
-  std::string store_;  // a shared store whose dead letters count as settled
+  VerifyFlags flags_;
 };
 
 // Every dead letter in the shared store at `url` (opened with the policy it records).

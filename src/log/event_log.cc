@@ -10,7 +10,8 @@
 //
 // Writing is hand-rolled appends (it runs once per event, on the hot path); strings
 // are escaped as JSON and bytes that are not valid UTF-8 become U+FFFD, so every line we write
-// parses. Reading uses nlohmann::json; its exceptions never leave this file.
+// parses. Reading takes the writer's own form by hand (log/canonical_attempt.h) and anything else
+// with nlohmann::json; its exceptions never leave this file.
 
 #include "strandq/event_log.h"
 
@@ -24,8 +25,10 @@
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "log/canonical_attempt.h"
 #include "util/input_file.h"
 
 namespace strandq {
@@ -313,6 +316,11 @@ std::string FormatAttempt(const AttemptRecord& r) {
 }
 
 Result<AttemptRecord> ParseAttempt(std::string_view line) {
+  if (std::optional<AttemptRecord> record = ParseCanonicalAttempt(line)) return std::move(*record);
+  return ParseAttemptJson(line);
+}
+
+Result<AttemptRecord> ParseAttemptJson(std::string_view line) {
   Json object;
   try {
     object = Json::parse(line);

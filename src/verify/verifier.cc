@@ -56,6 +56,13 @@ std::string Count(size_t n, std::string_view noun) {
 
 bool Settles(Outcome outcome) { return outcome == Outcome::kAck || outcome == Outcome::kDead; }
 
+// a - b, saturated to int64_t: a hostile log's times may be anywhere in it.
+int64_t Diff(int64_t a, int64_t b) {
+  int64_t out = 0;
+  if (!__builtin_sub_overflow(a, b, &out)) return out;
+  return a > b ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+}
+
 // Nearest-rank percentile (0 < p <= 100) of `values`, which it reorders; 0 if empty.
 int64_t Percentile(std::vector<int64_t>& values, int p) {
   if (values.empty()) return 0;
@@ -90,8 +97,9 @@ class Collector {
   std::string Try(uint32_t index) const {
     const AttemptRecord& r = records_[index];
     return fmt::format("attempt {} by {} [+{}..+{}] {}", r.attempt, r.worker,
-                       FormatDuration(nanoseconds(r.start_ns - origin_)),
-                       FormatDuration(nanoseconds(r.end_ns - origin_)), OutcomeName(r.outcome));
+                       FormatDuration(nanoseconds(Diff(r.start_ns, origin_))),
+                       FormatDuration(nanoseconds(Diff(r.end_ns, origin_))),
+                       OutcomeName(r.outcome));
   }
 
   // "a42#3 (id 17) attempt 2 by host:1:0 [+1s..+2s] nack".
@@ -196,8 +204,8 @@ void Tally(Context& c) {
     switch (r.outcome) {
       case Outcome::kAck:
         ++c.report.acked;
-        c.latencies.push_back(r.end_ns - r.enqueued_ns);
-        c.durations.push_back(r.end_ns - r.start_ns);
+        c.latencies.push_back(Diff(r.end_ns, r.enqueued_ns));
+        c.durations.push_back(Diff(r.end_ns, r.start_ns));
         break;
       case Outcome::kNack:
         ++c.report.nacked;
@@ -214,7 +222,8 @@ void Tally(Context& c) {
   }
   c.worker_count = worker_names.size();
   c.report.accounts = c.account_names.size();
-  if (!c.records.empty()) c.report.makespan = nanoseconds(last_end - first_start);
+  // No attempt but dropped lines: no time span.
+  if (first_start <= last_end) c.report.makespan = nanoseconds(Diff(last_end, first_start));
   c.out.emplace(c.records, c.records.empty() ? 0 : first_start, &c.report);
 }
 
@@ -446,7 +455,12 @@ VerifyReport VerifyResolved(std::span<const AttemptRecord> records, const Verify
 nanoseconds LowerBound(size_t events, size_t workers, size_t longest, nanoseconds unit) {
   // No worker count means no limit on parallelism: only the longest account bounds the time.
   const size_t rounds = workers == 0 ? 0 : (events + workers - 1) / workers;
-  return static_cast<int64_t>(std::max(rounds, longest)) * unit;
+  const auto rounds_or_longest = static_cast<int64_t>(std::max(rounds, longest));
+  int64_t bound = 0;
+  if (__builtin_mul_overflow(rounds_or_longest, unit.count(), &bound)) {
+    return nanoseconds(std::numeric_limits<int64_t>::max());  // saturated
+  }
+  return nanoseconds(bound);
 }
 
 VerifyReport Verify(std::span<const AttemptRecord> records, const VerifyOptions& options) {

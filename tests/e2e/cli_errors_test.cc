@@ -95,7 +95,7 @@ TEST_F(CliErrorsTest, BadFlags) {
       {{"drop"}, "strandq drop needs --store redis://"},
       {{"drop", "--store", "mem:", "--yes"}, "lives only as long as the process"},
       {{"frobnicate"}, "frobnicate"},
-      {{}, "strandq needs a command: run, verify, generate"},
+      {{}, "strandq needs a command: run, verify, report, generate"},
       {{"dlq", "--store", "redis://127.0.0.1:1"}, "strandq dlq needs a command: list, replay"},
       {{"worker", "--workers"}, "--workers needs a value"},
       {{"stats", "--json=maybe"}, "--json is a flag: give it without a value"},

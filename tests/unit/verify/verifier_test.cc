@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -452,6 +453,27 @@ TEST(VerifierScaleTest, AMillionAttemptsAtScale) {
   std::printf("Verify of %zu attempts took %lld ms\n", records.size(),
               static_cast<long long>(
                   std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+}
+
+// A hostile log's times may be anywhere in int64_t: the figures saturate, nothing overflows
+// (UBSan in the ASan tree), and a log of dropped lines only has no time span.
+TEST(VerifierTest, ExtremeTimesSaturateTheFigures) {
+  Log log;
+  log.Ack("a", 1, 0, 1).Ack("a", 2, 1, 2);
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  log.records()[0].enqueued_ns = log.records()[0].start_ns = kMin;
+  log.records()[1].enqueued_ns = kMin;
+  log.records()[1].end_ns = kMax;
+  const VerifyReport report = Verify(log.records(), {});
+  EXPECT_EQ(report.makespan.count(), kMax);
+  EXPECT_EQ(report.latency_max.count(), kMax);
+  EXPECT_EQ(report.lower_bound.count(), kMax);  // 2 events x a saturated unit
+  EXPECT_EQ(LowerBound(3, 1, 1, std::chrono::nanoseconds(kMax)).count(), kMax);
+
+  Log dropped;
+  dropped.Attempt("b", 1, 1, 0, 0, Outcome::kDropped);
+  EXPECT_EQ(Verify(dropped.records(), {}).makespan.count(), 0);
 }
 
 }  // namespace
