@@ -4,9 +4,9 @@
 #include <cstdio>
 
 #include "cli/cli_common.h"
-#include "cli/version.h"
 #include "strandq/report.h"
 #include "strandq/verifier.h"
+#include "strandq/version.h"
 
 namespace strandq::cli {
 

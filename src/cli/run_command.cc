@@ -10,13 +10,13 @@
 #include "cli/progress_line.h"
 #include "cli/run_report.h"
 #include "cli/signal_watcher.h"
-#include "cli/version.h"
 #include "strandq/duration.h"
 #include "strandq/event_log.h"
 #include "strandq/handler.h"
 #include "strandq/report.h"
 #include "strandq/store.h"
 #include "strandq/verifier.h"
+#include "strandq/version.h"
 #include "strandq/worker_pool.h"
 
 namespace strandq::cli {
