@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "http/console_page.h"
 #include "http/event_body.h"
 #include "http/status_pages.h"
 
@@ -112,6 +113,8 @@ std::optional<Response> RequestHandler::Handle(const Route& route, const Request
       return StatusPage(route.endpoint, request.version());
     case Endpoint::kHealthz:
       return MakeResponse(200, "application/json", "{\"status\":\"ok\"}", request.version());
+    case Endpoint::kConsole:
+      return ConsoleFile(request);
   }
   return ErrorResponse(500, "unrouted request", request.version());
 }
@@ -219,6 +222,22 @@ Response RequestHandler::StatusPage(Endpoint endpoint, unsigned version) const {
   }
   return MakeResponse(200, "application/json", StatsJson(*stats, metrics_.Counters(), workers),
                       version);
+}
+
+Response RequestHandler::ConsoleFile(const Request& request) const {
+  const std::string_view target(request.target().data(), request.target().size());
+  auto asset = FindConsoleAsset(target.substr(0, target.find('?')));
+  if (!asset) return ErrorResponse(404, "no such console file", request.version());
+  Response res =
+      MakeResponse(200, asset->content_type, std::string(asset->body), request.version());
+  res.set("Content-Security-Policy",
+          boost::beast::string_view(kConsoleContentSecurityPolicy.data(),
+                                    kConsoleContentSecurityPolicy.size()));
+  // The files change only with the binary: revalidate each time, never serve a stale script.
+  res.set(beast_http::field::cache_control, "no-cache");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  return res;
 }
 
 }  // namespace strandq::http

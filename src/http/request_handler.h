@@ -59,6 +59,8 @@ class RequestHandler {
   std::variant<std::string, Response> WorkerName(const Request& request) const;
   // GET /v1/stats or /metrics.
   Response StatusPage(Endpoint endpoint, unsigned version) const;
+  // GET / and the console's other files (static; Content-Security-Policy, no-cache).
+  Response ConsoleFile(const Request& request) const;
 
   Store& store_;
   const HttpServerOptions& options_;

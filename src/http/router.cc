@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "http/console_page.h"
+
 namespace strandq::http {
 namespace {
 
@@ -66,6 +68,12 @@ std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_v
       return Refusal{405, "/healthz takes GET or HEAD", "GET, HEAD"};
     }
     return Route{Endpoint::kHealthz};
+  }
+  if (FindConsoleAsset(path)) {
+    if (!get && head.method != beast_http::verb::head) {
+      return Refusal{405, std::string(path) + " takes GET or HEAD", "GET, HEAD"};
+    }
+    return Route{Endpoint::kConsole};
   }
   if (!token.empty() && !Authorized(head.authorization, token)) {
     return Refusal{401, "missing or wrong bearer token", ""};

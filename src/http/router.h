@@ -19,6 +19,7 @@ enum class Endpoint {
   kClaimLeases,   // POST /v1/leases
   kSettleLeases,  // POST /v1/leases/settle
   kExtendLeases,  // POST /v1/leases/extend
+  kConsole,       // GET / and the console's files (http/console_page.h)
 };
 
 struct Route {
@@ -43,7 +44,8 @@ struct RequestHead {
 
 // Decides from the head alone where a request goes, or why it is refused, in this order:
 // 401 if `token` is set and the request does not carry "Bearer <token>" (GET and HEAD
-// /healthz are exempt so that probes need no secret), 404 for an unknown path, 405 for a
+// /healthz are exempt so that probes need no secret, and the console's static files, which
+// hold no data: the page asks for the token its API calls need), 404 for an unknown path, 405 for a
 // method the path does not take (with Allow), 415 for a POST /v1/events whose Content-Type is not
 // application/json or application/x-ndjson, or a POST /v1/leases[/settle|/extend] whose
 // Content-Type is not application/json (parameters such as charset are ignored; no Content-Type

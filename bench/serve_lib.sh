@@ -1,0 +1,26 @@
+# shellcheck shell=bash disable=SC2034  # url and pid are for the sourcing script
+# Shared by the benchmarks of `strandq serve` over wrk (source it, with $bin and $tmp set):
+#
+#   median                  median of the numbers on stdin, one per line
+#   start_server ARGS...    `$bin serve --bind 127.0.0.1:0 ARGS...`; sets pid and url
+#   stop_server             SIGTERM, then waits for it
+#
+# The sourcing script's EXIT trap stops a server left running ($pid).
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+start_server() {
+  "$bin" serve --bind 127.0.0.1:0 "$@" > "$tmp/serve.out" 2> "$tmp/serve.err" &
+  pid=$!
+  for _ in $(seq 500); do
+    grep -q '^listening on ' "$tmp/serve.out" 2>/dev/null && break
+    sleep 0.01
+  done
+  url="http://$(awk '/^listening on / {print $3; exit}' "$tmp/serve.out")"
+}
+
+stop_server() {
+  kill -TERM "$pid"
+  wait "$pid" || true  # 1 when an ingest-only mem: server ends with events pending
+  pid=
+}
