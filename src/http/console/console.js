@@ -4,7 +4,7 @@
 'use strict';
 
 const POLL_MS = 1000;
-const HISTORY = 300; // samples kept for the charts (about five minutes)
+const HISTORY = 300; // samples kept for the charts (about five minutes, one a second)
 const TOKEN_KEY = 'strandq.token';
 const GAUGES = [
   ['pending', 'pending'], ['accounts', 'accounts'], ['ready', 'ready'], ['leased', 'leased'],
@@ -142,29 +142,32 @@ function record(store) {
   if (history.length > HISTORY + 1) history.shift();
 }
 
-// Per-second rates between consecutive samples.
+// Per-second rates between consecutive samples, as [time, rate] points.
 function rates(key) {
   const out = [];
   for (let i = 1; i < history.length; i++) {
     const dt = (history[i].t - history[i - 1].t) / 1000;
-    out.push(dt > 0 ? Math.max(0, history[i][key] - history[i - 1][key]) / dt : 0);
+    out.push([history[i].t, dt > 0 ? Math.max(0, history[i][key] - history[i - 1][key]) / dt : 0]);
   }
   return out;
 }
 
-// Draws series (arrays of numbers, newest last, HISTORY wide) as polylines with a max label.
+// Draws series ([time, value] points, oldest first) as polylines over the time the history
+// covers (at least a minute), with the largest value as the scale.
 function chart(id, series) {
   const [w, h, top] = [600, 160, 14];
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const now = history.length ? history[history.length - 1].t : 0;
+  const span = Math.max(60000, now - (history.length ? history[0].t : 0));
+  const max = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1])));
   const nodes = [svg('line', {x1: 0, y1: h - 0.5, x2: w, y2: h - 0.5, class: 'axis'})];
   for (const s of series) {
-    const n = s.values.length;
-    const points = s.values.map((v, i) =>
-      `${(w - (n - 1 - i) * (w / HISTORY)).toFixed(1)},${(h - (v / max) * (h - top)).toFixed(1)}`);
+    const points = s.points.map(([t, v]) =>
+      `${(w - ((now - t) / span) * w).toFixed(1)},${(h - (v / max) * (h - top)).toFixed(1)}`);
     nodes.push(svg('polyline', {points: points.join(' '), class: 'line ' + s.cls}));
   }
   const label = svg('text', {x: 4, y: 11, class: 'label'});
-  label.textContent = 'max ' + Math.round(max) + ' · last ' + Math.round(HISTORY * POLL_MS / 60000) + ' min';
+  label.textContent = `max ${Math.round(max)} · last ${span < 120000 ? Math.round(span / 1000) + ' s' :
+    Math.round(span / 60000) + ' min'}`;
   nodes.push(label);
   $(id).replaceChildren(...nodes);
 }
@@ -220,8 +223,8 @@ async function pollOverview() {
   if (stats) {
     record(stats.store);
     renderGauges(stats.store);
-    chart('chart-rate', [{values: rates('acked'), cls: 'acked'}, {values: rates('enqueued'), cls: 'enqueued'}]);
-    chart('chart-pending', [{values: history.slice(1).map((s) => s.pending), cls: 'pending'}]);
+    chart('chart-rate', [{points: rates('acked'), cls: 'acked'}, {points: rates('enqueued'), cls: 'enqueued'}]);
+    chart('chart-pending', [{points: history.map((s) => [s.t, s.pending]), cls: 'pending'}]);
   }
   if (delayed && paused && parked) renderBlocked([parked.accounts, paused.accounts, delayed.accounts]);
   if (backlog) renderBacklog(backlog.accounts);
