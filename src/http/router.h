@@ -5,6 +5,7 @@
 #include <ostream>  // boost/utility/string_view.hpp (Boost 1.74) needs it first
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "http/event_body.h"
@@ -16,15 +17,26 @@ enum class Endpoint {
   kStats,
   kMetrics,
   kHealthz,
-  kClaimLeases,   // POST /v1/leases
-  kSettleLeases,  // POST /v1/leases/settle
-  kExtendLeases,  // POST /v1/leases/extend
-  kConsole,       // GET / and the console's files (http/console_page.h)
+  kClaimLeases,    // POST /v1/leases
+  kSettleLeases,   // POST /v1/leases/settle
+  kExtendLeases,   // POST /v1/leases/extend
+  kListAccounts,   // GET /v1/accounts
+  kGetAccount,     // GET /v1/accounts/{account}
+  kPauseAccount,   // POST /v1/accounts/{account}/pause
+  kResumeAccount,  // POST /v1/accounts/{account}/resume
+  kListDead,       // GET /v1/dead
+  kReplayDead,     // POST /v1/dead/replay
+  kPurgeDead,      // POST /v1/dead/purge
+  kConsole,        // GET / and the console's files (http/console_page.h)
 };
 
 struct Route {
+  Route(Endpoint e, BodyFormat f = BodyFormat::kJson, std::string a = {})
+      : endpoint(e), format(f), account(std::move(a)) {}
+
   Endpoint endpoint;
   BodyFormat format = BodyFormat::kJson;  // for kPostEvents
+  std::string account;                    // for the /v1/accounts/{account} paths, decoded
 };
 
 // A request refused on its head alone.
@@ -49,7 +61,9 @@ struct RequestHead {
 // method the path does not take (with Allow), 415 for a POST /v1/events whose Content-Type is not
 // application/json or application/x-ndjson, or a POST /v1/leases[/settle|/extend] whose
 // Content-Type is not application/json (parameters such as charset are ignored; no Content-Type
-// means JSON). The query string is ignored. Pure.
+// means JSON), likewise a POST /v1/dead/replay or /v1/dead/purge. The {account} of
+// /v1/accounts/{account}[/pause|/resume] is percent-decoded and checked (ValidateAccount): 400
+// naming the problem. The query string is ignored. Pure.
 std::variant<Route, Refusal> RouteRequest(const RequestHead& head, std::string_view token);
 
 }  // namespace strandq::http

@@ -1,6 +1,7 @@
 // Copyright 2026 The strandq Authors.
 #include "http/status_pages.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace strandq::http {
@@ -27,17 +28,32 @@ uint64_t Retried(const StoreStats& s) {
   return failed > s.dead_lettered ? failed - s.dead_lettered : 0;
 }
 
+// How long the oldest pending event has waited, in ns; 0 when nothing is pending.
+int64_t OldestPendingAgeNs(const StoreStats& s, int64_t now_ns) {
+  if (s.pending == 0 || s.oldest_pending_ns == 0) return 0;
+  return std::max<int64_t>(0, now_ns - s.oldest_pending_ns);
+}
+
 }  // namespace
 
 std::string StatsJson(const StoreStats& s, const HttpServerCounters& c,
-                      const std::optional<PoolProgress>& workers) {
+                      const std::optional<PoolProgress>& workers, int64_t now_ns) {
   nlohmann::ordered_json j;
-  j["store"] = {
-      {"pending", s.pending}, {"accounts", s.accounts}, {"ready", s.ready},
-      {"leased", s.leased},   {"delayed", s.delayed},   {"parked", s.parked},
-      {"dead", s.dead},       {"enqueued", s.enqueued}, {"acked", s.acked},
-      {"nacked", s.nacked},   {"expired", s.expired},   {"dead_lettered", s.dead_lettered},
-      {"retried", Retried(s)}};
+  j["store"] = {{"pending", s.pending},
+                {"accounts", s.accounts},
+                {"ready", s.ready},
+                {"leased", s.leased},
+                {"delayed", s.delayed},
+                {"parked", s.parked},
+                {"dead", s.dead},
+                {"enqueued", s.enqueued},
+                {"acked", s.acked},
+                {"nacked", s.nacked},
+                {"expired", s.expired},
+                {"dead_lettered", s.dead_lettered},
+                {"retried", Retried(s)},
+                {"paused", s.paused},
+                {"oldest_pending_age_ms", OldestPendingAgeNs(s, now_ns) / 1'000'000}};
   j["server"] = {{"requests", c.requests},
                  {"rejected", c.rejected},
                  {"events_accepted", c.events_accepted},
@@ -57,7 +73,8 @@ std::string StatsJson(const StoreStats& s, const HttpServerCounters& c,
 }
 
 std::vector<MetricFamily> MetricFamilies(const StoreStats& s, const ServerMetrics& server,
-                                         const std::optional<PoolProgress>& workers) {
+                                         const std::optional<PoolProgress>& workers,
+                                         int64_t now_ns) {
   using Type = MetricFamily::Type;
   std::vector<MetricFamily> f;
   f.push_back(Counter("strandq_events_accepted_total", "Events accepted by the store", s.enqueued));
@@ -71,6 +88,14 @@ std::vector<MetricFamily> MetricFamilies(const StoreStats& s, const ServerMetric
   f.push_back(Gauge("strandq_accounts_ready", "Accounts waiting for a worker", s.ready));
   f.push_back(Gauge("strandq_accounts_delayed", "Accounts waiting out a retry backoff", s.delayed));
   f.push_back(Gauge("strandq_accounts_parked", "Accounts stopped by a dead letter", s.parked));
+  f.push_back(Gauge("strandq_accounts_paused", "Accounts paused by an operator", s.paused));
+  MetricFamily oldest{"strandq_oldest_pending_age_seconds",
+                      "How long the oldest pending event has waited (0 when none is pending)",
+                      Type::kGauge,
+                      {},
+                      {}};
+  oldest.samples.push_back({{}, static_cast<double>(OldestPendingAgeNs(s, now_ns)) / 1e9});
+  f.push_back(std::move(oldest));
   f.push_back(Gauge("strandq_dead_letters", "Events in the dead-letter list", s.dead));
 
   const HttpServerCounters c = server.Counters();
