@@ -16,6 +16,8 @@ const history = []; // {t, acked, enqueued, pending}
 const view = {account: null, offset: 0, limit: 100};
 let polls = 0;
 let timer = null;
+let polling = false;
+let pollAgain = false;
 let actionError = null;
 
 // ---- DOM helpers ----
@@ -257,16 +259,34 @@ async function pollAccount() {
 
 // ---- the loop ----
 
+// One poll at a time: a poll asked for while one runs (a button, a new view) follows it.
 async function poll() {
   clearTimeout(timer);
-  const errors = await (view.account === null ? pollOverview() : pollAccount());
+  if (polling) {
+    pollAgain = true;
+    return;
+  }
+  if (document.hidden) return; // a tab nobody looks at costs the server nothing (see init)
+  polling = true;
+  let errors;
+  try {
+    errors = await (view.account === null ? pollOverview() : pollAccount());
+  } catch (e) {
+    errors = ['console: ' + e.message]; // an answer the page did not expect
+  }
+  polling = false;
   polls++;
   document.documentElement.dataset.polls = polls;
   showErrors(errors);
   $('status').textContent = (errors.length ? 'errors · ' : 'live · ') + 'updated ' +
     new Date().toLocaleTimeString();
   $('status').className = errors.length ? 'status bad' : 'status ok';
-  timer = setTimeout(poll, POLL_MS);
+  if (pollAgain) {
+    pollAgain = false;
+    poll();
+  } else {
+    timer = setTimeout(poll, POLL_MS);
+  }
 }
 
 function route() {
@@ -301,6 +321,7 @@ function init() {
     if (confirm('Delete every dead letter for good?')) act('POST', '/v1/dead/purge', {all: true});
   });
   window.addEventListener('hashchange', route);
+  document.addEventListener('visibilitychange', () => document.hidden || poll());
   route();
 }
 
