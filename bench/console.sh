@@ -5,8 +5,10 @@
 # (bench/post_batch.lua, 8 connections) and single-event POSTs (bench/post_event.lua, 64
 # connections) for SECONDS with wrk: once with no browser, once with headless Chromium showing
 # the console at GET / (started before the measure, checked to be polling, stopped after), in
-# alternating order. Prints one markdown table row per measure: the medians side by side, every
-# run, and with/without. Fails on any non-2xx answer or a console that does not poll.
+# alternating order. Prints one markdown table row per measure: the medians side by side, their
+# ratio, the median of each run's own ratio (the pair measured back to back: less sensitive to
+# what else the machine does meanwhile), and every run. Fails on any non-2xx answer or a
+# console that does not poll.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$1 runs=${2:-5} secs=${3:-3}
@@ -70,20 +72,22 @@ measure() {
 }
 
 row() {  # MEASURE UNIT SCALE CONNECTIONS SCRIPT
-  local without=() with=() order
+  local without=() with=() ratios=() order
   for i in $(seq "$runs"); do
     for order in $([ $((i % 2)) -eq 1 ] && echo "no yes" || echo "yes no"); do
       measure "$order" "$4" "$5"
       if [ "$order" = yes ]; then with+=($((result * $3))); else without+=($((result * $3))); fi
     done
+    ratios+=("$(awk -v a="${without[-1]}" -v b="${with[-1]}" 'BEGIN {printf "%.3f", b / a}')")
   done
   local a b
   a=$(printf '%s\n' "${without[@]}" | median)
   b=$(printf '%s\n' "${with[@]}" | median)
-  echo "| $1 | **$a** $2 | **$b** $2 | $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", b / a}') | ${without[*]} | ${with[*]} |"
+  echo "| $1 | **$a** $2 | **$b** $2 | $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", b / a}') |" \
+    "$(printf '%s\n' "${ratios[@]}" | median) | ${without[*]} | ${with[*]} |"
 }
 
-echo "| measure | no browser | console open | with / without | runs without | runs with |"
-echo "|---|---|---|---|---|---|"
+echo "| measure | no browser | console open | with / without (medians) | median of the runs' with / without | runs without | runs with |"
+echo "|---|---|---|---|---|---|---|"
 row "1,000-event NDJSON POST" "events/s" "$batch" 8 bench/post_batch.lua
 row "single-event POST" "req/s" 1 64 bench/post_event.lua
