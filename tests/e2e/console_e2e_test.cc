@@ -160,6 +160,9 @@ TEST_F(ConsoleE2eTest, AsksForTheTokenAndUsesIt) {
   OpenConsole(server);
   ASSERT_TRUE(WaitOnPage("return !document.getElementById('token-form').hidden;"));
   EXPECT_EQ(Gauge("pending"), "");  // nothing shown without the token
+  auto listed = browser_->Execute("return document.getElementById('errors').hidden;");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(*listed, true) << "the token form is the message; the 401s are not listed";
   CONSOLE_ASSERT_OK(browser_->Type("#token-input", "wrong"));
   CONSOLE_ASSERT_OK(browser_->Click("#token-submit"));
   ASSERT_TRUE(

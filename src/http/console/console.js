@@ -87,11 +87,15 @@ async function api(method, path, body) {
     throw new ApiError(`${method} ${path}: cannot reach the server (${e.message})`);
   }
   const text = await res.text();
-  if (res.status === 401) askForToken(token ? 'The server refused this token.' : null);
   if (!res.ok) {
     let msg = text;
     try { msg = JSON.parse(text).error || text; } catch (e) { /* not JSON: show it as it is */ }
-    throw new ApiError(`${method} ${path}: ${res.status} ${msg}`);
+    const err = new ApiError(`${method} ${path}: ${res.status} ${msg}`);
+    if (res.status === 401) {
+      askForToken(token ? 'The server refused this token.' : null);
+      err.asksForToken = true; // the token form says it; no need to list it as well
+    }
+    throw err;
   }
   return JSON.parse(text);
 }
@@ -122,7 +126,8 @@ async function act(method, path, body) {
 // Settles every request of one poll, so that one failing endpoint hides nothing else.
 async function fetchAll(requests) {
   const results = await Promise.allSettled(requests.map(([m, p]) => api(m, p)));
-  const errors = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
+  const errors = results.filter((r) => r.status === 'rejected' && !r.reason.asksForToken)
+    .map((r) => r.reason.message);
   return [results.map((r) => (r.status === 'fulfilled' ? r.value : null)), errors];
 }
 
