@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <queue>
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,28 @@ class IndexedHeap {
     const uint32_t id = Top();
     Remove(id);
     return id;
+  }
+
+  // Calls visit(id) for the ids in key order, least first, until it returns false: O(k log k)
+  // for k ids visited (a best-first walk of the heap), whatever the heap's size.
+  template <typename Visit>
+  void VisitInOrder(Visit&& visit) const {
+    if (heap_.empty()) return;
+    const auto after = [this](size_t a, size_t b) { return less_(heap_[b].key, heap_[a].key); };
+    std::priority_queue<size_t, std::vector<size_t>, decltype(after)> frontier(after);
+    frontier.push(0);
+    while (!frontier.empty()) {
+      const size_t i = frontier.top();
+      frontier.pop();
+      if (!visit(heap_[i].id)) return;
+      if (2 * i + 1 < heap_.size()) frontier.push(2 * i + 1);
+      if (2 * i + 2 < heap_.size()) frontier.push(2 * i + 2);
+    }
+  }
+  // Calls f(id) for every id, in no particular order.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const Node& node : heap_) f(node.id);
   }
 
   // Pop() then Insert(id, key) in one pass down the heap: returns the id with the least key

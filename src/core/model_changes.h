@@ -32,6 +32,7 @@ struct ModelChanges {
     uint64_t head_id = 0;  // the head `attempt` belongs to (0: no events)
     uint32_t attempt = 0;
     bool parked = false;
+    bool paused = false;  // by an operator (Store::SetPaused)
   };
   struct Accepted {
     uint32_t slot = 0;

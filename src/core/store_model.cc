@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "core/client_name.h"
+
 namespace strandq {
 
 // DESIGN
@@ -37,6 +39,7 @@ EngineOptions Clamp(EngineOptions options) {
   options.retry_backoff_max = std::max(options.retry_backoff_max, options.retry_backoff);
   options.idempotency_window = std::clamp<std::chrono::nanoseconds>(
       options.idempotency_window, std::chrono::nanoseconds(1), std::chrono::hours(24 * 365));
+  options.client_name = ClientName(options);
   return options;
 }
 
@@ -144,9 +147,10 @@ CompleteResult StoreModel::Ack(uint32_t slot, bool claim_next, int64_t now) {
   if (recording_) changes_.removed.push_back(strand.events.front().id);
   PopHead(slot);
   strand.attempt = 0;
+  strand.last_error.clear();
   CompleteResult result;
   result.disposition = Disposition::kAcked;
-  if (claim_next && !strand.events.empty() && !strand.parked) {
+  if (claim_next && !strand.events.empty() && !strand.parked && !strand.paused) {
     // The hot path: this strand re-enters the ready set and the best one leaves it, in one
     // heap pass (none if this strand is still the best).
     const uint32_t next = ready_.PushPop(slot, strand.events.size(), strand.events.front().id);
@@ -175,6 +179,8 @@ StoreStats StoreModel::Stats(ModelTime now) {
   StoreStats stats = stats_;
   stats.ready = ready_.size();
   stats.dead = dead_.size();
+  stats.paused = paused_.size();
+  if (!by_age_.empty()) stats.oldest_pending_ns = At(by_age_.Top()).events.front().enqueued_ns;
   return stats;
 }
 
@@ -224,6 +230,7 @@ size_t StoreModel::ReplayDead(std::span<const uint64_t> ids, ReplayAt at, ModelT
   }
   if (recording_) RecordReplay(replay);
   for (const DeadEntry& entry : replay) {
+    Reindex(entry.slot);
     Unpark(entry.slot);
     if (At(entry.slot).state == State::kIdle) {
       Resume(entry.slot);
@@ -323,12 +330,13 @@ void StoreModel::PopHead(uint32_t slot) {
   strand.events.pop_front();
   --stats_.pending;
   if (strand.events.empty()) --stats_.accounts;
+  Reindex(slot);
 }
 
 void StoreModel::Resume(uint32_t slot) {
   Strand& strand = At(slot);
   assert(strand.state == State::kIdle);
-  if (strand.events.empty() || strand.parked) return;
+  if (strand.events.empty() || strand.parked || strand.paused) return;
   ready_.Insert(slot, strand.events.size(), strand.events.front().id);
   strand.state = State::kReady;
 }
@@ -338,12 +346,14 @@ void StoreModel::Rekey(uint32_t slot) {
   if (strand.state == State::kReady) {
     ready_.Update(slot, strand.events.size(), strand.events.front().id);
   }
+  Reindex(slot);
 }
 
 void StoreModel::Unpark(uint32_t slot) {
   Strand& strand = At(slot);
   if (!strand.parked) return;
   strand.parked = false;
+  parked_.erase(slot);
   --stats_.parked;
   Touch(slot);
   if (strand.state == State::kIdle) Resume(slot);
@@ -398,6 +408,7 @@ Disposition StoreModel::Fail(uint32_t slot, std::string_view error, ModelTime no
                              std::chrono::nanoseconds delay) {
   Strand& strand = At(slot);
   assert(strand.state == State::kIdle);
+  strand.last_error = error;
   if (strand.attempt >= options_.max_attempts) {
     DeadLetterHead(slot, error, now.wall_ns);
     return Disposition::kDead;
@@ -424,11 +435,13 @@ void StoreModel::DeadLetterHead(uint32_t slot, std::string_view error, int64_t w
   if (auto replayed = replays_.find(entry.event.id); replayed != replays_.end()) {
     entry.replays = replayed->second;
   }
+  strand.last_error = error;
   PopHead(slot);
   strand.attempt = 0;
   ++stats_.dead_lettered;
-  if (options_.on_dead == OnDead::kPark) {
+  if (options_.on_dead == OnDead::kPark && !strand.parked) {
     strand.parked = true;
+    parked_.insert(slot);
     ++stats_.parked;
     Touch(slot);
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/backoff.h"
@@ -75,6 +76,20 @@ struct ModelTime {
 //    refused (kKeyReused) and changes nothing. Otherwise the batch is enqueued as by Enqueue and
 //    the key recorded in the same step, with the fingerprint, the receipts and an expiry of
 //    now.wall_ns + window. An expired key is as if never recorded.
+//  - Pause (SetPaused): a paused account keeps accepting events and is never granted until
+//    resumed; a lease held when it is paused stays valid and settles as usual; after that
+//    settlement (ack, nack, expiry) it does not become ready, nor does a delay that ends while
+//    it is paused make it ready. Resume makes it ready if it has events and is not parked (a
+//    delay still running goes on). The paused flag survives a restart.
+//  - Last error (AccountInfo::last_error): set by a nack (its error), an expiry ("lease
+//    expired") and a dead letter (its error); cleared when an ack removes the head. A restart
+//    clears it, except for a parked account, which keeps the error of the dead letter that
+//    parked it.
+//  - Accounts (ListAccounts): those with pending events, paused or parked, filtered by their
+//    state (a paused or parked filter: by the flag, whatever the state) and sorted by backlog
+//    (most pending first, ties to the smaller head id) or by age (smallest head id first);
+//    accounts without events come last, by name. The state shown: leased
+//    while leased (paused or not), else paused, else parked, else delayed, ready or idle.
 //  - Time: every step first expires the leases and ends the delays due at its instant. The
 //    order among dead letters of leases that expired at one step is not part of the rules.
 // Not thread-safe.
@@ -106,6 +121,14 @@ class StoreModel {
   // Every pending event, account by account (in order of first acceptance), head first; the
   // head with its attempts so far, the others with attempt 0.
   std::vector<Event> ListPending() const;
+
+  // ---- Accounts (store_model_accounts.cc) ----
+  std::vector<AccountInfo> ListAccounts(const AccountQuery& query, ModelTime now);
+  // NotFound for an account never accepted. The events carry their payloads as held (a
+  // durable store's model holds none: the store loads them).
+  Result<AccountDetail> GetAccount(std::string_view account, size_t offset, size_t limit,
+                                   ModelTime now);
+  Result<AccountInfo> SetPaused(std::string_view account, bool paused, ModelTime now);
 
   // ---- Durable stores (store_model_durable.cc) ----
 
@@ -177,8 +200,10 @@ class StoreModel {
     uint32_t slot = 0;                     // index in slots_
     uint32_t grants = 0;                   // leases granted so far (2^32 would wrap)
     State state = State::kIdle;
-    bool parked = false;  // stopped by a dead letter (OnDead::kPark)
-    bool dirty = false;   // its record changed since TakeChanges (recording_ only)
+    std::string last_error;  // AccountInfo::last_error
+    bool parked = false;     // stopped by a dead letter (OnDead::kPark)
+    bool paused = false;     // stopped by an operator (SetPaused)
+    bool dirty = false;      // its record changed since TakeChanges (recording_ only)
   };
   // The fencing token of the strand's latest grant.
   static uint64_t Token(const Strand& strand) {
@@ -195,6 +220,7 @@ class StoreModel {
   };
 
   Strand& At(uint32_t slot) { return *slots_[slot]; }
+  const Strand& At(uint32_t slot) const { return *slots_[slot]; }
   uint32_t SlotFor(const std::string& account);
   void PushBack(uint32_t slot, QueuedEvent event);
   void PushAtHead(uint32_t slot, QueuedEvent event);
@@ -204,6 +230,14 @@ class StoreModel {
   // Updates the ready-set key of a ready strand after its events changed.
   void Rekey(uint32_t slot);
   void Unpark(uint32_t slot);
+  // Puts the strand in (or takes it out of) the listing indexes after its events changed.
+  void Reindex(uint32_t slot);
+  // What the listing shows of the strand.
+  AccountState StateOf(const Strand& strand) const;
+  bool Matches(const Strand& strand, AccountState state) const;
+  AccountInfo Info(uint32_t slot, int64_t now) const;
+  // The strands a filtered listing picks from (those not in the listing indexes' order).
+  std::vector<uint32_t> Candidates(AccountState state) const;
   Lease Grant(uint32_t slot, int64_t now);
   // The strand `lease` is valid for; LeaseLost if it is not valid.
   Result<uint32_t> FindLease(const Lease& lease, int64_t now);
@@ -239,7 +273,22 @@ class StoreModel {
   // Strands in kLeased (key: deadline + 1, the first instant it is expired) or kDelayed (key:
   // end of the delay), by slot.
   IndexedHeap<int64_t, std::less<int64_t>> timers_;
-  std::list<DeadEntry> dead_;  // oldest first
+  // The strands with pending events by backlog (most pending first, ties to the smaller head
+  // id) and by age (smallest head id first), for ListAccounts and the oldest pending event.
+  struct BacklogKey {
+    uint64_t pending;
+    uint64_t head_id;
+  };
+  struct MoreBacklog {
+    bool operator()(const BacklogKey& a, const BacklogKey& b) const {
+      return a.pending != b.pending ? a.pending > b.pending : a.head_id < b.head_id;
+    }
+  };
+  IndexedHeap<BacklogKey, MoreBacklog> by_backlog_;
+  IndexedHeap<uint64_t, std::less<uint64_t>> by_age_;
+  std::unordered_set<uint32_t> paused_;  // slots of paused strands
+  std::unordered_set<uint32_t> parked_;  // slots of parked strands
+  std::list<DeadEntry> dead_;            // oldest first
   // Pending events that were replayed from the dead letters: id -> times replayed (Event::replay).
   // Kept beside the strands so that an event's record stays small; empty in most runs.
   std::unordered_map<uint64_t, uint32_t> replays_;

@@ -19,7 +19,7 @@ ModelChanges StoreModel::TakeChanges() {
     strand.dirty = false;
     out.accounts.push_back({slot, strand.next_seq, strand.grants,
                             strand.events.empty() ? 0 : strand.events.front().id, strand.attempt,
-                            strand.parked});
+                            strand.parked, strand.paused});
   }
   dirty_.clear();
   out.totals = {stats_.enqueued, stats_.acked,         stats_.nacked,
@@ -57,7 +57,12 @@ bool StoreModel::RestoreAccount(const std::string& name, const ModelChanges::Acc
   if (account.attempt > 0) restored_heads_[slot] = account.head_id;
   if (account.parked) {
     strand.parked = true;
+    parked_.insert(slot);
     ++stats_.parked;
+  }
+  if (account.paused) {
+    strand.paused = true;
+    paused_.insert(slot);
   }
   return true;
 }
@@ -75,6 +80,8 @@ void StoreModel::RestoreDead(const RestoredEvent& event, uint32_t attempt, std::
       DeadEntry{event.slot, QueuedEvent{event.id, event.seq, event.enqueued_ns, std::string()},
                 attempt, std::move(error), dead_ns, event.replays});
   dead_by_id_[entry.event.id] = std::prev(dead_.end());
+  // A parked account's last error is that of its latest dead letter, the one that parked it.
+  if (At(event.slot).parked) At(event.slot).last_error = entry.error;
 }
 
 void StoreModel::RestoreTotals(const ModelChanges::Totals& totals) {
@@ -98,6 +105,8 @@ void StoreModel::Restart(ModelTime now) {
   }
   for (uint32_t slot = 0; slot < slots_.size(); ++slot) {
     Strand& strand = At(slot);
+    Reindex(slot);
+    if (!strand.parked) strand.last_error.clear();
     if (strand.state == State::kReady) continue;
     if (auto restored = restored_heads_.find(slot); restored != restored_heads_.end()) {
       const bool same_head = !strand.events.empty() && strand.events.front().id == restored->second;

@@ -39,6 +39,15 @@ class ForwardingStore : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
     return inner_->PurgeDead(ids);
   }
+  Result<std::vector<AccountInfo>> ListAccounts(const AccountQuery& query) override {
+    return inner_->ListAccounts(query);
+  }
+  Result<AccountDetail> GetAccount(std::string_view account, size_t offset, size_t limit) override {
+    return inner_->GetAccount(account, offset, limit);
+  }
+  Result<AccountInfo> SetPaused(std::string_view account, bool paused) override {
+    return inner_->SetPaused(account, paused);
+  }
   StoreTraits Traits() const override { return inner_->Traits(); }
 
  private:

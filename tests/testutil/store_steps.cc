@@ -66,6 +66,10 @@ std::string Describe(const Op& op) {
     case OpKind::kRestart:
       out << "restart";
       break;
+    case OpKind::kPause:
+      out << (op.b ? "pause" : "resume") << " a" << op.a % kStepAccounts << ", its events from "
+          << op.c % 3;
+      break;
     case OpKind::kReplay:
       out << "replay dead mask " << op.a << (op.b ? " at tail" : " at head");
       break;
@@ -90,12 +94,13 @@ std::string Describe(const Op& op) {
 
 // Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
 // some dwell on expiries and replays, others on grants and completions.
-std::vector<Op> Generate(Random& random, size_t length, bool restarts) {
-  const size_t kKinds = restarts ? 11 : 10;
-  uint64_t weights[11];
+std::vector<Op> Generate(Random& random, size_t length, bool restarts, bool accounts) {
+  const size_t kKinds = accounts ? 12 : restarts ? 11 : 10;
+  uint64_t weights[12];
   uint64_t total = 0;
   for (size_t k = 0; k < kKinds; ++k) {
-    weights[k] = random.Uniform(k == static_cast<size_t>(OpKind::kRestart) ? 3 : 8);
+    const bool restart = k == static_cast<size_t>(OpKind::kRestart);
+    weights[k] = restart && !restarts ? 0 : random.Uniform(restart ? 3 : 8);
     if (k <= static_cast<size_t>(OpKind::kComplete)) weights[k] += 2;  // enqueue, claim, complete
     total += weights[k];
   }
@@ -139,6 +144,9 @@ std::vector<Op> Generate(Random& random, size_t length, bool restarts) {
         break;
       case OpKind::kEnqueueOnce:
         ops.push_back({OpKind::kEnqueueOnce, r32(kOnceKeys), r32(kOnceBatches)});
+        break;
+      case OpKind::kPause:
+        ops.push_back({OpKind::kPause, r32(kStepAccounts), r32(2), r32(3)});
         break;
     }
   }

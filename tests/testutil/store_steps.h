@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -33,6 +35,7 @@ enum class OpKind {
   kCompleteMany,
   kEnqueueOnce,
   kRestart,  // close the store and open it again (durable stores; the model: Restart)
+  kPause,    // pause (b = 1) or resume (b = 0) account a, then show it with its events
 };
 
 // One step. Its numbers are read against the state of the run (the i-th lease held, modulo how
@@ -66,8 +69,9 @@ std::string Describe(const Op& op);
 
 // Swarm testing: each sequence weighs the kinds of step differently (some leave kinds out), so
 // some dwell on expiries and replays, others on grants and completions.
-// With `restarts`, some steps are kRestart.
-std::vector<Op> Generate(Random& random, size_t length, bool restarts = false);
+// With `restarts`, some steps are kRestart; with `accounts`, some are kPause.
+std::vector<Op> Generate(Random& random, size_t length, bool restarts = false,
+                         bool accounts = false);
 
 // The grant count a token stands for: the model and MemoryStore put the account's number in
 // the low 32 bits, the Redis store counts grants.
@@ -89,7 +93,11 @@ class StepRunner {
         start_ns_(clock->WallNs()),
         restarter_(std::move(restarter)) {}
 
-  // The answer to `op`, then the stats and the dead letters after it.
+  // Also write down the accounts (Store::ListAccounts) after every step, and their oldest
+  // pending event and paused count with the stats.
+  void set_accounts(bool accounts) { accounts_ = accounts; }
+
+  // The answer to `op`, then the stats, the dead letters and the accounts after it.
   std::string Step(const Op& op) {
     std::ostringstream out;
     Apply(op, out);
@@ -103,6 +111,10 @@ class StepRunner {
           << " dead=" << s.dead << " enqueued=" << s.enqueued << " acked=" << s.acked
           << " nacked=" << s.nacked << " expired=" << s.expired
           << " dead_lettered=" << s.dead_lettered;
+      if (accounts_) {
+        out << " paused=" << s.paused
+            << " oldest=" << (s.oldest_pending_ns == 0 ? "none" : Ms(s.oldest_pending_ns));
+      }
     }
     out << "\n  dead:";
     dead_ids_.clear();
@@ -119,10 +131,53 @@ class StepRunner {
         out << " [" << EventText(d.event) << " '" << d.error << "' at " << Ms(d.dead_ns) << "]";
       }
     }
+    if (accounts_) ListAccounts(out);
     return out.str();
   }
 
  private:
+  // Every account by backlog, then a filter and an order that change with every step.
+  void ListAccounts(std::ostringstream& out) {
+    static constexpr std::optional<AccountState> kFilters[] = {
+        std::nullopt,           AccountState::kReady,  AccountState::kLeased,
+        AccountState::kDelayed, AccountState::kPaused, AccountState::kParked};
+    AccountQuery all;
+    AccountQuery some;
+    some.state = kFilters[steps_ % std::size(kFilters)];
+    some.sort = (steps_ / std::size(kFilters)) % 2 ? AccountQuery::Sort::kAge
+                                                   : AccountQuery::Sort::kBacklog;
+    some.limit = 1 + steps_ % 3;
+    ++steps_;
+    for (const AccountQuery& query : {all, some}) {
+      out << "\n  accounts " << (query.state ? AccountStateName(*query.state) : "all") << " by "
+          << (query.sort == AccountQuery::Sort::kAge ? "age" : "backlog") << ":";
+      auto infos = store_->ListAccounts(query);
+      if (!infos.ok()) return void(out << " " << infos.status().ToString());
+      for (const AccountInfo& info : *infos) out << "\n    " << InfoText(info);
+    }
+  }
+  std::string InfoText(const AccountInfo& info) const {
+    std::ostringstream out;
+    out << info.account << " " << AccountStateName(info.state) << (info.paused ? " paused" : "")
+        << (info.parked ? " parked" : "") << " pending " << info.pending << " head "
+        << (info.head ? EventText(*info.head) : "none") << " error '" << info.last_error << "' due "
+        << info.due_in.count() / 1'000'000 << "." << info.due_in.count() % 1'000'000 << "ms";
+    if (info.state == AccountState::kLeased) {
+      out << " grant " << grant_of_(info.lease_token) << " by " << info.lease_holder;
+    }
+    return out.str();
+  }
+  void Pause(const Op& op, std::ostringstream& out) {
+    const std::string account = "a" + std::to_string(op.a % kStepAccounts);
+    auto info = store_->SetPaused(account, op.b != 0);
+    if (!info.ok()) return void(out << CodeName(info.status().code()));
+    out << InfoText(*info);
+    auto detail = store_->GetAccount(account, op.c % 3, 2);
+    if (!detail.ok()) return void(out << " " << detail.status().ToString());
+    out << "\n  events:";
+    for (const Event& e : detail->events) out << " [" << EventText(e) << "]";
+  }
+
   void Apply(const Op& op, std::ostringstream& out) {
     switch (op.kind) {
       case OpKind::kEnqueue: {
@@ -175,6 +230,8 @@ class StepRunner {
         return void(out << "now " << Ms(clock_->WallNs()));
       case OpKind::kRestart:
         return Restart(out);
+      case OpKind::kPause:
+        return Pause(op, out);
       case OpKind::kReplay:
       case OpKind::kPurge: {
         std::vector<uint64_t> ids;
@@ -273,6 +330,8 @@ class StepRunner {
   std::vector<uint64_t> dead_ids_;  // as of the last step's ListDead
   uint64_t payloads_ = 0;
   Restarter restarter_;
+  bool accounts_ = false;
+  size_t steps_ = 0;
 };
 
 }  // namespace strandq::testing

@@ -203,6 +203,32 @@ Result<size_t> MemoryStore::PurgeDead(std::span<const uint64_t> ids) {
   return deleted;
 }
 
+Result<std::vector<AccountInfo>> MemoryStore::ListAccounts(const AccountQuery& query) {
+  std::unique_lock lock(mu_);
+  auto out = model_.ListAccounts(query, Now());
+  if (Status durable = EndStep(lock, {}); !durable.ok()) return durable;
+  return out;
+}
+
+Result<AccountDetail> MemoryStore::GetAccount(std::string_view account, size_t offset,
+                                              size_t limit) {
+  std::unique_lock lock(mu_);
+  auto detail = model_.GetAccount(account, offset, limit, Now());
+  std::vector<Event*> events;
+  if (detail.ok()) {
+    for (Event& event : detail->events) events.push_back(&event);
+  }
+  if (Status durable = EndStep(lock, events); !durable.ok()) return durable;
+  return detail;
+}
+
+Result<AccountInfo> MemoryStore::SetPaused(std::string_view account, bool paused) {
+  std::unique_lock lock(mu_);
+  auto info = model_.SetPaused(account, paused, Now());
+  if (Status durable = EndStep(lock, {}); !durable.ok()) return durable;
+  return info;
+}
+
 std::vector<Event> MemoryStore::ListPending() {
   std::lock_guard lock(mu_);
   return model_.ListPending();

@@ -78,6 +78,10 @@ class MemoryStore final : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
   Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
+  Result<std::vector<AccountInfo>> ListAccounts(const AccountQuery& query) override;
+  Result<AccountDetail> GetAccount(std::string_view account, size_t offset, size_t limit) override;
+  // A step like the others (journalled); a resume wakes the Claim callers it gave work to.
+  Result<AccountInfo> SetPaused(std::string_view account, bool paused) override;
   StoreTraits Traits() const override {
     return {StoreTraits::Kind::kEmbedded,
             journal_ != nullptr,

@@ -18,7 +18,8 @@ Status Damaged(const std::string& what) {
 // Accounts in slot order; returns how many.
 Result<uint32_t> RestoreAccounts(SqliteDb& db, StoreModel& model) {
   auto select = db.Prepare(
-      "SELECT slot, name, next_seq, grants, head_id, attempt, parked FROM accounts ORDER BY slot");
+      "SELECT slot, name, next_seq, grants, head_id, attempt, parked, paused FROM accounts "
+      "ORDER BY slot");
   if (!select.ok()) return select.status();
   uint32_t count = 0;
   for (;;) {
@@ -38,6 +39,7 @@ Result<uint32_t> RestoreAccounts(SqliteDb& db, StoreModel& model) {
     account.head_id = static_cast<uint64_t>(select->Int(4));
     account.attempt = static_cast<uint32_t>(select->Int(5));
     account.parked = select->Int(6) != 0;
+    account.paused = select->Int(7) != 0;
     if (!model.RestoreAccount(name, account)) return Damaged("account '" + name + "' twice");
     ++count;
   }

@@ -14,7 +14,7 @@ namespace strandq {
 // The tables hold what a restart needs (ModelChanges, core/model_changes.h):
 //   store     one row: the layout's version, the jitter seed, the totals and the id counter
 //   accounts  slot (the account's number, dense), name, next_seq, grants, and the attempts of
-//             the head head_id (a head with another id has 0), parked
+//             the head head_id (a head with another id has 0), parked, paused (by an operator)
 //   events    pending events: id, slot, seq, enqueued_ns, replays, and pos, their order within
 //             the account (pos = id until a replay reorders the account)
 //   payloads  id -> body, for pending and dead events: apart, so that reading the events at
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS store (
 CREATE TABLE IF NOT EXISTS accounts (
   slot INTEGER PRIMARY KEY, name TEXT NOT NULL, next_seq INTEGER NOT NULL,
   grants INTEGER NOT NULL, head_id INTEGER NOT NULL, attempt INTEGER NOT NULL,
-  parked INTEGER NOT NULL);
+  parked INTEGER NOT NULL, paused INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, seq INTEGER NOT NULL,
   enqueued_ns INTEGER NOT NULL, pos INTEGER NOT NULL, replays INTEGER NOT NULL);
@@ -215,9 +215,12 @@ Status CreateSchema(SqliteDb& db, uint64_t jitter_seed) {
   return db.Exec("COMMIT");
 }
 
-Status UpgradeSchema(SqliteDb& db) {
+Status UpgradeSchema(SqliteDb& db, int64_t format) {
   if (Status begun = db.Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
   Status upgraded = db.Exec(kSchema);  // creates the tables that are missing
+  if (upgraded.ok() && format < 3) {
+    upgraded = db.Exec("ALTER TABLE accounts ADD COLUMN paused INTEGER NOT NULL DEFAULT 0");
+  }
   if (upgraded.ok()) upgraded = MarkAsStrandq(db);
   if (!upgraded.ok()) {
     (void)db.Exec("ROLLBACK");

@@ -18,8 +18,9 @@ namespace strandq {
 // says it is strandq's with PRAGMA application_id and its layout's version with
 // PRAGMA user_version.
 inline constexpr int32_t kSqliteApplicationId = 0x73747271;  // "strq"
-// Format 2 added the table acked; format 1 databases are upgraded when opened (UpgradeSchema).
-inline constexpr int32_t kSqliteFormatVersion = 2;
+// Format 2 added the table acked, format 3 the column accounts.paused; older databases are
+// upgraded when opened (UpgradeSchema).
+inline constexpr int32_t kSqliteFormatVersion = 3;
 
 // Reads the file's header without opening it as a database, so that nothing is written to a
 // file that is not ours: OK for a missing or empty file (a new database) and for a strandq
@@ -50,7 +51,8 @@ Result<std::vector<EnqueueReceipt>> DecodeReceipts(std::string_view bytes);
 // Creates the tables (in one transaction), with `jitter_seed` recorded.
 Status CreateSchema(SqliteDb& db, uint64_t jitter_seed);
 
-// Brings a database of an older format (its tables in place) to this one, in one transaction.
-Status UpgradeSchema(SqliteDb& db);
+// Brings a database of an older `format` (its tables in place) to this one, in one
+// transaction.
+Status UpgradeSchema(SqliteDb& db, int64_t format);
 
 }  // namespace strandq

@@ -42,7 +42,7 @@ Result<SqliteDb> OpenWriterConnection(const SqliteUrl& url, uint64_t new_seed) {
   if (!*has_schema) {
     if (Status schema = CreateSchema(*db, new_seed); !schema.ok()) return schema;
   } else if (format < kSqliteFormatVersion) {
-    if (Status schema = UpgradeSchema(*db); !schema.ok()) return schema;
+    if (Status schema = UpgradeSchema(*db, format); !schema.ok()) return schema;
   }
   return db;
 }

@@ -65,6 +65,17 @@ class SqliteStore final : public Store {
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override {
     return memory_->PurgeDead(ids);
   }
+  Result<std::vector<AccountInfo>> ListAccounts(const AccountQuery& query) override {
+    return memory_->ListAccounts(query);
+  }
+  Result<AccountDetail> GetAccount(std::string_view account, size_t offset, size_t limit) override {
+    return memory_->GetAccount(account, offset, limit);
+  }
+  // Paused survives reopening (accounts.paused); last_error does not, but for a parked account
+  // (StoreModel's restart rule).
+  Result<AccountInfo> SetPaused(std::string_view account, bool paused) override {
+    return memory_->SetPaused(account, paused);
+  }
   // Deletes every row (the file stays, as a new database) and returns how many rows it deleted.
   Result<uint64_t> Drop() override;
   StoreTraits Traits() const override;

@@ -22,10 +22,10 @@ struct SqliteWriter::Statements {
   static Result<std::unique_ptr<Statements>> Prepare(SqliteDb& db) {
     auto s = std::make_unique<Statements>();
     const std::pair<SqliteStatement*, const char*> all[] = {
-        {&s->insert_account, "INSERT INTO accounts VALUES (?1, ?2, 1, 0, 0, 0, 0)"},
+        {&s->insert_account, "INSERT INTO accounts VALUES (?1, ?2, 1, 0, 0, 0, 0, 0)"},
         {&s->update_account,
          "UPDATE accounts SET next_seq = ?2, grants = ?3, head_id = ?4, attempt = ?5, "
-         "parked = ?6 WHERE slot = ?1"},
+         "parked = ?6, paused = ?7 WHERE slot = ?1"},
         {&s->insert_event, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?1, 0)"},
         {&s->insert_payload, "INSERT INTO payloads VALUES (?1, ?2)"},
         {&s->delete_event, "DELETE FROM events WHERE id = ?1"},
@@ -179,6 +179,7 @@ Status SqliteWriter::Commit(std::vector<Step>& steps) {
                   .Bind(4, I(a.head_id))
                   .Bind(5, a.attempt)
                   .Bind(6, a.parked ? 1 : 0)
+                  .Bind(7, a.paused ? 1 : 0)
                   .Run();
   }
   if (written.ok()) {

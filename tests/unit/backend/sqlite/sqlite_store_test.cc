@@ -166,10 +166,13 @@ TEST_F(SqliteStoreTest, AFormatOneDatabaseIsUpgradedWhenOpened) {
     ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"a", "2"}}).ok());
   }
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);  // format 1 had no table acked
-  ASSERT_EQ(
-      sqlite3_exec(db, "DROP TABLE acked; PRAGMA user_version = 1", nullptr, nullptr, nullptr),
-      SQLITE_OK);
+  // Format 1 had no table acked (and no column accounts.paused).
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE acked; ALTER TABLE accounts DROP COLUMN paused; "
+                         "PRAGMA user_version = 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
   {
     auto store = Open();
@@ -182,6 +185,35 @@ TEST_F(SqliteStoreTest, AFormatOneDatabaseIsUpgradedWhenOpened) {
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->pending, 1u);
   EXPECT_EQ(stats->acked, 1u);
+}
+
+TEST_F(SqliteStoreTest, AFormatTwoDatabaseIsUpgradedAndAPauseSurvivesReopening) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"b", "2"}}).ok());
+  }
+  sqlite3* db = nullptr;  // format 2 had no column accounts.paused
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE accounts DROP COLUMN paused; PRAGMA user_version = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->SetPaused("a", true).ok());
+  }
+  auto store = Open();
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->paused, 1u);
+  std::vector<Lease> leases = ClaimAll(*store);
+  ASSERT_EQ(leases.size(), 1u);
+  EXPECT_EQ(leases[0].event.account, "b");
+  auto a = store->GetAccount("a", 0, 10);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->info.state, AccountState::kPaused);
+  ASSERT_EQ(a->events.size(), 1u);
+  EXPECT_EQ(a->events[0].payload, "1");  // loaded from the file
 }
 
 TEST_F(SqliteStoreTest, AnEventInFlightComesBackWithAttemptPlusOneAndItsOldLeaseIsLost) {
