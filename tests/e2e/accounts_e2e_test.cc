@@ -252,13 +252,10 @@ TEST_F(AccountsE2eTest, HostileAccountPathsAndQueriesAreRefused) {
   ASSERT_EQ(server->Stop().exit_code, 0);
 }
 
-// The CLI over a Redis namespace: list, show, pause (a worker then leaves the account alone),
-// resume; errors for the on-call engineer.
-TEST(AccountsCliE2eTest, AccountsPauseAndResumeOnRedis) {
-  testing::RedisServer redis;
-  ASSERT_TRUE(redis.ok()) << redis.Error();
-  TempDir dir;
-  const std::string url = redis.Url("acctcli"), csv = dir.File("w.csv");
+// The CLI on a store no process owns: list, show, pause (a worker then leaves the account
+// alone), resume; errors for the on-call engineer.
+void AcctCliFlow(const std::string& url, const TempDir& dir) {
+  const std::string csv = dir.File("w.csv");
   {
     std::ofstream out(csv);
     out << "account,seq,payload\nheld,1,h1\nheld,2,h2\nheld,3,h3\nother,1,o1\nother,2,o2\n";
@@ -305,6 +302,18 @@ TEST(AccountsCliE2eTest, AccountsPauseAndResumeOnRedis) {
             0);
   ProcessResult verify = Strandq({"verify", log1, log2, "--input", csv, "--store", url});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+TEST(AccountsCliE2eTest, AccountsPauseAndResumeOnSqlite) {
+  TempDir dir;
+  AcctCliFlow("sqlite:" + dir.File("cli.db"), dir);
+}
+
+TEST(AccountsCliE2eTest, AccountsPauseAndResumeOnRedis) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.Error();
+  TempDir dir;
+  AcctCliFlow(redis.Url("acctcli"), dir);
 }
 
 // Bad flags and names exit 2 with a line naming them; nothing is opened.
