@@ -18,6 +18,12 @@ inline testing::ProcessResult RunStrandq(std::vector<std::string> args,
   return testing::RunProcess(args, timeout);
 }
 
+// Runs `strandq ARGS...` to completion; a hung command is killed after `timeout`.
+inline testing::ProcessResult Strandq(
+    std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::seconds(120)) {
+  return RunStrandq(std::move(args), timeout);
+}
+
 inline bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

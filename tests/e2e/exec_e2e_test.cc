@@ -26,10 +26,6 @@ using testing::RunProcess;
 using testing::Subprocess;
 using testing::TempDir;
 
-ProcessResult Strandq(std::vector<std::string> args) {
-  return RunStrandq(std::move(args), std::chrono::seconds(120));
-}
-
 size_t Lines(const std::string& path) {
   const std::string text = ReadFile(path);
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));

@@ -37,8 +37,6 @@ using testing::RunProcess;
 using testing::Subprocess;
 using testing::TempDir;
 
-ProcessResult Strandq(std::vector<std::string> args) { return RunStrandq(std::move(args), 120s); }
-
 // A child whose stdout announces "listening on <URL>" (the Python service, strandq serve).
 class Listening {
  public:

@@ -33,10 +33,6 @@ using testing::Subprocess;
 using testing::TempDir;
 using Json = nlohmann::json;
 
-inline ProcessResult Strandq(std::vector<std::string> args, milliseconds timeout = seconds(60)) {
-  return RunStrandq(std::move(args), timeout);
-}
-
 inline std::unique_ptr<Subprocess> StartStrandq(std::vector<std::string> args) {
   args.insert(args.begin(), STRANDQ_BINARY);
   return std::make_unique<Subprocess>(args);

@@ -19,10 +19,6 @@ using testing::RunProcess;
 using testing::Subprocess;
 using testing::TempDir;
 
-ProcessResult Strandq(std::vector<std::string> args) {
-  return RunStrandq(std::move(args), std::chrono::seconds(120));
-}
-
 class RunE2eTest : public ::testing::Test {
  protected:
   TempDir dir_;

@@ -97,8 +97,4 @@ inline nlohmann::json Stats(const Server& server, const ClientConnection::Header
   return nlohmann::json::parse(res.body);
 }
 
-inline ProcessResult Strandq(std::vector<std::string> args) {
-  return RunStrandq(std::move(args), std::chrono::seconds(120));
-}
-
 }  // namespace strandq

@@ -26,7 +26,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-testing::RedisServer& SharedRedis() {
+testing::RedisServer& OnceRedis() {
   static testing::RedisServer server;
   return server;
 }
@@ -37,10 +37,11 @@ EngineOptions Options(milliseconds window = milliseconds(500)) {
   return options;
 }
 
-Result<std::unique_ptr<Store>> OpenBackend(const std::string& name, const EngineOptions& options) {
+Result<std::unique_ptr<Store>> OpenOnceBackend(const std::string& name,
+                                               const EngineOptions& options) {
   if (name == "mem") return OpenStore("mem:", options);
   static int namespaces = 0;
-  testing::RedisServer& redis = SharedRedis();
+  testing::RedisServer& redis = OnceRedis();
   if (!redis.ok()) return Status::Unavailable(redis.Error());
   auto url = ParseRedisUrl(redis.Url("once" + std::to_string(++namespaces)));
   if (!url.ok()) return url.status();
@@ -56,7 +57,7 @@ const std::vector<NewEvent> kBatch = {{"a", "1"}, {"b", "1"}, {"a", "2"}};
 class StoreIdempotencyTest : public ::testing::TestWithParam<std::string> {
  protected:
   std::unique_ptr<Store> Open(const EngineOptions& options = Options()) {
-    auto store = OpenBackend(GetParam(), options);
+    auto store = OpenOnceBackend(GetParam(), options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(*store) : nullptr;
   }

@@ -14,7 +14,7 @@
 namespace strandq {
 namespace {
 
-constexpr int64_t kMs = 1'000'000;
+constexpr int64_t kOnceMs = 1'000'000;
 
 StoreModel Model() {
   EngineOptions options;
@@ -23,13 +23,13 @@ StoreModel Model() {
 }
 
 // The wall clock starts at 1 s; the monotonic one at 0.
-ModelTime At(int64_t ms) { return {ms * kMs, 1000 * kMs + ms * kMs}; }
+ModelTime OnceAt(int64_t ms) { return {ms * kOnceMs, 1000 * kOnceMs + ms * kOnceMs}; }
 
 Result<EnqueueOnceResult> Once(StoreModel& model, std::string_view key,
                                const std::vector<NewEvent>& batch, int64_t ms) {
   std::vector<std::string> payloads;
   for (const NewEvent& e : batch) payloads.push_back(e.payload);
-  return model.EnqueueOnce(key, BatchFingerprint(batch), batch, std::move(payloads), At(ms));
+  return model.EnqueueOnce(key, BatchFingerprint(batch), batch, std::move(payloads), OnceAt(ms));
 }
 
 const std::vector<NewEvent> kBatch = {{"a", "1"}, {"b", "1"}, {"a", "2"}};
@@ -40,13 +40,13 @@ TEST(StoreModelIdempotencyTest, ARepeatIsAnsweredTheFirstReceiptsAndEnqueuesNoth
   ASSERT_TRUE(first.ok());
   EXPECT_FALSE(first->replayed);
   EXPECT_EQ(first->receipts, (std::vector<EnqueueReceipt>{{1, 1}, {2, 1}, {3, 2}}));
-  model.Enqueue(std::vector<NewEvent>{{"a", "x"}}, {"x"}, At(1));  // others go on meanwhile
+  model.Enqueue(std::vector<NewEvent>{{"a", "x"}}, {"x"}, OnceAt(1));  // others go on meanwhile
 
   auto repeat = Once(model, "k1", kBatch, 99);
   ASSERT_TRUE(repeat.ok());
   EXPECT_TRUE(repeat->replayed);
   EXPECT_EQ(repeat->receipts, first->receipts);
-  EXPECT_EQ(model.Stats(At(99)).enqueued, 4u);
+  EXPECT_EQ(model.Stats(OnceAt(99)).enqueued, 4u);
   EXPECT_EQ(model.ListPending().size(), 4u);
 }
 
@@ -59,7 +59,7 @@ TEST(StoreModelIdempotencyTest, AKnownKeyWithAnotherBatchIsRefusedAndChangesNoth
     auto refused = Once(model, "k1", other, 10);
     EXPECT_EQ(refused.status().code(), Status::Code::kKeyReused);
   }
-  EXPECT_EQ(model.Stats(At(10)).enqueued, 3u);
+  EXPECT_EQ(model.Stats(OnceAt(10)).enqueued, 3u);
   // Another key takes the same batch as a new one.
   auto again = Once(model, "k2", kBatch, 10);
   ASSERT_TRUE(again.ok());
@@ -88,7 +88,7 @@ TEST(StoreModelIdempotencyTest, AfterTheWindowTheKeyIsAsIfNeverUsed) {
 TEST(StoreModelIdempotencyTest, ARestoredEntryIsAnsweredAsIfRecordedHere) {
   StoreModel model = Model();
   model.RestoreIdempotencyEntry(
-      {"k1", BatchFingerprint(kBatch), {{10, 1}, {11, 1}, {12, 2}}, At(50).wall_ns});
+      {"k1", BatchFingerprint(kBatch), {{10, 1}, {11, 1}, {12, 2}}, OnceAt(50).wall_ns});
   auto repeat = Once(model, "k1", kBatch, 49);
   ASSERT_TRUE(repeat.ok());
   EXPECT_TRUE(repeat->replayed);
@@ -101,10 +101,10 @@ TEST(StoreModelIdempotencyTest, AStepAlsoExpiresLeasesFirst) {
   EngineOptions options;
   options.lease_ttl = std::chrono::milliseconds(20);
   StoreModel model(options, 1);
-  model.Enqueue(std::vector<NewEvent>{{"a", "x"}}, {"x"}, At(0));
-  ASSERT_EQ(model.Claim(1, At(0)).size(), 1u);
+  model.Enqueue(std::vector<NewEvent>{{"a", "x"}}, {"x"}, OnceAt(0));
+  ASSERT_EQ(model.Claim(1, OnceAt(0)).size(), 1u);
   ASSERT_TRUE(Once(model, "k", {{"b", "1"}}, 21).ok());
-  EXPECT_EQ(model.Stats(At(21)).expired, 1u);
+  EXPECT_EQ(model.Stats(OnceAt(21)).expired, 1u);
 }
 
 }  // namespace

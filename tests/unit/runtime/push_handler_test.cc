@@ -28,7 +28,7 @@ using testing::HttpTestServer;
 using testing::TestRequest;
 using testing::TestResponse;
 
-Event MakeEvent(uint64_t id, std::string payload = "") {
+Event PushTestEvent(uint64_t id, std::string payload = "") {
   Event e;
   e.id = id;
   e.account = "acct-" + std::to_string(id % 3);
@@ -69,7 +69,7 @@ class PushHandlerTest : public ::testing::Test {
 TEST_F(PushHandlerTest, A2xxAcksAndTheEventGoesAsJsonWithItsHeaders) {
   HttpTestServer server([](const TestRequest&) { return HttpTestServer::Make(204); });
   auto handler = Make(Url(server, "/hooks/events?x=1"));
-  Event event = MakeEvent(7, R"({"amount":12,"tags":["a"]})");
+  Event event = PushTestEvent(7, R"({"amount":12,"tags":["a"]})");
   Outcome o = RunOne(*handler, event);
   EXPECT_TRUE(o.acked()) << o.error;
   auto requests = server.requests();
@@ -96,7 +96,7 @@ TEST_F(PushHandlerTest, SequentialAttemptsShareOneKeptAliveConnection) {
   HttpTestServer server([](const TestRequest&) { return HttpTestServer::Make(200, "ok"); });
   auto handler = Make(Url(server));
   for (uint64_t id = 1; id <= 5; ++id) {
-    Event event = MakeEvent(id, "plain text");
+    Event event = PushTestEvent(id, "plain text");
     EXPECT_TRUE(RunOne(*handler, event).acked());
   }
   EXPECT_EQ(server.requests().size(), 5u);
@@ -118,7 +118,7 @@ TEST_F(PushHandlerTest, AttemptsAtOnceGetAConnectionEach) {
   });
   auto handler = Make(Url(server));
   std::vector<Event> events;
-  for (uint64_t id = 1; id <= 4; ++id) events.push_back(MakeEvent(id));
+  for (uint64_t id = 1; id <= 4; ++id) events.push_back(PushTestEvent(id));
   for (const Event& e : events) Start(*handler, e);
   auto outcomes = WaitFor(4);
   for (const Outcome& o : outcomes) EXPECT_TRUE(o.acked()) << o.error;
@@ -134,7 +134,7 @@ TEST_F(PushHandlerTest, TheDeadHeaderFailsForGoodWithTheBodyAsTheError) {
     return HttpTestServer::Make(422, "card declined\n", {{"Strandq-Outcome", "dead"}});
   });
   auto handler = Make(Url(server));
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   Outcome o = RunOne(*handler, event);
   EXPECT_TRUE(o.permanent());
   EXPECT_EQ(o.error, "permanent failure: card declined");
@@ -144,7 +144,7 @@ TEST_F(PushHandlerTest, AnotherStatusNacksWithTheStatusAndTheStartOfTheBody) {
   HttpTestServer server(
       [](const TestRequest&) { return HttpTestServer::Make(500, std::string(5000, 'x')); });
   auto handler = Make(Url(server));
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   Outcome o = RunOne(*handler, event);
   EXPECT_EQ(o.kind, Outcome::Kind::kNack);
   EXPECT_LT(o.retry_after.count(), 0);  // the store's backoff
@@ -163,7 +163,7 @@ TEST_F(PushHandlerTest, RetryAfterIsWaitedOutAndTheSameAttemptSentAgain) {
                         : HttpTestServer::Make(200);
   });
   auto handler = Make(Url(server));
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   const auto start = std::chrono::steady_clock::now();
   Outcome o = RunOne(*handler, event);
   EXPECT_TRUE(o.acked()) << o.error;
@@ -181,7 +181,7 @@ TEST_F(PushHandlerTest, ARetryAfterBeyondTheBudgetNacksWithThatDelay) {
   http::PushOptions options;
   options.retry_after_budget = 10s;
   auto handler = Make(Url(server), options);
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   Outcome o = RunOne(*handler, event);
   EXPECT_EQ(o.kind, Outcome::Kind::kNack);
   EXPECT_EQ(o.retry_after, 120s);
@@ -196,7 +196,7 @@ TEST_F(PushHandlerTest, ResendsAreBoundedInNumber) {
   http::PushOptions options;
   options.max_resends = 3;
   auto handler = Make(Url(server), options);
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   Outcome o = RunOne(*handler, event);
   EXPECT_EQ(o.kind, Outcome::Kind::kNack);
   EXPECT_EQ(o.retry_after, 0ns);
@@ -211,7 +211,7 @@ TEST_F(PushHandlerTest, NoServerIsAFailedAttempt) {
     port = closed.local_endpoint().port();
   }
   auto handler = Make("http://127.0.0.1:" + std::to_string(port) + "/x");
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   Outcome o = RunOne(*handler, event);
   EXPECT_EQ(o.kind, Outcome::Kind::kNack);
   EXPECT_NE(o.error.find("connecting: Connection refused"), std::string::npos) << o.error;
@@ -220,7 +220,7 @@ TEST_F(PushHandlerTest, NoServerIsAFailedAttempt) {
 TEST_F(PushHandlerTest, AServerThatDropsTheRequestUnansweredFailsTheAttempt) {
   HttpTestServer server([](const TestRequest&) { return std::optional<TestResponse>(); });
   auto handler = Make(Url(server));
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   Outcome o = RunOne(*handler, event);
   EXPECT_EQ(o.kind, Outcome::Kind::kNack);
   EXPECT_NE(o.error.find("reading the response"), std::string::npos) << o.error;
@@ -235,7 +235,7 @@ TEST_F(PushHandlerTest, AnIdleConnectionTheServerClosedIsReplacedWithoutAFailure
   });
   auto handler = Make(Url(server));
   for (uint64_t id = 1; id <= 3; ++id) {
-    Event event = MakeEvent(id);
+    Event event = PushTestEvent(id);
     Outcome o = RunOne(*handler, event);
     EXPECT_TRUE(o.acked()) << o.error;
     std::this_thread::sleep_for(10ms);  // the close arrives before the next request
@@ -256,7 +256,7 @@ TEST_F(PushHandlerTest, ACancelledAttemptClosesItsConnectionAndNeverCompletes) {
     return std::optional(HttpTestServer::Make(200));
   });
   auto handler = Make(Url(server));
-  Event event = MakeEvent(1);
+  Event event = PushTestEvent(1);
   CancellationSource source;
   Start(*handler, event, source.token());
   {
@@ -294,13 +294,13 @@ TEST_F(PushHandlerTest, TheHandlerMayOutliveTheLoopItRanOn) {
   auto handler = Make(Url(server));
   {
     boost::asio::io_context io;
-    Event event = MakeEvent(1);
+    Event event = PushTestEvent(1);
     std::optional<Outcome> outcome;
     handler->Start(event, io, [&](Outcome o) { outcome = std::move(o); }, {});
     io.run();
     ASSERT_TRUE(outcome && outcome->acked());
   }  // the loop is gone; its connection idles as a descriptor
-  Event event = MakeEvent(2);
+  Event event = PushTestEvent(2);
   EXPECT_TRUE(RunOne(*handler, event).acked());
   EXPECT_EQ(server.connections(), 1u);
 }
