@@ -161,7 +161,7 @@ class StepRunner {
     out << info.account << " " << AccountStateName(info.state) << (info.paused ? " paused" : "")
         << (info.parked ? " parked" : "") << " pending " << info.pending << " head "
         << (info.head ? EventText(*info.head) : "none") << " error '" << info.last_error << "' due "
-        << info.due_in.count() / 1'000'000 << "." << info.due_in.count() % 1'000'000 << "ms";
+        << (info.due_in.count() + 999) / 1000 << "us";  // Redis keeps whole µs
     if (info.state == AccountState::kLeased) {
       out << " grant " << grant_of_(info.lease_token) << " by " << info.lease_holder;
     }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend/redis/redis_store.h"
+#include "core/client_name.h"
 
 namespace strandq {
 namespace {
@@ -44,6 +45,30 @@ Result<Policy> RedisStore::NamespacePolicy(RedisConnection& conn, const RedisUrl
                                  " uses policy '" + recorded + "'; this process asked for '" +
                                  std::string(wanted) + "' (pass --policy " + recorded +
                                  ", or use another ?prefix=)");
+}
+
+Status RedisStore::RegisterClient(RedisConnection& conn) {
+  if (options_.policy_from_store) return Status();  // inspects or administers: claims nothing
+  // `clients` maps "name:<name>" to a number and "id:<number>" back to the name; "n" counts.
+  // Two processes of one name registering at once may get two numbers: both show the name.
+  const std::string clients = tag_ + ":clients";
+  const std::string name = ClientName(options_);
+  auto known = conn.Command({"HGET", clients, "name:" + name});
+  if (!known.ok()) return known.status();
+  if (Status s = ErrorOf(**known, url_); !s.ok()) return s;
+  if ((*known)->type != REDIS_REPLY_NIL) {
+    header_[4] = std::string(ReplyText(**known));
+    return Status();
+  }
+  auto counted = conn.Command({"HINCRBY", clients, "n", "1"});
+  if (!counted.ok()) return counted.status();
+  if ((*counted)->type != REDIS_REPLY_INTEGER) {
+    return Status::Internal("unexpected reply from Redis to HINCRBY");
+  }
+  header_[4] = std::to_string((*counted)->integer);
+  auto set = conn.Command({"HSET", clients, "id:" + header_[4], name, "name:" + name, header_[4]});
+  if (!set.ok()) return set.status();
+  return ErrorOf(**set, url_);
 }
 
 Result<uint64_t> RedisStore::Drop() {

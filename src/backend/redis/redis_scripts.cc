@@ -16,7 +16,7 @@ namespace strandq {
 namespace {
 
 // One step: its name (for messages), its Lua function's name and its file, the body of that
-// function, which reads its own arguments from ARGS[5] on.
+// function, which reads its own arguments from ARGS[6] on.
 struct Step {
   std::string_view name;
   std::string_view lua;
@@ -34,6 +34,9 @@ constexpr std::array<Step, kRedisScriptCount> kSteps = {{
     {"replay-dead", "replay_dead", "replay_dead.lua"},
     {"purge-dead", "purge_dead", "purge_dead.lua"},
     {"enqueue-once", "enqueue_once", "enqueue_once.lua"},
+    {"set-paused", "set_paused", "set_paused.lua"},
+    {"list-accounts", "list_accounts", "list_accounts.lua"},
+    {"get-account", "get_account", "get_account.lua"},
 }};
 
 // A file of lua/, its state fields turned into positions (RedisStateFieldsAsIndexes).

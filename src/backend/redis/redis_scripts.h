@@ -13,8 +13,9 @@ namespace strandq {
 // KEYS[1] = "{prefix}" (the namespace's hash tag; in tests only, KEYS[2] = "{prefix}:clock",
 // which holds the time in µs the step uses instead of the server's TIME) and the same ARGV header:
 //   ARGV[1] policy ("longest" | "oldest"), ARGV[2] lease TTL in microseconds,
-//   ARGV[3] max_attempts, ARGV[4] on_dead ("skip" | "park"),
-// then the step's own arguments from ARGV[5] on.
+//   ARGV[3] max_attempts, ARGV[4] on_dead ("skip" | "park"), ARGV[5] the client's number (its
+//   name in {prefix}:clients, for the leases it is granted; 0: none),
+// then the step's own arguments from ARGV[6] on.
 enum class RedisScript {
   kEnqueue,
   kClaim,
@@ -25,14 +26,18 @@ enum class RedisScript {
   kReplayDead,
   kPurgeDead,
   kEnqueueOnce,
+  kSetPaused,
+  kListAccounts,
+  kGetAccount,
 };
-inline constexpr size_t kRedisScriptCount = 9;
+inline constexpr size_t kRedisScriptCount = 12;
 
 // The layout of a namespace's keys and values (docs/redis-protocol.md), kept in its config hash
 // as `format`. A client refuses a namespace of another format rather than misread it. Format 1
 // (before this field existed) kept the last settlement as text in the state; format 2 had no
-// replay count in strand records.
-inline constexpr std::string_view kRedisStateFormat = "3";
+// replay count in strand records; format 3 no paused flag, lease holder, error flag and head id
+// in account states, and no listing indexes.
+inline constexpr std::string_view kRedisStateFormat = "4";
 
 // Each step runs in one of two ways, with the same arguments and replies:
 //  - Redis 7+: as a function of one library (FUNCTION LOAD RedisLibrarySource() once, then

@@ -17,7 +17,7 @@ namespace strandq {
 // all so that a call reads and writes it once. Its layout:
 //
 //   +--------+------------------+
-//   | offset | field            |  0..71: nine numbers, each a little-endian IEEE double
+//   | offset | field            |  0..103: thirteen numbers, each a little-endian IEEE double
 //   +--------+------------------+  (Lua's struct.pack('<d'); integers, exact below 2^53)
 //   |      0 | token            |
 //   |      8 | attempts         |
@@ -28,8 +28,12 @@ namespace strandq {
 //   |     48 | settled_token    |
 //   |     56 | settled_id       |
 //   |     64 | length           |
+//   |     72 | paused           |
+//   |     80 | holder           |
+//   |     88 | errored          |
+//   |     96 | head_id          |
 //   +--------+------------------+
-//   |     72 | disposition      |  text, to the end of the field
+//   |    104 | disposition      |  text, to the end of the field
 //   +--------+------------------+
 //
 // A missing field is the state of an account never seen: every number 0, disposition "-".
@@ -37,7 +41,7 @@ struct RedisStateField {
   std::string_view name;     // the Lua table's key (s.token) and the C++ name
   std::string_view meaning;  // for docs and messages
 };
-inline constexpr std::array<RedisStateField, 9> kRedisStateNumbers = {{
+inline constexpr std::array<RedisStateField, 13> kRedisStateNumbers = {{
     {"token", "fencing token of the latest grant (grows by 1 per grant, never reset)"},
     {"attempts", "grants of the current head so far"},
     {"leased_id", "the event leased now (0: none)"},
@@ -47,6 +51,10 @@ inline constexpr std::array<RedisStateField, 9> kRedisStateNumbers = {{
     {"settled_token", "token of the latest settlement"},
     {"settled_id", "event id of the latest settlement"},
     {"length", "events in the strand (saves an LLEN per event)"},
+    {"paused", "1 if paused by an operator (Store::SetPaused)"},
+    {"holder", "the number of the client granted the latest lease ({P}:clients)"},
+    {"errored", "1 if {P}:errors holds the head's latest failure"},
+    {"head_id", "the id of the strand's head (0: no events), for the listing indexes"},
 }};
 inline constexpr RedisStateField kRedisStateText = {
     "disposition", "the latest settlement's disposition: acked, retry, dead or -"};

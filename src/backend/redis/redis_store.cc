@@ -69,6 +69,7 @@ Result<std::unique_ptr<RedisStore>> RedisStore::Open(const RedisUrl& url,
   std::unique_ptr<RedisStore> store(new RedisStore(url, effective, redis_options));
   Status format = store->CheckFormat(**conn);
   if (!format.ok()) return format;
+  if (Status client = store->RegisterClient(**conn); !client.ok()) return client;
   store->functions_ = redis_options.functions && (*conn)->server_version() >= 70000;
   for (size_t i = 0; i < (store->functions_ ? 1 : kRedisScriptCount); ++i) {
     Status loaded = store->Load(**conn, static_cast<RedisScript>(i));
@@ -116,7 +117,7 @@ RedisStore::RedisStore(const RedisUrl& url, const EngineOptions& options,
       wake_key_(tag_ + ":wake"),
       header_{std::string(PolicyName(options.policy)),
               std::to_string(std::max<int64_t>(1, Micros(options.lease_ttl))),
-              std::to_string(options.max_attempts), std::string(OnDeadName(options.on_dead))},
+              std::to_string(options.max_attempts), std::string(OnDeadName(options.on_dead)), "0"},
       jitter_seed_(redis_options.jitter_seed != 0 ? redis_options.jitter_seed : RandomSeed()),
       clock_(redis_options.clock != nullptr ? redis_options.clock : SystemClock()),
       clock_key_(tag_ + ":clock") {}
@@ -321,9 +322,14 @@ Result<StoreStats> RedisStore::Stats() {
       {"dead", &stats.dead},       {"enqueued", &stats.enqueued},
       {"acked", &stats.acked},     {"nacked", &stats.nacked},
       {"expired", &stats.expired}, {"dead_lettered", &stats.dead_lettered},
+      {"paused", &stats.paused},
   };
+  int64_t oldest_us = 0;
   for (size_t i = 0; i < r.elements; i += 2) {
     const std::string_view name = ReplyText(*r.element[i]);
+    if (name == "oldest_us" && !ParseNumber(ReplyText(*r.element[i + 1]), oldest_us)) {
+      return Malformed("stats");
+    }
     for (const auto& [field, target] : fields) {
       if (name != field) continue;
       int64_t value = 0;
@@ -331,6 +337,7 @@ Result<StoreStats> RedisStore::Stats() {
       *target = static_cast<uint64_t>(std::max<int64_t>(0, value));
     }
   }
+  stats.oldest_pending_ns = oldest_us * 1000;
   return stats;
 }
 

@@ -76,6 +76,11 @@ class RedisStore final : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
   Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
+  // One call each (redis_store_accounts.cc); the listing walks the namespace's `backlog` or
+  // `age` index up to the limit.
+  Result<std::vector<AccountInfo>> ListAccounts(const AccountQuery& query) override;
+  Result<AccountDetail> GetAccount(std::string_view account, size_t offset, size_t limit) override;
+  Result<AccountInfo> SetPaused(std::string_view account, bool paused) override;
   // Unlinks every key of the namespace, found with SCAN (never KEYS, which blocks the server).
   Result<uint64_t> Drop() override;
   StoreTraits Traits() const override {
@@ -97,6 +102,13 @@ class RedisStore final : public Store {
   // InvalidArgument unless the namespace is new or of kRedisStateFormat (recorded if new,
   // unless options_.policy_from_store).
   Status CheckFormat(RedisConnection& conn);
+  // Finds or makes this client's number in the namespace's `clients` hash (by
+  // EngineOptions::client_name) and puts it in the header (0, and nothing recorded, with
+  // options_.policy_from_store).
+  Status RegisterClient(RedisConnection& conn);
+  // An account info {account, state, head record or nil, error or nil, holder or nil} at the
+  // server's time `now_us` (lua/strand.lua: account_info).
+  Result<AccountInfo> ParseAccount(const redisReply& reply, int64_t now_us) const;
   // A pooled connection, or a new one (then `*fresh` is set to true).
   Result<Connection> Acquire(bool* fresh = nullptr);
   void Release(Connection conn);
@@ -135,7 +147,7 @@ class RedisStore final : public Store {
   const Backoff backoff_;
   const std::string tag_;              // "{prefix}", KEYS[1] of every script
   const std::string wake_key_;         // "{prefix}:wake"
-  std::array<std::string, 4> header_;  // ARGV[1..4] of every script
+  std::array<std::string, 5> header_;  // ARGV[1..5] of every script
   const uint64_t jitter_seed_;
   Clock* const clock_;           // SystemClock(), or RedisStoreOptions::clock
   const std::string clock_key_;  // "{prefix}:clock"; used with RedisStoreOptions::clock

@@ -232,7 +232,7 @@ TEST_P(StoreAccountsContractTest, APauseSurvivesReopening) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreAccountsContractTest,
-                         ::testing::Values("mem", "sqlite"),
+                         ::testing::Values("mem", "sqlite", "redis", "redis_scripts"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

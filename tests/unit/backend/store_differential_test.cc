@@ -356,9 +356,8 @@ TEST_P(StoreDifferentialTest, PauseSequences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreDifferentialTest,
-                         ::testing::Values(Plan{"mem", 5000, 40}, Plan{"redis", 400, 30, false},
-                                           Plan{"redis_scripts", 300, 30, false},
-                                           Plan{"sqlite", 500, 40}),
+                         ::testing::Values(Plan{"mem", 5000, 40}, Plan{"redis", 400, 30},
+                                           Plan{"redis_scripts", 300, 30}, Plan{"sqlite", 500, 40}),
                          [](const auto& info) { return info.param.backend; });
 
 }  // namespace

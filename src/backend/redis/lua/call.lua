@@ -9,16 +9,18 @@
 
 -- The library functions the steps use, as locals (a global is a table lookup on every use),
 -- set by begin(): a function library may not use them while it loads.
-local call, pack, sunpack, format, sub, max, min, tonumber, unpack, pairs, ipairs
+local call, pack, sunpack, format, sub, max, min, tonumber, unpack, pairs, ipairs, next
 local P, K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD
-local ARGS, POLICY, TTL, MAX_ATTEMPTS, PARK, NOW
+local K_PAUSED, K_BACKLOG, K_AGE, K_ERRORS, K_CLIENTS
+-- CLIENT: the number of the calling client in K_CLIENTS (its lease holder name), 0: none.
+local ARGS, POLICY, TTL, MAX_ATTEMPTS, PARK, CLIENT, NOW
 -- ADDED counts accounts this call added to the ready set, POPPED those it took out; REWAIT is
 -- set when it filed a retry delay: finish() sets the wake flag by them. Every server command
 -- costs about as much as all the Lua around it, so a call writes what it changed once, at the
 -- end (flush()): COUNTS, the increments of the stats hash; STATES, the states it read or
 -- wrote, by account, and DIRTY, the accounts whose state it changed; FILED, score/member pairs
--- for `leased`.
-local ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED
+-- for `leased`; INDEXED, the accounts whose length or head changed (the listing indexes).
+local ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED, INDEXED
 -- Key names by namespace, built once per namespace (string concatenation is not cheap).
 local key_names = {}
 -- When process_due last ran, by namespace (server µs). Kept by a function library between
@@ -30,22 +32,25 @@ local function begin(keys, args)
   if not pack then
     pack, sunpack, format, sub = struct.pack, struct.unpack, string.format, string.sub
     max, min = math.max, math.min
-    tonumber, unpack, pairs, ipairs = _G.tonumber, _G.unpack, _G.pairs, _G.ipairs
+    tonumber, unpack, pairs, ipairs, next = _G.tonumber, _G.unpack, _G.pairs, _G.ipairs, _G.next
   end
   call = redis.call
   P = keys[1]
   local k = key_names[P]
   if not k then
     k = {P .. ':ready', P .. ':leased', P .. ':delayed', P .. ':parked', P .. ':wake',
-         P .. ':stats', P .. ':seq', P .. ':state', P .. ':dead'}
+         P .. ':stats', P .. ':seq', P .. ':state', P .. ':dead', P .. ':paused',
+         P .. ':backlog', P .. ':age', P .. ':errors', P .. ':clients'}
     key_names[P] = k
   end
-  K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD = unpack(k)
+  K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD, K_PAUSED,
+    K_BACKLOG, K_AGE, K_ERRORS, K_CLIENTS = unpack(k)
   ARGS = args
   POLICY = args[1]
   TTL = tonumber(args[2])
   MAX_ATTEMPTS = tonumber(args[3])
   PARK = args[4] == 'park'
+  CLIENT = tonumber(args[5])
   if keys[2] then
     -- Tests only: the time comes from this key (RedisStoreOptions::clock).
     NOW = tonumber(call('GET', keys[2]))
@@ -53,7 +58,7 @@ local function begin(keys, args)
     local t = call('TIME')
     NOW = tonumber(t[1]) * 1000000 + tonumber(t[2])
   end
-  ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED = 0, 0, false, {}, {}, {}, {}
+  ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED, INDEXED = 0, 0, false, {}, {}, {}, {}, {}
 end
 
 local function strand(a) return P .. ':s:' .. a end

@@ -1,7 +1,7 @@
--- claim: ARGS[5]: max. Returns {{lease...}, microseconds until the next timer (-1: none, or
+-- claim: ARGS[6]: max. Returns {{lease...}, microseconds until the next timer (-1: none, or
 -- leases were granted)}; a lease is {account, record, token, attempt}.
 process_due()
-local leases = grant_ready(tonumber(ARGS[5]))
+local leases = grant_ready(tonumber(ARGS[6]))
 flush()
 if REWAIT or call('ZCARD', K_READY) > 0 then wake() else call('DEL', K_WAKE) end
 -- The time to the next deadline matters only to a claimer that got nothing and will block.

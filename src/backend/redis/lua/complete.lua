@@ -1,16 +1,16 @@
--- complete: ARGS[5]: claim_next '1'|'0'; ARGS[6]: repeat '1'|'0' (the client sends the call
--- again because the reply to the first send was lost); ARGS[7..]: two per lease: the account,
+-- complete: ARGS[6]: claim_next '1'|'0'; ARGS[7]: repeat '1'|'0' (the client sends the call
+-- again because the reply to the first send was lost); ARGS[8..]: two per lease: the account,
 -- then struct('<ddd', token, event id, retry delay in µs, or -1 for an ack, -2 for a permanent
 -- failure) followed by the error unless acked (RedisSettlementArg). Settles every lease, then
 -- with claim_next grants the best ready accounts, one per lease settled. Returns one
 -- {disposition, next lease or {}} per lease: disposition 'acked' | 'retry' | 'dead' | 'lost'.
 -- In a repeat, a lease that was settled returns its first disposition, with no next lease.
-local claim_next, repeated = ARGS[5] == '1', ARGS[6] == '1'
-local n = (#ARGS - 6) / 2
+local claim_next, repeated = ARGS[6] == '1', ARGS[7] == '1'
+local n = (#ARGS - 7) / 2
 local accounts, settlements = {}, {}
 for i = 1, n do
-  accounts[i] = ARGS[5 + 2 * i]
-  settlements[i] = ARGS[6 + 2 * i]
+  accounts[i] = ARGS[6 + 2 * i]
+  settlements[i] = ARGS[7 + 2 * i]
 end
 -- Expiries and delays are found by claim, and by a completion when process_due has not run
 -- for 5 ms (a script, which keeps nothing between calls, runs it every time): enough to keep
@@ -37,9 +37,10 @@ for i = 1, n do
     if delay == -1 then
       local _, new_head = pop_head(a, s)
       s.attempts = 0
+      set_error(a, s, false)
       count('acked', 1)
       disposition = 'acked'
-      if new_head then
+      if new_head and s.paused == 0 then
         heads[a] = new_head
         readied[#readied + 1] = score(new_head, s.length)
         readied[#readied + 1] = a

@@ -1,5 +1,5 @@
--- enqueue: ARGS[5..]: account, payload pairs. Returns {first id, {seq...}}.
+-- enqueue: ARGS[6..]: account, payload pairs. Returns {first id, {seq...}}.
 process_due()
-local receipts = append(5)
+local receipts = append(6)
 finish()
 return receipts

@@ -1,8 +1,8 @@
--- extend: ARGS[5..7]: account, token, id. Returns the new TTL in microseconds, or -1 if the
+-- extend: ARGS[6..8]: account, token, id. Returns the new TTL in microseconds, or -1 if the
 -- lease is no longer valid.
-local s = load(ARGS[5])
-if not valid(s, tonumber(ARGS[6]), tonumber(ARGS[7])) then return -1 end
+local s = load(ARGS[6])
+if not valid(s, tonumber(ARGS[7]), tonumber(ARGS[8])) then return -1 end
 s.deadline_us = NOW + TTL
-save(ARGS[5], s)
+save(ARGS[6], s)
 flush()
 return TTL

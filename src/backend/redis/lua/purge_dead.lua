@@ -1,11 +1,11 @@
--- purge-dead: ARGS[5..]: dead event ids; none = every dead event. Unparks their accounts.
+-- purge-dead: ARGS[6..]: dead event ids; none = every dead event. Unparks their accounts.
 -- Returns how many were deleted.
 process_due()
 local ids = {}
-if #ARGS < 5 then
+if #ARGS < 6 then
   ids = call('ZRANGE', K_DEAD, '0', '-1')
 else
-  for i = 5, #ARGS do ids[#ids + 1] = ARGS[i] end
+  for i = 6, #ARGS do ids[#ids + 1] = ARGS[i] end
 end
 local n, touched = 0, {}
 for _, id in ipairs(ids) do

@@ -1,11 +1,11 @@
--- replay-dead: ARGS[5]: '1' to put the events at the tail of their accounts, '0' at the head;
--- ARGS[6..]: dead event ids in ascending order. A head in progress (leased, delayed or
+-- replay-dead: ARGS[6]: '1' to put the events at the tail of their accounts, '0' at the head;
+-- ARGS[7..]: dead event ids in ascending order. A head in progress (leased, delayed or
 -- attempted) stays the head and replayed events go right behind it. Each record's replay
 -- count goes up by one. Unparks their accounts. Returns how many moved.
 process_due()
-local at_tail = ARGS[5] == '1'
-local first, last, step = 6, #ARGS, 1
-if not at_tail then first, last, step = #ARGS, 6, -1 end
+local at_tail = ARGS[6] == '1'
+local first, last, step = 7, #ARGS, 1
+if not at_tail then first, last, step = #ARGS, 7, -1 end
 local moved, states = 0, {}
 for i = first, last, step do
   local id = ARGS[i]
@@ -34,6 +34,10 @@ for i = first, last, step do
     moved = moved + 1
   end
 end
-for a, s in pairs(states) do unpark(a, s) end
+for a, s in pairs(states) do
+  s.head_id = head_id(call('LINDEX', strand(a), '0'))
+  reindex(a, s)
+  unpark(a, s)
+end
 finish()
 return moved

@@ -27,8 +27,36 @@ local function save(a, s)
   STATES[a] = s
   DIRTY[a] = true
 end
+-- Saves account a's state s after its length or head (s.head_id) changed: flush() re-files it in
+-- the listing indexes.
+local function reindex(a, s)
+  save(a, s)
+  INDEXED[a] = true
+end
 
--- Writes the call's changes: states (one HSET), `leased` entries (one ZADD), stats.
+-- The listing indexes (`backlog`, `age`) of the accounts whose length or head changed: one ZADD
+-- each for those with events, one ZREM each for those without.
+local function flush_indexes()
+  local backlog, age, gone = {}, {}, {}
+  for a in pairs(INDEXED) do
+    local s = STATES[a]
+    if s.length > 0 then
+      backlog[#backlog + 1] = int(-s.length * 4294967296 + s.head_id % 4294967296)
+      backlog[#backlog + 1] = a
+      age[#age + 1] = int(s.head_id)
+      age[#age + 1] = a
+    else
+      gone[#gone + 1] = a
+    end
+  end
+  call_chunked('ZADD', K_BACKLOG, backlog)
+  call_chunked('ZADD', K_AGE, age)
+  call_chunked('ZREM', K_BACKLOG, gone)
+  call_chunked('ZREM', K_AGE, gone)
+end
+
+-- Writes the call's changes: states (one HSET), `leased` entries (one ZADD), the listing
+-- indexes, stats.
 local function flush()
   local args = {}
   for a in pairs(DIRTY) do
@@ -37,10 +65,11 @@ local function flush()
   end
   call_chunked('HSET', K_STATE, args)
   call_chunked('ZADD', K_LEASED, FILED)
+  if next(INDEXED) then flush_indexes() end
   for field, n in pairs(COUNTS) do
     if n ~= 0 then call('HINCRBY', K_STATS, field, int(n)) end
   end
-  COUNTS, DIRTY, FILED = {}, {}, {}
+  COUNTS, DIRTY, FILED, INDEXED = {}, {}, {}, {}
 end
 
 -- True if state s holds the live lease (token, id), numbers.

@@ -11,4 +11,14 @@ add('ready', call('ZCARD', K_READY))
 add('delayed', call('ZCARD', K_DELAYED))
 add('parked', call('SCARD', K_PARKED))
 add('dead', call('ZCARD', K_DEAD))
+add('paused', call('SCARD', K_PAUSED))
+-- The oldest head: the first account of `age`.
+local oldest = call('ZRANGE', K_AGE, '0', '0')[1]
+local head = oldest and call('LINDEX', strand(oldest), '0')
+local enqueued_us = 0
+if head then
+  local _, _, us = sunpack('<ddd', head)
+  enqueued_us = us
+end
+add('oldest_us', enqueued_us)
 return out

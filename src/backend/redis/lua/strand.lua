@@ -11,9 +11,10 @@ local function score(rec, len)
 end
 
 -- Puts account a (state s) in the ready set, or re-scores it there, if it has events and is
--- not leased, delayed or parked.
+-- not leased, delayed, parked or paused: every way into the ready set but an ack's (complete).
 local function resume(a, s)
-  if s.leased_id ~= 0 or s.delayed_until_us ~= 0 or s.parked ~= 0 or s.length == 0 then
+  if s.leased_id ~= 0 or s.delayed_until_us ~= 0 or s.parked ~= 0 or s.paused ~= 0 or
+      s.length == 0 then
     return
   end
   local rec = call('LINDEX', strand(a), '0')
@@ -21,15 +22,33 @@ local function resume(a, s)
   ADDED = ADDED + call('ZADD', K_READY, score(rec, s.length), a)
 end
 
--- Removes the head of a's strand (state s, saved by the caller); returns it and the new head
--- (false if none).
+-- Removes the head of a's strand (state s, saved); returns it and the new head (false if none).
 local function pop_head(a, s)
   local key = strand(a)
   local rec = call('LPOP', key)
   s.length = s.length - 1
-  if s.length > 0 then return rec, call('LINDEX', key, '0') end
-  count('accounts', -1)
-  return rec, false
+  local new_head = false
+  if s.length > 0 then
+    new_head = call('LINDEX', key, '0')
+    s.head_id = head_id(new_head)
+  else
+    s.head_id = 0
+    count('accounts', -1)
+  end
+  reindex(a, s)
+  return rec, new_head
+end
+
+-- The latest failure of account a's head (state s, saved by the caller), or none: kept in
+-- `errors` while s.errored is 1, so that an ack of an account that never failed costs nothing.
+local function set_error(a, s, err)
+  if err then
+    call('HSET', K_ERRORS, a, err)
+    s.errored = 1
+  elseif s.errored ~= 0 then
+    call('HDEL', K_ERRORS, a)
+    s.errored = 0
+  end
 end
 
 -- Appends the events of ARGS[from..] (account, payload pairs) to their strands, each with the
@@ -39,13 +58,16 @@ local function append(from)
   local n = (#ARGS - from + 1) / 2
   local last = call('HINCRBY', K_STATS, 'last_id', int(n))
   local id = last - n
-  local seqs, lens, touched, new_accounts = {}, {}, {}, 0
+  local seqs, lens, heads, touched, new_accounts = {}, {}, {}, {}, 0
   for i = 0, n - 1 do
     local a = ARGS[from + 2 * i]
     id = id + 1
     local seq = call('HINCRBY', K_SEQ, a, '1')
     local len = call('RPUSH', strand(a), pack('<dddd', id, seq, NOW, 0) .. ARGS[from + 1 + 2 * i])
-    if len == 1 then new_accounts = new_accounts + 1 end
+    if len == 1 then
+      new_accounts = new_accounts + 1
+      heads[a] = id
+    end
     seqs[#seqs + 1] = seq
     if not lens[a] then touched[#touched + 1] = a end
     lens[a] = len
@@ -56,7 +78,8 @@ local function append(from)
   for _, a in ipairs(touched) do
     local s = load(a)
     s.length = lens[a]
-    save(a, s)
+    if heads[a] then s.head_id = heads[a] end
+    reindex(a, s)
     resume(a, s)
   end
   return {last - n + 1, seqs}
@@ -73,6 +96,7 @@ local function grant(a, s, rec, file)
   s.attempts = s.attempts + 1
   s.leased_id = head_id(rec)
   s.deadline_us = NOW + TTL
+  s.holder = CLIENT
   if file then
     FILED[#FILED + 1] = int(s.deadline_us)
     FILED[#FILED + 1] = a
@@ -136,6 +160,7 @@ end
 -- max_attempts or if `delay` is -2 (a permanent failure), else ready again after `delay`
 -- microseconds. The caller saves s.
 local function fail(a, s, err, delay)
+  set_error(a, s, err)
   if delay == -2 or s.attempts >= MAX_ATTEMPTS then
     dead_letter(a, s, err)
     resume(a, s)
@@ -208,4 +233,15 @@ local function next_due()
     if best < 0 or v < best then best = v end
   end
   return best
+end
+
+-- What an operator sees of account a (state s): {account, encoded state, the head's record
+-- without its payload or false, the head's latest error or false, the lease holder's name or
+-- false}. The client tells the account's state from these (RedisStore::ParseAccount).
+local function account_info(a, s)
+  local rec = s.length > 0 and call('LINDEX', strand(a), '0')
+  local err = s.errored ~= 0 and call('HGET', K_ERRORS, a)
+  local holder = s.leased_id ~= 0 and s.holder ~= 0 and
+    call('HGET', K_CLIENTS, 'id:' .. int(s.holder))
+  return {a, encode(s), rec and sub(rec, 1, 32) or false, err or false, holder or false}
 end

@@ -84,13 +84,13 @@ TEST_F(RedisScriptsServerTest, AnErrorInAStepNamesItsFileAndLine) {
   const std::string where = "strand.lua:" + std::to_string(LineOf("strand.lua", "k > 1"));
   ASSERT_EQ(Error({"FUNCTION", "LOAD", RedisLibrarySource()}), "");
   const std::string from_function = Error({"FCALL", RedisFunctionName(RedisScript::kClaim), "1",
-                                           "{t}", "longest", "30000000", "3", "skip", "x"});
+                                           "{t}", "longest", "30000000", "3", "skip", "0", "x"});
   ASSERT_NE(from_function, "");
   EXPECT_NE(RedisExplainError(RedisScript::kClaim, true, from_function).find(where),
             std::string::npos)
       << RedisExplainError(RedisScript::kClaim, true, from_function);
   const std::string from_script = Error({"EVAL", RedisScriptSource(RedisScript::kClaim), "1", "{t}",
-                                         "longest", "30000000", "3", "skip", "x"});
+                                         "longest", "30000000", "3", "skip", "0", "x"});
   ASSERT_NE(from_script, "");
   EXPECT_NE(RedisExplainError(RedisScript::kClaim, false, from_script).find(where),
             std::string::npos)
@@ -100,10 +100,10 @@ TEST_F(RedisScriptsServerTest, AnErrorInAStepNamesItsFileAndLine) {
 TEST_F(RedisScriptsServerTest, CppReadsTheStateTheStepsWrite) {
   ASSERT_EQ(Error({"FUNCTION", "LOAD", RedisLibrarySource()}), "");
   ASSERT_EQ(Error({"FCALL", RedisFunctionName(RedisScript::kEnqueue), "1", "{t}", "longest",
-                   "30000000", "3", "skip", "acct", "one", "acct", "two"}),
+                   "30000000", "3", "skip", "0", "acct", "one", "acct", "two"}),
             "");
   ASSERT_EQ(Error({"FCALL", RedisFunctionName(RedisScript::kClaim), "1", "{t}", "longest",
-                   "30000000", "3", "skip", "1"}),
+                   "30000000", "3", "skip", "0", "1"}),
             "");
   auto bytes = conn_->Command({"HGET", "{t}:state", "acct"});
   ASSERT_TRUE(bytes.ok());

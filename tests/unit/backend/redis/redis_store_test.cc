@@ -317,8 +317,9 @@ TEST(RedisStoreTest, ACompletionRepeatedAfterALostReplyIsNotAppliedTwice) {
   auto conn = RedisConnection::Open(url, seconds(5));
   ASSERT_TRUE(conn.ok());
   const std::string settlement = RedisSettlementArg(lease.token, lease.event.id, kSettleAck, "");
-  auto repeat = (*conn)->Command({"EVAL", RedisScriptSource(RedisScript::kComplete), "1", "{once}",
-                                  "longest", "10000000", "5", "skip", "0", "1", "a", settlement});
+  auto repeat =
+      (*conn)->Command({"EVAL", RedisScriptSource(RedisScript::kComplete), "1", "{once}", "longest",
+                        "10000000", "5", "skip", "0", "0", "1", "a", settlement});
   ASSERT_TRUE(repeat.ok());
   ASSERT_EQ((*repeat)->type, REDIS_REPLY_ARRAY) << ReplyError(**repeat);
   ASSERT_EQ((*repeat)->elements, 1u);
