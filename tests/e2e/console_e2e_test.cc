@@ -133,6 +133,20 @@ TEST_F(ConsoleE2eTest, PageLoadsUnderItsPolicyAndShowsTheGaugesOfStats) {
       WaitOnPage("return document.querySelectorAll('#chart-rate polyline').length === 2 &&"
                  " document.querySelectorAll('#chart-pending polyline').length === 1;"));
 
+  // The largest backlog first; a click opens the account's pending events in order.
+  EXPECT_TRUE(
+      WaitOnPage("const a = document.querySelector('#backlog a.account');"
+                 "return a !== null && a.textContent === 'a1';"));
+  auto shown_errors = browser_->Execute("return document.getElementById('errors').innerText;");
+  ASSERT_TRUE(shown_errors.ok());
+  EXPECT_EQ(*shown_errors, "") << "every API call of the page answered";
+  CONSOLE_ASSERT_OK(browser_->Click("#backlog a.account"));
+  EXPECT_TRUE(WaitOnPage(
+      "const rows = [...document.querySelectorAll('#account-events tr')].slice(1);"
+      "return document.getElementById('account-name').textContent === 'a1' &&"
+      " rows.map((r) => r.cells[1].textContent + ':' + r.cells[6].textContent).join() ==="
+      " '1:x,2:y';"));
+
   // Nothing of the page's own was refused by its Content-Security-Policy, and the policy is in
   // force: an inline script (as an injected one would be) is refused.
   auto log = browser_->ConsoleLog();
