@@ -6,10 +6,9 @@
 #include <optional>
 #include <utility>
 
+#include "http/console_page.h"
 #include "http/query_string.h"
 #include "strandq/event.h"
-
-#include "http/console_page.h"
 
 namespace strandq::http {
 namespace {
