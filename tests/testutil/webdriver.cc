@@ -149,10 +149,17 @@ Result<std::string> WebDriver::Find(const std::string& css) {
 }
 
 Status WebDriver::Click(const std::string& css) {
-  auto id = Find(css);
-  if (!id.ok()) return id.status();
-  auto r = Call(verb::post, session_ + "/element/" + *id + "/click", nlohmann::json::object());
-  return r.ok() ? Status() : r.status();
+  Status clicked;
+  // A page that redraws may replace the element between Find and the click: find it again.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto id = Find(css);
+    if (!id.ok()) return id.status();
+    auto r = Call(verb::post, session_ + "/element/" + *id + "/click", nlohmann::json::object());
+    if (r.ok()) return Status();
+    clicked = r.status();
+    if (clicked.message().find("stale element reference") == std::string::npos) break;
+  }
+  return clicked;
 }
 
 Status WebDriver::Type(const std::string& css, const std::string& text) {

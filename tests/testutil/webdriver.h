@@ -36,7 +36,8 @@ class WebDriver {
                                  nlohmann::json args = nlohmann::json::array());
   // The first element matching a CSS selector (its WebDriver id), or NotFound.
   Result<std::string> Find(const std::string& css);
-  // Clicks / types into the first element matching `css`, as a user would.
+  // Clicks / types into the first element matching `css`, as a user would (a click finds the
+  // element again if the page replaced it meanwhile).
   Status Click(const std::string& css);
   Status Type(const std::string& css, const std::string& text);
   // The page as a PNG file's bytes.

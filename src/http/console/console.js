@@ -40,8 +40,17 @@ function svg(tag, attrs) {
   return node;
 }
 
+// True while the user holds a mouse button or has selected text in `node`: a table is not
+// redrawn under a click or a selection (its rows are rebuilt on every poll).
+let pointerDown = false;
+function busy(node) {
+  const sel = window.getSelection();
+  return pointerDown || (sel !== null && !sel.isCollapsed && node.contains(sel.anchorNode));
+}
+
 function table(id, headings, rows, empty) {
   const t = $(id);
+  if (busy(t)) return;
   t.replaceChildren(el('tr', headings.map((h) => el('th', h))));
   for (const cells of rows) t.append(el('tr', cells.map((c) => el('td', c))));
   if (rows.length === 0) t.append(el('tr', el('td', empty, {colspan: headings.length, class: 'empty'})));
@@ -325,6 +334,11 @@ function init() {
   $('dead-purge-all').addEventListener('click', () => {
     if (confirm('Delete every dead letter for good?')) act('POST', '/v1/dead/purge', {all: true});
   });
+  document.addEventListener('pointerdown', () => { pointerDown = true; });
+  for (const ev of ['pointerup', 'pointercancel']) {
+    document.addEventListener(ev, () => { pointerDown = false; });
+  }
+  window.addEventListener('blur', () => { pointerDown = false; });
   window.addEventListener('hashchange', route);
   document.addEventListener('visibilitychange', () => document.hidden || poll());
   route();
