@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Latency of GET /v1/accounts?sort=backlog&limit=20 (the console's first call) with ACCOUNTS
 # accounts pending, on mem:, sqlite: and redis://, measured with wrk --latency on loopback.
-# Usage: bench/accounts.sh BINARY [ACCOUNTS] [RUNS] [SECONDS] [STORES]
+# Usage: bench/accounts_http.sh BINARY [ACCOUNTS] [RUNS] [SECONDS] [STORES]
 # The workload: account i holds 1 event, 2 when i is a multiple of 7, 6 more when a multiple of
 # 101 (backlogs to sort). mem: is filled through serve (generate --to http://), sqlite: and
 # redis:// directly (generate --to URL), then served by `serve --workers 0`. For each store,
