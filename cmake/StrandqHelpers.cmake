@@ -9,13 +9,13 @@ endfunction()
 # include, and the heavy ones of the HTTP and e2e tests (Beast, nlohmann-json). Parsing them
 # was most of a test's compile time, in each of the three trees `make test` builds. A test whose
 # flags differ from the carrier's still compiles (GCC then parses the headers itself).
-function(strandq_test_pch)
-  add_library(strandq_test_pch OBJECT ${PROJECT_SOURCE_DIR}/tests/testutil/test_pch.cc)
-  strandq_warnings(strandq_test_pch)
-  target_link_libraries(strandq_test_pch PRIVATE GTest::gtest Threads::Threads Boost::boost
+function(strandq_test_pch carrier)
+  add_library(${carrier} OBJECT ${PROJECT_SOURCE_DIR}/tests/testutil/test_pch.cc)
+  strandq_warnings(${carrier})
+  target_link_libraries(${carrier} PRIVATE GTest::gtest Threads::Threads Boost::boost
     nlohmann_json::nlohmann_json)
-  target_compile_options(strandq_test_pch PRIVATE -O0)
-  target_precompile_headers(strandq_test_pch PRIVATE
+  target_compile_options(${carrier} PRIVATE -O0 ${ARGN})
+  target_precompile_headers(${carrier} PRIVATE
     <gtest/gtest.h> <algorithm> <atomic> <chrono> <functional> <map> <memory> <mutex>
     <optional> <set> <sstream> <string> <string_view> <thread> <vector>
     <boost/asio/io_context.hpp> <boost/asio/ip/tcp.hpp> <boost/beast/http/message.hpp>
@@ -45,6 +45,12 @@ function(strandq_test path)
       STRANDQ_PROJECT_VERSION="${PROJECT_VERSION}"
       STRANDQ_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
       STRANDQ_WORKLOADS_DIR="${PROJECT_SOURCE_DIR}/bench/workloads")
+    # 1 when the binary runs under a sanitizer (the driver itself is not instrumented).
+    if(STRANDQ_SANITIZE STREQUAL "")
+      list(APPEND ARG_DEFINITIONS STRANDQ_BINARY_SANITIZED=0)
+    else()
+      list(APPEND ARG_DEFINITIONS STRANDQ_BINARY_SANITIZED=1)
+    endif()
     list(APPEND ARG_DEPENDS strandq_cli)
   elseif("concurrency" IN_LIST ARG_LABELS)
     set(group ${group}_concurrency)
@@ -102,15 +108,16 @@ function(strandq_test_executable name sources libs definitions depends labels)
   target_compile_options(${name} PRIVATE -O0)
   # An e2e test only drives the real binary, which is what a sanitizer build checks: the
   # driver itself is not instrumented (it still links the sanitizer runtime its libraries need).
-  # (Nor can it reuse the instrumented precompiled header: GCC refuses it, -Winvalid-pch.)
+  set(carrier strandq_test_pch)
   if("e2e" IN_LIST labels AND NOT STRANDQ_SANITIZE STREQUAL "")
     target_compile_options(${name} PRIVATE -fno-sanitize=all)
-  else()
-    if(NOT TARGET strandq_test_pch)
-      strandq_test_pch()
-    endif()
-    target_precompile_headers(${name} REUSE_FROM strandq_test_pch)
+    set(carrier strandq_test_pch_plain)
+    set(plain -fno-sanitize=all)
   endif()
+  if(NOT TARGET ${carrier})
+    strandq_test_pch(${carrier} ${plain})
+  endif()
+  target_precompile_headers(${name} REUSE_FROM ${carrier})
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${labels}"
     DISCOVERY_TIMEOUT 60)

@@ -180,6 +180,7 @@ StoreStats StoreModel::Stats(ModelTime now) {
   stats.ready = ready_.size();
   stats.dead = dead_.size();
   stats.paused = paused_.size();
+  FileUnindexed();
   if (!by_age_.empty()) stats.oldest_pending_ns = At(by_age_.Top()).events.front().enqueued_ns;
   return stats;
 }
@@ -230,7 +231,7 @@ size_t StoreModel::ReplayDead(std::span<const uint64_t> ids, ReplayAt at, ModelT
   }
   if (recording_) RecordReplay(replay);
   for (const DeadEntry& entry : replay) {
-    Reindex(entry.slot);
+    MarkUnindexed(entry.slot);
     Unpark(entry.slot);
     if (At(entry.slot).state == State::kIdle) {
       Resume(entry.slot);
@@ -330,7 +331,7 @@ void StoreModel::PopHead(uint32_t slot) {
   strand.events.pop_front();
   --stats_.pending;
   if (strand.events.empty()) --stats_.accounts;
-  Reindex(slot);
+  MarkUnindexed(slot);
 }
 
 void StoreModel::Resume(uint32_t slot) {
@@ -346,7 +347,7 @@ void StoreModel::Rekey(uint32_t slot) {
   if (strand.state == State::kReady) {
     ready_.Update(slot, strand.events.size(), strand.events.front().id);
   }
-  Reindex(slot);
+  MarkUnindexed(slot);
 }
 
 void StoreModel::Unpark(uint32_t slot) {

@@ -204,6 +204,7 @@ class StoreModel {
     bool parked = false;     // stopped by a dead letter (OnDead::kPark)
     bool paused = false;     // stopped by an operator (SetPaused)
     bool dirty = false;      // its record changed since TakeChanges (recording_ only)
+    bool unindexed = false;  // its length or head changed since Reindex (in unindexed_)
   };
   // The fencing token of the strand's latest grant.
   static uint64_t Token(const Strand& strand) {
@@ -230,8 +231,19 @@ class StoreModel {
   // Updates the ready-set key of a ready strand after its events changed.
   void Rekey(uint32_t slot);
   void Unpark(uint32_t slot);
+  // Notes that the strand's length or head changed: the listing indexes file it again before
+  // they are next read (FileUnindexed), so a step pays one flag for them, not two heap updates.
+  void MarkUnindexed(uint32_t slot) {
+    Strand& strand = At(slot);
+    if (!strand.unindexed) {
+      strand.unindexed = true;
+      unindexed_.push_back(slot);
+    }
+  }
   // Puts the strand in (or takes it out of) the listing indexes after its events changed.
   void Reindex(uint32_t slot);
+  // Reindex of every strand MarkUnindexed since the last call.
+  void FileUnindexed();
   // What the listing shows of the strand.
   AccountState StateOf(const Strand& strand) const;
   bool Matches(const Strand& strand, AccountState state) const;
@@ -286,6 +298,7 @@ class StoreModel {
   };
   IndexedHeap<BacklogKey, MoreBacklog> by_backlog_;
   IndexedHeap<uint64_t, std::less<uint64_t>> by_age_;
+  std::vector<uint32_t> unindexed_;      // slots MarkUnindexed since the last FileUnindexed
   std::unordered_set<uint32_t> paused_;  // slots of paused strands
   std::unordered_set<uint32_t> parked_;  // slots of parked strands
   std::list<DeadEntry> dead_;            // oldest first

@@ -11,10 +11,13 @@ namespace strandq {
 
 // DESIGN
 // Listing. The strands with pending events are kept in two indexed heaps (by_backlog_,
-// by_age_), updated whenever a strand's pending count or head changes (Reindex). A listing in
-// one of these orders walks its heap best-first and stops at the limit, so it costs
-// O(limit log limit), whatever the number of accounts; a filter on ready walks the same heap and
-// skips the others. The filters on the rarer states pick from a smaller set and sort it: leased
+// by_age_). A step that changes a strand's pending count or head only marks it
+// (MarkUnindexed: a flag and, the first time, a slot in unindexed_); the listing and Stats file
+// the marked strands first (FileUnindexed, O(log n) each, at most once per strand whatever the
+// steps since). So the hot path stays as it was, and a listing costs O(limit log limit) plus
+// the strands that changed since the previous listing or Stats. A listing walks its heap
+// best-first and stops at the limit; a filter on ready walks the same heap and skips the
+// others. The filters on the rarer states pick from a smaller set and sort it: leased
 // and delayed from timers_, paused and parked from paused_ and parked_.
 
 void StoreModel::Reindex(uint32_t slot) {
@@ -36,6 +39,14 @@ void StoreModel::Reindex(uint32_t slot) {
   } else if (by_age_.KeyOf(slot) != head) {
     by_age_.Update(slot, head);
   }
+}
+
+void StoreModel::FileUnindexed() {
+  for (uint32_t slot : unindexed_) {
+    At(slot).unindexed = false;
+    Reindex(slot);
+  }
+  unindexed_.clear();
 }
 
 AccountState StoreModel::StateOf(const Strand& strand) const {
@@ -107,6 +118,7 @@ std::vector<uint32_t> StoreModel::Candidates(AccountState state) const {
 
 std::vector<AccountInfo> StoreModel::ListAccounts(const AccountQuery& query, ModelTime now) {
   ProcessDue(now);
+  FileUnindexed();
   const bool by_backlog = query.sort == AccountQuery::Sort::kBacklog;
   std::vector<uint32_t> slots;
   if (!query.state || *query.state == AccountState::kReady) {

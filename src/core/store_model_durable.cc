@@ -105,7 +105,7 @@ void StoreModel::Restart(ModelTime now) {
   }
   for (uint32_t slot = 0; slot < slots_.size(); ++slot) {
     Strand& strand = At(slot);
-    Reindex(slot);
+    MarkUnindexed(slot);
     if (!strand.parked) strand.last_error.clear();
     if (strand.state == State::kReady) continue;
     if (auto restored = restored_heads_.find(slot); restored != restored_heads_.end()) {

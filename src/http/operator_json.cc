@@ -80,6 +80,11 @@ void AppendAccount(const AccountInfo& info, int64_t now_ns, const LeaseTokenOf& 
 
 }  // namespace
 
+int64_t OldestPendingAgeNs(const StoreStats& stats, int64_t now_ns) {
+  if (stats.pending == 0 || stats.oldest_pending_ns == 0) return 0;
+  return std::max<int64_t>(0, now_ns - stats.oldest_pending_ns);
+}
+
 std::string AccountJson(const AccountInfo& info, int64_t now_ns, const LeaseTokenOf& token) {
   std::string out;
   AppendAccount(info, now_ns, token, out);

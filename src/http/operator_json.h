@@ -18,6 +18,10 @@ namespace strandq::http {
 // renders a lease's (json_text.h: a JSON string, invalid UTF-8 as U+FFFD). Pure functions of
 // their inputs, thread-safe.
 
+// How long the oldest pending event has waited at `now_ns`, in ns: 0 when nothing is pending,
+// never negative (/v1/stats, /metrics, strandq stats).
+int64_t OldestPendingAgeNs(const StoreStats& stats, int64_t now_ns);
+
 // The opaque token of a leased account's lease, as the pull API hands it out, or nullopt when
 // the caller renders none.
 using LeaseTokenOf = std::function<std::optional<std::string>(const AccountInfo&)>;

@@ -1,8 +1,9 @@
 // Copyright 2026 The strandq Authors.
 #include "http/status_pages.h"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "http/operator_json.h"
 
 namespace strandq::http {
 namespace {
@@ -26,12 +27,6 @@ MetricFamily Gauge(std::string name, std::string help, uint64_t value) {
 uint64_t Retried(const StoreStats& s) {
   const uint64_t failed = s.nacked + s.expired;
   return failed > s.dead_lettered ? failed - s.dead_lettered : 0;
-}
-
-// How long the oldest pending event has waited, in ns; 0 when nothing is pending.
-int64_t OldestPendingAgeNs(const StoreStats& s, int64_t now_ns) {
-  if (s.pending == 0 || s.oldest_pending_ns == 0) return 0;
-  return std::max<int64_t>(0, now_ns - s.oldest_pending_ns);
 }
 
 }  // namespace

@@ -95,8 +95,10 @@ void WorkerPool::Impl::RunSlot(size_t index) {
 
 std::optional<Outcome> WorkerPool::Impl::StartHandler(Slot& slot, size_t index) {
   const uint64_t generation = ++slot.generation;
-  std::shared_ptr<HandlerAttempt> attempt = NextAttempt(slot, index, generation);
+  // The race first: once NextAttempt renews the attempt record, the ticker may time the attempt
+  // out at once, and that outcome must find the race expecting it.
   slot.race.Begin(generation);
+  std::shared_ptr<HandlerAttempt> attempt = NextAttempt(slot, index, generation);
   Completion done = [this, attempt, generation](Outcome outcome) {
     if (!attempt->Settle(generation)) return;  // timed out, or called twice
     OnDone(attempt->index(), generation, std::move(outcome));

@@ -284,6 +284,10 @@ void AcctCliFlow(const std::string& url, const TempDir& dir) {
   ProcessResult pause = Strandq({"pause", "held", "--store", url});
   ASSERT_EQ(pause.exit_code, 0) << pause.err;
   EXPECT_TRUE(Contains(pause.out, "paused held")) << pause.out;
+  ProcessResult stats = Strandq({"stats", "--store", url, "--json"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_EQ(json::parse(stats.out)["paused"], 1) << stats.out;
+  EXPECT_GE(json::parse(stats.out)["oldest_pending_age_ms"].get<int64_t>(), 0) << stats.out;
   const std::string log1 = dir.File("w1.jsonl"), log2 = dir.File("w2.jsonl");
   ProcessResult worker = Strandq({"worker", "--store", url, "--workers", "2", "--work", "noop",
                                   "--log", log1, "--exit-when-drained"});

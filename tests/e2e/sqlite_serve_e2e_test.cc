@@ -244,7 +244,7 @@ TEST_F(SqliteServeE2eTest, KilledAndRestartedUnderLoadLosesNothingAnswered202) {
 // over the time a batch takes, most of them near its end, where it is committed): the store
 // then holds all of its events or none, and all of them once it was answered 202.
 TEST_F(SqliteServeE2eTest, KilledDuringALargeBatchKeepsAllOrNone) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if STRANDQ_BINARY_SANITIZED
   constexpr uint64_t kBatch = 20'000;
 #else
   constexpr uint64_t kBatch = 50'000;

@@ -76,8 +76,8 @@ class RedisStore final : public Store {
   Result<std::vector<DeadLetter>> ListDead(size_t limit) override;
   Result<size_t> ReplayDead(std::span<const uint64_t> ids, ReplayAt at) override;
   Result<size_t> PurgeDead(std::span<const uint64_t> ids) override;
-  // One call each (redis_store_accounts.cc); the listing walks the namespace's `backlog` or
-  // `age` index up to the limit.
+  // One call each (redis_store_accounts.cc); the listing walks the namespace's `accounts`
+  // index (by backlog or by age) up to the limit.
   Result<std::vector<AccountInfo>> ListAccounts(const AccountQuery& query) override;
   Result<AccountDetail> GetAccount(std::string_view account, size_t offset, size_t limit) override;
   Result<AccountInfo> SetPaused(std::string_view account, bool paused) override;

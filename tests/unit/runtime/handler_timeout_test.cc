@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -167,6 +170,66 @@ TEST_P(HandlerTimeoutTest, EachAttemptIsSettledOnceWhenCompletionAndTimeoutRace)
   for (const AttemptRecord& r : log.Records()) acks += r.outcome == AttemptRecord::Outcome::kAck;
   EXPECT_EQ(acks, stats->acked);
   EXPECT_EQ(log.Records().size(), stats->acked + stats->nacked);
+}
+
+}  // namespace
+}  // namespace strandq
+
+namespace strandq {
+namespace {
+
+// The real clock, but each wall reading takes `delay`: the slot reads it while it prepares an
+// attempt, so the ticker sees the attempt running (and timed out) before its Start began, as a
+// slot thread preempted at that point on a loaded machine would let it.
+class SlowWallClock final : public Clock {
+ public:
+  explicit SlowWallClock(std::chrono::milliseconds delay) : delay_(delay) {}
+  int64_t MonotonicNs() override { return SystemClock()->MonotonicNs(); }
+  int64_t WallNs() override {
+    std::this_thread::sleep_for(delay_);
+    return SystemClock()->WallNs();
+  }
+
+ private:
+  const std::chrono::milliseconds delay_;
+};
+
+class AckAtOnceHandler : public Handler {
+ public:
+  void Start(const Event&, boost::asio::io_context&, Completion done,
+             const Cancellation&) override {
+    done(Outcome::Ack());
+  }
+};
+
+// A timeout that settles an attempt before its Start began is that attempt's outcome; it was
+// dropped, the slot stayed busy for ever and Run never returned.
+TEST(HandlerTimeoutRaceTest, ATimeoutBeforeStartBeganFinishesTheAttempt) {
+  EngineOptions engine;
+  engine.max_attempts = 1;
+  std::unique_ptr<Store> store = NewMemoryStore(engine);
+  // One slot, so that it reuses its attempt record: the ticker sees the next attempt as soon
+  // as the record is renewed.
+  ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>(6, NewEvent{"a", ""})).ok());
+  SlowWallClock clock(20ms);
+  AckAtOnceHandler handler;
+  PoolOptions options;
+  options.workers = 1;
+  options.threads = 1;
+  options.handler_timeout = 2ms;
+  options.stop_when_drained = true;
+  options.clock = &clock;
+  WorkerPool pool(*store, handler, nullptr, options);
+  auto run = std::async(std::launch::async, [&] { return pool.Run(); });
+  if (run.wait_for(30s) != std::future_status::ready) {
+    ADD_FAILURE() << "Run did not return: an attempt was never finished";
+    std::fflush(stdout);
+    std::_Exit(1);  // the pool cannot be stopped: its slot waits for ever
+  }
+  EXPECT_TRUE(run.get().ok());
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->pending, 0u);
 }
 
 }  // namespace

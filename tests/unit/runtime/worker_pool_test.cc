@@ -485,7 +485,7 @@ class BlockTheLoopOnceHandler : public Handler {
  public:
   void Start(const Event&, boost::asio::io_context&, Completion done,
              const Cancellation& /*cancel*/) override {
-    if (!blocked_.exchange(true)) std::this_thread::sleep_for(250ms);
+    if (!blocked_.exchange(true)) std::this_thread::sleep_for(600ms);
     done(Outcome::Ack());
   }
 
@@ -495,7 +495,9 @@ class BlockTheLoopOnceHandler : public Handler {
 
 TEST_P(WorkerPoolTest, LeasesWaitingForTheLoopAreExtended) {
   Harness h(GetParam());
-  h.engine.lease_ttl = 60ms;
+  // The loop is blocked for several TTLs; the margin of a TTL over the extension period absorbs
+  // a loaded machine's scheduling delays.
+  h.engine.lease_ttl = 150ms;
   h.engine.max_attempts = 1;
   h.pool.workers = 10;
   h.pool.threads = 1;

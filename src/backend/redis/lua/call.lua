@@ -11,7 +11,7 @@
 -- set by begin(): a function library may not use them while it loads.
 local call, pack, sunpack, format, sub, max, min, tonumber, unpack, pairs, ipairs, next
 local P, K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD
-local K_PAUSED, K_BACKLOG, K_AGE, K_ERRORS, K_CLIENTS
+local K_PAUSED, K_ACCOUNTS, K_ERRORS, K_CLIENTS
 -- CLIENT: the number of the calling client in K_CLIENTS (its lease holder name), 0: none.
 local ARGS, POLICY, TTL, MAX_ATTEMPTS, PARK, CLIENT, NOW
 -- ADDED counts accounts this call added to the ready set, POPPED those it took out; REWAIT is
@@ -19,7 +19,8 @@ local ARGS, POLICY, TTL, MAX_ATTEMPTS, PARK, CLIENT, NOW
 -- costs about as much as all the Lua around it, so a call writes what it changed once, at the
 -- end (flush()): COUNTS, the increments of the stats hash; STATES, the states it read or
 -- wrote, by account, and DIRTY, the accounts whose state it changed; FILED, score/member pairs
--- for `leased`; INDEXED, the accounts whose length or head changed (the listing indexes).
+-- for `leased`; INDEXED, the accounts whose length ('length') or head ('head') changed (the
+-- listing index).
 local ADDED, POPPED, REWAIT, COUNTS, STATES, DIRTY, FILED, INDEXED
 -- Key names by namespace, built once per namespace (string concatenation is not cheap).
 local key_names = {}
@@ -40,11 +41,11 @@ local function begin(keys, args)
   if not k then
     k = {P .. ':ready', P .. ':leased', P .. ':delayed', P .. ':parked', P .. ':wake',
          P .. ':stats', P .. ':seq', P .. ':state', P .. ':dead', P .. ':paused',
-         P .. ':backlog', P .. ':age', P .. ':errors', P .. ':clients'}
+         P .. ':accounts', P .. ':errors', P .. ':clients'}
     key_names[P] = k
   end
   K_READY, K_LEASED, K_DELAYED, K_PARKED, K_WAKE, K_STATS, K_SEQ, K_STATE, K_DEAD, K_PAUSED,
-    K_BACKLOG, K_AGE, K_ERRORS, K_CLIENTS = unpack(k)
+    K_ACCOUNTS, K_ERRORS, K_CLIENTS = unpack(k)
   ARGS = args
   POLICY = args[1]
   TTL = tonumber(args[2])

@@ -2,8 +2,8 @@
 -- the order ('backlog' | 'age'), ARGS[8] the limit (>= 1). Returns {now µs, {account info...}}
 -- (account_info): the accounts with events, paused or parked, in that state (paused, parked: by
 -- the flag), most pending first (ties to the older head) or oldest head first; those without
--- events last, by name. Any state or ready: a walk of `backlog` or `age` that stops at the limit;
--- the other states: their own key's members, sorted here.
+-- events last, by name. Any state or ready: a walk of the backlog or age members of `accounts`
+-- that stops at the limit; the other states: their own key's members, sorted here.
 process_due()
 finish()
 local filter, by_age, limit = ARGS[6], ARGS[7] == 'age', tonumber(ARGS[8])
@@ -40,10 +40,14 @@ local function take(names)
   end
 end
 if filter == '' or filter == 'ready' then
-  local index, from, page = by_age and K_AGE or K_BACKLOG, 0, max(limit, 100)
+  -- The age members of `accounts` have positive scores, the backlog members negative ones.
+  local low, high = '-inf', '(0'
+  if by_age then low, high = '(0', '+inf' end
+  local from, page = 0, max(limit, 100)
   while #out < limit do
-    local names = call('ZRANGE', index, int(from), int(from + page - 1))
+    local names = call('ZRANGEBYSCORE', K_ACCOUNTS, low, high, 'LIMIT', int(from), int(page))
     if #names == 0 then break end
+    for i, member in ipairs(names) do names[i] = sub(member, 2) end
     load_many(names)
     local matching = {}
     for _, a in ipairs(names) do

@@ -36,7 +36,7 @@ for i = first, last, step do
 end
 for a, s in pairs(states) do
   s.head_id = head_id(call('LINDEX', strand(a), '0'))
-  reindex(a, s)
+  reindex(a, s, true)
   unpark(a, s)
 end
 finish()

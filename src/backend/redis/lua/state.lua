@@ -27,32 +27,39 @@ local function save(a, s)
   STATES[a] = s
   DIRTY[a] = true
 end
--- Saves account a's state s after its length or head (s.head_id) changed: flush() re-files it in
--- the listing indexes.
-local function reindex(a, s)
+-- Saves account a's state s after its length changed, and its head (s.head_id) if `head`:
+-- flush() re-files it in the listing index.
+local function reindex(a, s, head)
   save(a, s)
-  INDEXED[a] = true
+  if head then
+    INDEXED[a] = 'head'
+  elseif not INDEXED[a] then
+    INDEXED[a] = 'length'
+  end
 end
 
--- The listing indexes (`backlog`, `age`) of the accounts whose length or head changed: one ZADD
--- each for those with events, one ZREM each for those without.
+-- The listing index `accounts` holds two members per account with events: 'b' .. account,
+-- scored -length * 2^32 + (head id mod 2^32) (negative: the backlog order), and 'a' .. account,
+-- scored by the head id (positive: the age order). One ZADD files the changed ones (the age
+-- member only when the head changed), one ZREM drops those left without events.
 local function flush_indexes()
-  local backlog, age, gone = {}, {}, {}
-  for a in pairs(INDEXED) do
+  local add, gone = {}, {}
+  for a, changed in pairs(INDEXED) do
     local s = STATES[a]
     if s.length > 0 then
-      backlog[#backlog + 1] = int(-s.length * 4294967296 + s.head_id % 4294967296)
-      backlog[#backlog + 1] = a
-      age[#age + 1] = int(s.head_id)
-      age[#age + 1] = a
+      add[#add + 1] = int(-s.length * 4294967296 + s.head_id % 4294967296)
+      add[#add + 1] = 'b' .. a
+      if changed == 'head' then
+        add[#add + 1] = int(s.head_id)
+        add[#add + 1] = 'a' .. a
+      end
     else
-      gone[#gone + 1] = a
+      gone[#gone + 1] = 'b' .. a
+      gone[#gone + 1] = 'a' .. a
     end
   end
-  call_chunked('ZADD', K_BACKLOG, backlog)
-  call_chunked('ZADD', K_AGE, age)
-  call_chunked('ZREM', K_BACKLOG, gone)
-  call_chunked('ZREM', K_AGE, gone)
+  call_chunked('ZADD', K_ACCOUNTS, add)
+  call_chunked('ZREM', K_ACCOUNTS, gone)
 end
 
 -- Writes the call's changes: states (one HSET), `leased` entries (one ZADD), the listing

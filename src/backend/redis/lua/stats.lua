@@ -12,9 +12,9 @@ add('delayed', call('ZCARD', K_DELAYED))
 add('parked', call('SCARD', K_PARKED))
 add('dead', call('ZCARD', K_DEAD))
 add('paused', call('SCARD', K_PAUSED))
--- The oldest head: the first account of `age`.
-local oldest = call('ZRANGE', K_AGE, '0', '0')[1]
-local head = oldest and call('LINDEX', strand(oldest), '0')
+-- The oldest head: the first age member of `accounts` ('a' .. account, positive scores).
+local oldest = call('ZRANGEBYSCORE', K_ACCOUNTS, '(0', '+inf', 'LIMIT', '0', '1')[1]
+local head = oldest and call('LINDEX', strand(sub(oldest, 2)), '0')
 local enqueued_us = 0
 if head then
   local _, _, us = sunpack('<ddd', head)

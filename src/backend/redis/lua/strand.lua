@@ -35,7 +35,7 @@ local function pop_head(a, s)
     s.head_id = 0
     count('accounts', -1)
   end
-  reindex(a, s)
+  reindex(a, s, true)
   return rec, new_head
 end
 
@@ -79,7 +79,7 @@ local function append(from)
     local s = load(a)
     s.length = lens[a]
     if heads[a] then s.head_id = heads[a] end
-    reindex(a, s)
+    reindex(a, s, heads[a] ~= nil)
     resume(a, s)
   end
   return {last - n + 1, seqs}
