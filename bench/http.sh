@@ -14,23 +14,7 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-start_server() {
-  "$bin" serve --bind 127.0.0.1:0 "$@" > "$tmp/serve.out" 2> "$tmp/serve.err" &
-  pid=$!
-  for _ in $(seq 500); do
-    grep -q '^listening on ' "$tmp/serve.out" 2>/dev/null && break
-    sleep 0.01
-  done
-  url="http://$(awk '/^listening on / {print $3; exit}' "$tmp/serve.out")"
-}
-
-stop_server() {
-  kill -TERM "$pid"
-  wait "$pid" || true  # 1 when an ingest-only mem: server ends with events pending
-  pid=
-}
+source bench/serve_lib.sh  # median, start_server, stop_server
 
 # wrk CONNECTIONS [SCRIPT] -> requests/s
 rate() {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/accounts_command.h"
 #include "cli/cli_common.h"
 #include "cli/dlq_command.h"
 #include "cli/drop_command.h"
@@ -74,6 +75,9 @@ int main(int argc, char** argv) {
   strandq::cli::DlqCommand dlq(app);
   strandq::cli::ServeCommand serve(app);
   strandq::cli::DropCommand drop(app);
+  strandq::cli::AccountsCommand accounts(app);
+  strandq::cli::PauseCommand pause(app, /*pause=*/true);
+  strandq::cli::PauseCommand resume(app, /*pause=*/false);
 
   if (argc > 1 && argv[1][0] != '-' && !IsSubcommand(app, argv[1])) {
     std::fprintf(stderr, "strandq: error: unknown command '%s' (see strandq --help)\n", argv[1]);
@@ -102,5 +106,8 @@ int main(int argc, char** argv) {
   if (dlq.selected()) return dlq.Execute();
   if (serve.selected()) return serve.Execute();
   if (drop.selected()) return drop.Execute();
+  if (accounts.selected()) return accounts.Execute();
+  if (pause.selected()) return pause.Execute();
+  if (resume.selected()) return resume.Execute();
   return strandq::cli::kExitUsage;
 }

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/operator_json.h"
+#include "strandq/clock.h"
 #include "strandq/store.h"
 
 namespace strandq::cli {
@@ -35,10 +37,14 @@ int StatsCommand::Execute() {
       {"dead", stats->dead},       {"enqueued", stats->enqueued},
       {"acked", stats->acked},     {"nacked", stats->nacked},
       {"expired", stats->expired}, {"dead_lettered", stats->dead_lettered},
+      {"paused", stats->paused},
   };
+  // How long the oldest pending event has waited (0 when none is pending), as GET /v1/stats.
+  const int64_t oldest_ms = http::OldestPendingAgeNs(*stats, SystemClock()->WallNs()) / 1'000'000;
   if (json_) {
     nlohmann::ordered_json out;
     for (const auto& [name, value] : rows) out[name] = value;
+    out["oldest_pending_age_ms"] = oldest_ms;
     out["drained"] = stats->drained();
     std::printf("%s\n", out.dump().c_str());
   } else {
@@ -46,6 +52,7 @@ int StatsCommand::Execute() {
     for (const auto& [name, value] : rows) {
       std::printf("%-14s %llu\n", name, static_cast<unsigned long long>(value));
     }
+    std::printf("%-14s %lld ms\n", "oldest pending", static_cast<long long>(oldest_ms));
   }
   return kExitOk;
 }

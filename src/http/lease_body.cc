@@ -1,12 +1,10 @@
 // Copyright 2026 The strandq Authors.
 #include "http/lease_body.h"
 
-#include <charconv>
 #include <cstdint>
-#include <functional>
 #include <optional>
 
-#include "http/json_tokens.h"
+#include "http/body_reader.h"
 
 // DESIGN
 // Every body here is an object of scalar fields, or an array of such objects, or (a claim) an
@@ -18,116 +16,6 @@ namespace strandq::http {
 namespace {
 
 using Token = JsonTokens::Token;
-
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-class BodyReader {
- public:
-  // Reads one field's value (its token is the last read); returns an error message or "".
-  using OnField = std::function<std::string(const std::string& name, Token value)>;
-
-  explicit BodyReader(std::string_view body) : tokens_(body) {}
-
-  JsonTokens& tokens() { return tokens_; }
-
-  // After '{' was read: the fields up to '}'. `prefix` ("item 2: " or "") starts messages.
-  Status ReadObject(const std::string& prefix, const OnField& on_field) {
-    std::vector<std::string> seen;
-    for (Token t = tokens_.Next(); t != Token::end_object;) {
-      if (t != Token::value_string) return Fail(prefix, tokens_.Unexpected("a field name"));
-      std::string name = tokens_.String();
-      for (const std::string& s : seen) {
-        if (s == name) return Fail(prefix, "field \"" + name + "\" given twice");
-      }
-      if (tokens_.Next() != Token::name_separator) return Fail(prefix, tokens_.Unexpected("':'"));
-      const Token value = tokens_.Next();
-      if (value == Token::parse_error || value == Token::end_of_input) {
-        return Fail(prefix, tokens_.Unexpected("a value"));
-      }
-      if (std::string error = on_field(name, value); !error.empty()) return Fail(prefix, error);
-      seen.push_back(std::move(name));
-      t = tokens_.Next();
-      if (t == Token::value_separator) {
-        t = tokens_.Next();
-        if (t == Token::end_object) return Fail(prefix, tokens_.Unexpected("a field name"));
-      } else if (t != Token::end_object) {
-        return Fail(prefix, tokens_.Unexpected("',' or '}'"));
-      }
-    }
-    return Status();
-  }
-
-  // The whole body: an array of objects (ReadItems), then the end.
-  Status ReadArray(const std::function<Status(size_t)>& read_item) {
-    if (tokens_.Next() != Token::begin_array) {
-      return Fail("", tokens_.Unexpected("an array of objects ('[')"));
-    }
-    if (Status s = ReadItems(read_item); !s.ok()) return s;
-    return End();
-  }
-
-  // After '[': objects (each read by `read_item(index)` after its '{'), at most
-  // kMaxLeasesPerRequest of them, up to ']'.
-  Status ReadItems(const std::function<Status(size_t)>& read_item) {
-    size_t index = 0;
-    for (Token t = tokens_.Next(); t != Token::end_array; ++index) {
-      const std::string prefix = "item " + std::to_string(index) + ": ";
-      if (index == kMaxLeasesPerRequest) {
-        return Fail("", "more than " + std::to_string(kMaxLeasesPerRequest) +
-                            " items in one request: send them in several");
-      }
-      if (t != Token::begin_object) return Fail(prefix, tokens_.Unexpected("an object"));
-      if (Status s = read_item(index); !s.ok()) return s;
-      t = tokens_.Next();
-      if (t == Token::value_separator) {
-        t = tokens_.Next();
-        if (t == Token::end_array) {
-          return Fail("item " + std::to_string(index + 1) + ": ", tokens_.Unexpected("an object"));
-        }
-      } else if (t != Token::end_array) {
-        return Fail(prefix, tokens_.Unexpected("',' or ']'"));
-      }
-    }
-    return Status();
-  }
-
-  // Nothing but whitespace after the JSON text.
-  Status End() {
-    tokens_.Next();
-    if (!tokens_.AtEnd()) return Fail("", tokens_.Unexpected("the end of the JSON text"));
-    return Status();
-  }
-
-  // The last token as a whole number within [0, max], or an error message.
-  std::string Unsigned(const std::string& name, Token t, uint64_t max, uint64_t& out) const {
-    const std::string range = " must be a whole number from 0 to " + std::to_string(max);
-    if (t != Token::value_unsigned) return "\"" + name + "\"" + range;
-    const std::string_view raw = tokens_.Raw();
-    auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), out);
-    if (ec != std::errc() || end != raw.data() + raw.size() || out > max) {
-      return "\"" + name + "\"" + range + ", not " + std::string(raw.substr(0, 24));
-    }
-    return {};
-  }
-
-  std::string String(const std::string& name, Token t, size_t max_bytes, std::string& out) {
-    if (t != Token::value_string) return "\"" + name + "\" must be a string";
-    if (tokens_.String().size() > max_bytes) {
-      return "\"" + name + "\" is longer than " + std::to_string(max_bytes) + " bytes";
-    }
-    out = std::move(tokens_.String());
-    return {};
-  }
-
-  static Status Fail(const std::string& prefix, const std::string& message) {
-    return Status::InvalidArgument(prefix + message);
-  }
-
- private:
-  JsonTokens tokens_;
-};
 
 // A lease string of any length is read (the body limit bounds it): a bad one is an error of its
 // item, answered by the codec, not of the request.
@@ -207,7 +95,7 @@ Result<ClaimRequest> ParseClaimRequest(std::string_view body) {
     }
     if (name == "settle") {
       if (t != Token::begin_array) return "\"settle\" must be an array of settle items";
-      Status items = reader.ReadItems([&](size_t index) {
+      Status items = reader.ReadItems(kMaxLeasesPerRequest, [&](size_t index) {
         return ReadSettleItem(reader, index, request.settle.emplace_back());
       });
       return items.ok() ? std::string() : "\"settle\": " + items.message();
@@ -222,8 +110,9 @@ Result<ClaimRequest> ParseClaimRequest(std::string_view body) {
 Result<std::vector<SettleItem>> ParseSettleRequest(std::string_view body) {
   std::vector<SettleItem> items;
   BodyReader reader(body);
-  Status s = reader.ReadArray(
-      [&](size_t index) { return ReadSettleItem(reader, index, items.emplace_back()); });
+  Status s = reader.ReadArray(kMaxLeasesPerRequest, [&](size_t index) {
+    return ReadSettleItem(reader, index, items.emplace_back());
+  });
   if (!s.ok()) return s;
   return items;
 }
@@ -231,7 +120,7 @@ Result<std::vector<SettleItem>> ParseSettleRequest(std::string_view body) {
 Result<std::vector<std::string>> ParseExtendRequest(std::string_view body) {
   std::vector<std::string> leases;
   BodyReader reader(body);
-  Status s = reader.ReadArray([&](size_t index) {
+  Status s = reader.ReadArray(kMaxLeasesPerRequest, [&](size_t index) {
     const std::string prefix = "item " + std::to_string(index) + ": ";
     std::string& lease = leases.emplace_back();
     Status r = reader.ReadObject(prefix, [&](const std::string& name, Token t) -> std::string {

@@ -2,37 +2,20 @@
 #include "http/pull_service.h"
 
 #include <algorithm>
-#include <charconv>
-#include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "http/json_text.h"
 #include "http/lease_body.h"
 #include "strandq/clock.h"
 
 namespace strandq::http {
 namespace {
 
-void AppendInt(int64_t value, std::string& out) {
-  char digits[24];
-  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
-}
-
-void AppendString(std::string_view s, std::string& out) {
-  out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string ErrorBody(std::string_view message) {
-  std::string out = "{\"error\":";
-  AppendString(message, out);
-  out += '}';
-  return out;
-}
-
 PullReply Refused(const Status& status) {
   unsigned code = 500;
   if (status.code() == Status::Code::kInvalidArgument) code = 400;
   if (status.code() == Status::Code::kUnavailable) code = 503;
-  return {code, ErrorBody(status.message())};
+  return {code, JsonErrorBody(status.message())};
 }
 
 std::string_view DispositionName(Disposition d) {
@@ -79,11 +62,11 @@ Accepted Decode(const LeaseTokenCodec& codec, std::vector<SettleItem>& items,
   for (size_t i = 0; i < items.size(); ++i) {
     auto decoded = codec.Decode(items[i].lease);
     if (!decoded.ok()) {
-      results[i] = ErrorBody(decoded.status().message());
+      results[i] = JsonErrorBody(decoded.status().message());
       continue;
     }
     if (!seen.insert(items[i].lease).second) {
-      results[i] = ErrorBody("lease given twice in this request (the first item settles it)");
+      results[i] = JsonErrorBody("lease given twice in this request (the first item settles it)");
       continue;
     }
     out.settlements.push_back({std::move(decoded->lease), OutcomeOf(items[i])});
@@ -140,10 +123,10 @@ void PullService::Claim(std::string_view body, const std::string& worker, const 
   if (polls_.stopped() || !request->settle.empty()) {
     return reply(Granted(std::vector<Lease>{}, std::move(head)));
   }
-  reply({503, ErrorBody("too many long-polls waiting at once (--max-long-polls " +
-                        std::to_string(polls_.max_jobs()) +
-                        "): poll again, with a shorter wait_ms or from fewer clients, or raise "
-                        "--max-long-polls")});
+  reply({503, JsonErrorBody("too many long-polls waiting at once (--max-long-polls " +
+                            std::to_string(polls_.max_jobs()) +
+                            "): poll again, with a shorter wait_ms or from fewer clients, or raise "
+                            "--max-long-polls")});
 }
 
 PullReply PullService::Granted(const Result<std::vector<Lease>>& leases, std::string out) const {
@@ -151,7 +134,7 @@ PullReply PullService::Granted(const Result<std::vector<Lease>>& leases, std::st
     // Leases settled in the same request are settled: their results must reach the client.
     if (!out.starts_with("{\"settled\"")) return Refused(leases.status());
     out += "],\"error\":";
-    AppendString(leases.status().message(), out);
+    AppendJsonString(leases.status().message(), out);
     out += '}';
     return {200, std::move(out)};
   }
@@ -162,17 +145,17 @@ PullReply PullService::Granted(const Result<std::vector<Lease>>& leases, std::st
     out += i == 0 ? "{\"lease\":\"" : ",{\"lease\":\"";
     out += codec_.Encode(lease, start_ns);
     out += "\",\"id\":";
-    AppendInt(static_cast<int64_t>(lease.event.id), out);
+    AppendJsonInt(static_cast<int64_t>(lease.event.id), out);
     out += ",\"account\":";
-    AppendString(lease.event.account, out);
+    AppendJsonString(lease.event.account, out);
     out += ",\"seq\":";
-    AppendInt(static_cast<int64_t>(lease.event.seq), out);
+    AppendJsonInt(static_cast<int64_t>(lease.event.seq), out);
     out += ",\"attempt\":";
-    AppendInt(lease.event.attempt, out);
+    AppendJsonInt(lease.event.attempt, out);
     out += ",\"payload\":";
-    AppendString(lease.event.payload, out);
+    AppendJsonString(lease.event.payload, out);
     out += ",\"expires_in_ms\":";
-    AppendInt(ExpiresInMs(lease), out);
+    AppendJsonInt(ExpiresInMs(lease), out);
     out += '}';
   }
   out += "]}";
@@ -222,7 +205,7 @@ std::vector<std::string> PullService::SettleItems(std::vector<SettleItem>& items
       out += DispositionName(result->disposition);
       out += "\"}";
     } else {
-      out = ErrorBody(ItemError(result.status()));
+      out = JsonErrorBody(ItemError(result.status()));
     }
     if (options_.log != nullptr) {
       lines.push_back(AttemptLedger::Final(std::move(accepted.settlements[k]), worker,
@@ -241,16 +224,16 @@ PullReply PullService::Extend(std::string_view body) {
   for (const std::string& token : *leases) {
     auto decoded = codec_.Decode(token);
     if (!decoded.ok()) {
-      results.push_back(ErrorBody(decoded.status().message()));
+      results.push_back(JsonErrorBody(decoded.status().message()));
       continue;
     }
     Lease& lease = decoded->lease;
     if (Status s = store_.Extend(lease); !s.ok()) {
-      results.push_back(ErrorBody(ItemError(s)));
+      results.push_back(JsonErrorBody(ItemError(s)));
       continue;
     }
     std::string out = "{\"ok\":true,\"expires_in_ms\":";
-    AppendInt(ExpiresInMs(lease), out);
+    AppendJsonInt(ExpiresInMs(lease), out);
     out += '}';
     results.push_back(std::move(out));
   }

@@ -67,6 +67,11 @@ class PullService {
 
   PoolProgress Progress() const { return ledger_.Progress(); }
 
+  // `lease` as the opaque token a claim answers for it, granted at `start_ns` (CLOCK_REALTIME).
+  std::string LeaseToken(const Lease& lease, int64_t start_ns) const {
+    return codec_.Encode(lease, start_ns);
+  }
+
  private:
   // Settles the items, logs them, and returns each item's result as JSON.
   std::vector<std::string> SettleItems(std::vector<SettleItem>& items, const std::string& worker);

@@ -7,8 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "http/console_page.h"
 #include "http/event_body.h"
+#include "http/json_text.h"
+#include "http/query_string.h"
 #include "http/status_pages.h"
+#include "strandq/clock.h"
 
 namespace strandq::http {
 namespace {
@@ -54,6 +58,8 @@ unsigned HttpStatusFor(const Status& status) {
   switch (status.code()) {
     case Status::Code::kInvalidArgument:
       return 400;
+    case Status::Code::kNotFound:
+      return 404;
     case Status::Code::kTooLarge:
       return 413;
     case Status::Code::kUnavailable:
@@ -69,7 +75,7 @@ unsigned HttpStatusFor(const Status& status) {
 
 RequestHandler::RequestHandler(Store& store, const HttpServerOptions& options,
                                ServerMetrics& metrics, PullService& pull)
-    : store_(store), options_(options), metrics_(metrics), pull_(pull) {}
+    : store_(store), options_(options), metrics_(metrics), pull_(pull), operator_(store, pull) {}
 
 std::variant<Route, Refusal> RequestHandler::Decide(const Request& head) const {
   RequestHead h;
@@ -112,6 +118,16 @@ std::optional<Response> RequestHandler::Handle(const Route& route, const Request
       return StatusPage(route.endpoint, request.version());
     case Endpoint::kHealthz:
       return MakeResponse(200, "application/json", "{\"status\":\"ok\"}", request.version());
+    case Endpoint::kListAccounts:
+    case Endpoint::kGetAccount:
+    case Endpoint::kPauseAccount:
+    case Endpoint::kResumeAccount:
+    case Endpoint::kListDead:
+    case Endpoint::kReplayDead:
+    case Endpoint::kPurgeDead:
+      return respond(Operate(route, request));
+    case Endpoint::kConsole:
+      return ConsoleFile(request);
   }
   return ErrorResponse(500, "unrouted request", request.version());
 }
@@ -206,6 +222,28 @@ std::variant<std::string, Response> RequestHandler::WorkerName(const Request& re
   return std::string(name);
 }
 
+PullReply RequestHandler::Operate(const Route& route, const Request& request) const {
+  const std::string_view target(request.target().data(), request.target().size());
+  const std::string_view query = QueryOf(target);
+  switch (route.endpoint) {
+    case Endpoint::kListAccounts:
+      return operator_.ListAccounts(query);
+    case Endpoint::kGetAccount:
+      return operator_.GetAccount(route.account, query);
+    case Endpoint::kPauseAccount:
+    case Endpoint::kResumeAccount:
+      return operator_.SetPaused(route.account, route.endpoint == Endpoint::kPauseAccount, query);
+    case Endpoint::kListDead:
+      return operator_.ListDead(query);
+    case Endpoint::kReplayDead:
+      return operator_.ReplayDead(query, request.body());
+    case Endpoint::kPurgeDead:
+      return operator_.PurgeDead(query, request.body());
+    default:
+      return {500, JsonErrorBody("unrouted request")};
+  }
+}
+
 Response RequestHandler::StatusPage(Endpoint endpoint, unsigned version) const {
   auto stats = store_.Stats();
   if (!stats.ok()) {
@@ -214,11 +252,30 @@ Response RequestHandler::StatusPage(Endpoint endpoint, unsigned version) const {
   std::optional<PoolProgress> workers;
   if (options_.worker_progress) workers = options_.worker_progress();
   if (endpoint == Endpoint::kMetrics) {
-    return MakeResponse(200, "text/plain; version=0.0.4; charset=utf-8",
-                        RenderPrometheus(MetricFamilies(*stats, metrics_, workers)), version);
+    return MakeResponse(
+        200, "text/plain; version=0.0.4; charset=utf-8",
+        RenderPrometheus(MetricFamilies(*stats, metrics_, workers, SystemClock()->WallNs())),
+        version);
   }
-  return MakeResponse(200, "application/json", StatsJson(*stats, metrics_.Counters(), workers),
+  return MakeResponse(200, "application/json",
+                      StatsJson(*stats, metrics_.Counters(), workers, SystemClock()->WallNs()),
                       version);
+}
+
+Response RequestHandler::ConsoleFile(const Request& request) const {
+  const std::string_view target(request.target().data(), request.target().size());
+  auto asset = FindConsoleAsset(target.substr(0, target.find('?')));
+  if (!asset) return ErrorResponse(404, "no such console file", request.version());
+  Response res =
+      MakeResponse(200, asset->content_type, std::string(asset->body), request.version());
+  res.set("Content-Security-Policy",
+          boost::beast::string_view(kConsoleContentSecurityPolicy.data(),
+                                    kConsoleContentSecurityPolicy.size()));
+  // The files change only with the binary: revalidate each time, never serve a stale script.
+  res.set(beast_http::field::cache_control, "no-cache");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  return res;
 }
 
 }  // namespace strandq::http

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "http/in_flight_keys.h"
+#include "http/operator_service.h"
 #include "http/pull_service.h"
 #include "http/router.h"
 #include "http/server_metrics.h"
@@ -22,8 +23,8 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 // A JSON error response: {"error":"<message>"} with `status`.
 Response ErrorResponse(unsigned status, std::string_view message, unsigned version);
 
-// The HTTP status for a Status error: InvalidArgument 400, TooLarge 413, Unavailable 503,
-// KeyReused 422, InProgress 409, anything else 500.
+// The HTTP status for a Status error: InvalidArgument 400, NotFound 404, TooLarge 413,
+// Unavailable 503, KeyReused 422, InProgress 409, anything else 500.
 unsigned HttpStatusFor(const Status& status);
 
 // Answers routed requests. Shared by every connection of a server: thread-safe; the only state
@@ -31,7 +32,8 @@ unsigned HttpStatusFor(const Status& status);
 // the whole batch first, then calls Store::Enqueue once (atomic), or Store::EnqueueOnce with
 // an Idempotency-Key header, and answers 202 with the receipts only after it succeeded (a
 // repeat of a key: the first receipts, with Idempotent-Replayed: true). The pull API
-// (/v1/leases...) is PullService's; a long-poll is answered later.
+// (/v1/leases...) is PullService's; a long-poll is answered later. The accounts and dead-letter
+// API (/v1/accounts..., /v1/dead...) is OperatorService's.
 class RequestHandler {
  public:
   // Sends a response that was not ready when Handle returned; called once, from any thread.
@@ -59,11 +61,16 @@ class RequestHandler {
   std::variant<std::string, Response> WorkerName(const Request& request) const;
   // GET /v1/stats or /metrics.
   Response StatusPage(Endpoint endpoint, unsigned version) const;
+  // /v1/accounts... and /v1/dead...
+  PullReply Operate(const Route& route, const Request& request) const;
+  // GET / and the console's other files (static; Content-Security-Policy, no-cache).
+  Response ConsoleFile(const Request& request) const;
 
   Store& store_;
   const HttpServerOptions& options_;
   ServerMetrics& metrics_;
   PullService& pull_;
+  const OperatorService operator_;
   mutable InFlightKeys in_flight_;  // thread-safe
 };
 

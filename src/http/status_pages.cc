@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "strandq/version.h"
+#include "http/operator_json.h"
 
 namespace strandq::http {
 namespace {
@@ -32,15 +33,24 @@ uint64_t Retried(const StoreStats& s) {
 }  // namespace
 
 std::string StatsJson(const StoreStats& s, const HttpServerCounters& c,
-                      const std::optional<PoolProgress>& workers) {
+                      const std::optional<PoolProgress>& workers, int64_t now_ns) {
   nlohmann::ordered_json j;
   j["version"] = kVersion;
-  j["store"] = {
-      {"pending", s.pending}, {"accounts", s.accounts}, {"ready", s.ready},
-      {"leased", s.leased},   {"delayed", s.delayed},   {"parked", s.parked},
-      {"dead", s.dead},       {"enqueued", s.enqueued}, {"acked", s.acked},
-      {"nacked", s.nacked},   {"expired", s.expired},   {"dead_lettered", s.dead_lettered},
-      {"retried", Retried(s)}};
+  j["store"] = {{"pending", s.pending},
+                {"accounts", s.accounts},
+                {"ready", s.ready},
+                {"leased", s.leased},
+                {"delayed", s.delayed},
+                {"parked", s.parked},
+                {"dead", s.dead},
+                {"enqueued", s.enqueued},
+                {"acked", s.acked},
+                {"nacked", s.nacked},
+                {"expired", s.expired},
+                {"dead_lettered", s.dead_lettered},
+                {"retried", Retried(s)},
+                {"paused", s.paused},
+                {"oldest_pending_age_ms", OldestPendingAgeNs(s, now_ns) / 1'000'000}};
   j["server"] = {{"requests", c.requests},
                  {"rejected", c.rejected},
                  {"events_accepted", c.events_accepted},
@@ -60,7 +70,8 @@ std::string StatsJson(const StoreStats& s, const HttpServerCounters& c,
 }
 
 std::vector<MetricFamily> MetricFamilies(const StoreStats& s, const ServerMetrics& server,
-                                         const std::optional<PoolProgress>& workers) {
+                                         const std::optional<PoolProgress>& workers,
+                                         int64_t now_ns) {
   using Type = MetricFamily::Type;
   std::vector<MetricFamily> f;
   f.push_back({"strandq_build_info", "The version of strandq serving", Type::kGauge, {}, {}});
@@ -76,6 +87,14 @@ std::vector<MetricFamily> MetricFamilies(const StoreStats& s, const ServerMetric
   f.push_back(Gauge("strandq_accounts_ready", "Accounts waiting for a worker", s.ready));
   f.push_back(Gauge("strandq_accounts_delayed", "Accounts waiting out a retry backoff", s.delayed));
   f.push_back(Gauge("strandq_accounts_parked", "Accounts stopped by a dead letter", s.parked));
+  f.push_back(Gauge("strandq_accounts_paused", "Accounts paused by an operator", s.paused));
+  MetricFamily oldest{"strandq_oldest_pending_age_seconds",
+                      "How long the oldest pending event has waited (0 when none is pending)",
+                      Type::kGauge,
+                      {},
+                      {}};
+  oldest.samples.push_back({{}, static_cast<double>(OldestPendingAgeNs(s, now_ns)) / 1e9});
+  f.push_back(std::move(oldest));
   f.push_back(Gauge("strandq_dead_letters", "Events in the dead-letter list", s.dead));
 
   const HttpServerCounters c = server.Counters();

@@ -16,14 +16,18 @@ namespace strandq::http {
 // store, every server shows the same figures), this server's counters, and the counters of
 // workers in this process when there are some. Pure functions of their inputs.
 
-// {"store":{...StoreStats...},"server":{...HttpServerCounters...}[,"workers":{...}]}
+// {"store":{...StoreStats...},"server":{...HttpServerCounters...}[,"workers":{...}]}; the
+// store's "oldest_pending_age_ms" is `now_ns` (CLOCK_REALTIME) minus oldest_pending_ns, 0 when
+// nothing is pending.
 std::string StatsJson(const StoreStats& store, const HttpServerCounters& server,
-                      const std::optional<PoolProgress>& workers);
+                      const std::optional<PoolProgress>& workers, int64_t now_ns);
 
 // The families of /metrics: strandq_events_{accepted,processed,retried,dead}_total,
-// strandq_events_{pending,in_flight}, strandq_accounts_{ready,delayed,parked},
-// strandq_dead_letters, strandq_http_* and strandq_event_latency_seconds.
+// strandq_events_{pending,in_flight}, strandq_accounts_{ready,delayed,parked,paused},
+// strandq_oldest_pending_age_seconds (as StatsJson's age), strandq_dead_letters,
+// strandq_http_* and strandq_event_latency_seconds.
 std::vector<MetricFamily> MetricFamilies(const StoreStats& store, const ServerMetrics& server,
-                                         const std::optional<PoolProgress>& workers);
+                                         const std::optional<PoolProgress>& workers,
+                                         int64_t now_ns);
 
 }  // namespace strandq::http

@@ -13,26 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "testutil/free_port.h"
+
 namespace strandq::testing {
 namespace {
-
-// A port the kernel just handed out on 127.0.0.1 (free unless someone takes it right away).
-int FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // True once a PING on 127.0.0.1:port is answered: +PONG, or -NOAUTH from a server with a
 // password.

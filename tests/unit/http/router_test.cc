@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "http/bind_address.h"
+#include "strandq/event.h"
 
 namespace strandq::http {
 namespace {
@@ -92,6 +93,80 @@ TEST(RouterTest, PullEndpointsTakeAuthorizedJsonPosts) {
             415u);
   EXPECT_EQ(std::get<Refusal>(route(verb::post, "/v1/leases/other", "Bearer s3cret", "")).status,
             404u);
+}
+
+TEST(RouterTest, AccountAndDeadLetterPaths) {
+  const std::string token = "s3cret";
+  auto route = [&](verb method, std::string_view path, std::string_view type = "") {
+    return RouteRequest({method, path, "Bearer s3cret", type}, token);
+  };
+  auto endpoint = [&](verb method, std::string_view path) {
+    return std::get<Route>(route(method, path)).endpoint;
+  };
+  EXPECT_EQ(endpoint(verb::get, "/v1/accounts?sort=age"), Endpoint::kListAccounts);
+  EXPECT_EQ(endpoint(verb::get, "/v1/dead?limit=3"), Endpoint::kListDead);
+  EXPECT_EQ(endpoint(verb::post, "/v1/dead/replay"), Endpoint::kReplayDead);
+  EXPECT_EQ(endpoint(verb::post, "/v1/dead/purge"), Endpoint::kPurgeDead);
+  const Route get = std::get<Route>(route(verb::get, "/v1/accounts/acct%2D7?limit=5"));
+  EXPECT_EQ(get.endpoint, Endpoint::kGetAccount);
+  EXPECT_EQ(get.account, "acct-7");
+  const Route pause = std::get<Route>(route(verb::post, "/v1/accounts/a:b@c/pause"));
+  EXPECT_EQ(pause.endpoint, Endpoint::kPauseAccount);
+  EXPECT_EQ(pause.account, "a:b@c");
+  const Route resume = std::get<Route>(route(verb::post, "/v1/accounts/pause/resume"));
+  EXPECT_EQ(resume.endpoint, Endpoint::kResumeAccount);
+  EXPECT_EQ(resume.account, "pause");
+  // An account may be named "pause": GET reads it.
+  EXPECT_EQ(std::get<Route>(route(verb::get, "/v1/accounts/pause")).account, "pause");
+
+  const std::vector<std::pair<Refusal, unsigned>> refused = {
+      {std::get<Refusal>(RouteRequest({verb::get, "/v1/accounts", "", ""}, token)), 401},
+      {std::get<Refusal>(RouteRequest({verb::post, "/v1/dead/purge", "", ""}, token)), 401},
+      {std::get<Refusal>(route(verb::post, "/v1/accounts")), 405},
+      {std::get<Refusal>(route(verb::post, "/v1/accounts/a")), 405},
+      {std::get<Refusal>(route(verb::get, "/v1/accounts/a/pause")), 405},
+      {std::get<Refusal>(route(verb::delete_, "/v1/dead")), 405},
+      {std::get<Refusal>(route(verb::get, "/v1/dead/replay")), 405},
+      {std::get<Refusal>(route(verb::post, "/v1/dead/purge", "text/plain")), 415},
+      {std::get<Refusal>(route(verb::get, "/v1/accounts/")), 404},
+      {std::get<Refusal>(route(verb::get, "/v1/accounts/a/b")), 404},
+      {std::get<Refusal>(route(verb::post, "/v1/accounts/a/resume/pause")), 404},
+      {std::get<Refusal>(route(verb::post, "/v1/accounts/a/stop")), 404},
+      {std::get<Refusal>(route(verb::get, "/v1/dead/other")), 404},
+  };
+  for (const auto& [refusal, status] : refused)
+    EXPECT_EQ(refusal.status, status) << refusal.message;
+  EXPECT_EQ(std::get<Refusal>(route(verb::post, "/v1/accounts/a")).allow, "GET");
+  EXPECT_EQ(std::get<Refusal>(route(verb::get, "/v1/accounts/a/pause")).allow, "POST");
+}
+
+// The account in the path is decoded and checked: a bad escape, a byte no account has, or an
+// overlong name is a 400 naming the problem, never a store call.
+TEST(RouterTest, AccountInThePathIsDecodedAndValidated) {
+  auto refusal = [](std::string_view path) {
+    auto decision = RouteRequest({verb::get, path, "", ""}, "");
+    EXPECT_TRUE(std::holds_alternative<Refusal>(decision)) << path;
+    return std::holds_alternative<Refusal>(decision) ? std::get<Refusal>(decision) : Refusal{};
+  };
+  for (const char* bad : {"/v1/accounts/a%2", "/v1/accounts/%zz", "/v1/accounts/a%"}) {
+    const Refusal r = refusal(bad);
+    EXPECT_EQ(r.status, 400u) << bad;
+    EXPECT_NE(r.message.find("percent-encoding"), std::string::npos) << r.message;
+  }
+  for (const char* bad :
+       {"/v1/accounts/a%20b", "/v1/accounts/a%2Fb", "/v1/accounts/%00", "/v1/accounts/%C3%A9"}) {
+    const Refusal r = refusal(bad);
+    EXPECT_EQ(r.status, 400u) << bad;
+    EXPECT_NE(r.message.find("the account in the path"), std::string::npos) << r.message;
+  }
+  const std::string longest = "/v1/accounts/" + std::string(kMaxAccountBytes, 'a');
+  EXPECT_TRUE(std::holds_alternative<Route>(RouteRequest({verb::get, longest, "", ""}, "")));
+  const Refusal overlong = refusal(longest + "a");
+  EXPECT_EQ(overlong.status, 400u);
+  EXPECT_NE(overlong.message.find("128"), std::string::npos) << overlong.message;
+  const Refusal huge = refusal("/v1/accounts/" + std::string(100'000, '%'));
+  EXPECT_EQ(huge.status, 400u);
+  EXPECT_LT(huge.message.size(), 400u);
 }
 
 TEST(BindAddressTest, ParsesIpv4Ipv6AndLocalhost) {
