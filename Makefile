@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_GEN  := -G Ninja
 RUN_ARGS   ?= --log $(BUILD)/run.jsonl
 
-.PHONY: all deps build run test test-release test-asan test-tsan bench fuzz format format-check clean
+.PHONY: all deps build run test test-release test-asan test-tsan bench fuzz format format-check package clean
 
 all: build
 
@@ -59,6 +59,10 @@ test-tsan: deps
 	  -DSTRANDQ_BUILD_BENCH=OFF > build-tsan.configure.log 2>&1 || (cat build-tsan.configure.log; exit 1)
 	@cmake --build build-tsan -j $(JOBS) --target concurrency_tests
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS) -L concurrency --timeout 300
+
+# The Debian package (CPack): $(BUILD)/strandq_VERSION_ARCH.deb. README.md "Install".
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 bench: build
 	bash bench/run-all

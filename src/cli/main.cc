@@ -17,8 +17,8 @@
 #include "cli/serve_command.h"
 #include "cli/stats_command.h"
 #include "cli/verify_command.h"
-#include "cli/version.h"
 #include "cli/worker_command.h"
+#include "strandq/version.h"
 
 namespace {
 

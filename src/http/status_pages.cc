@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/operator_json.h"
+#include "strandq/version.h"
 
 namespace strandq::http {
 namespace {
@@ -34,6 +35,7 @@ uint64_t Retried(const StoreStats& s) {
 std::string StatsJson(const StoreStats& s, const HttpServerCounters& c,
                       const std::optional<PoolProgress>& workers, int64_t now_ns) {
   nlohmann::ordered_json j;
+  j["version"] = kVersion;
   j["store"] = {{"pending", s.pending},
                 {"accounts", s.accounts},
                 {"ready", s.ready},
@@ -72,6 +74,8 @@ std::vector<MetricFamily> MetricFamilies(const StoreStats& s, const ServerMetric
                                          int64_t now_ns) {
   using Type = MetricFamily::Type;
   std::vector<MetricFamily> f;
+  f.push_back({"strandq_build_info", "The version of strandq serving", Type::kGauge, {}, {}});
+  f.back().samples.push_back({{{"version", std::string(kVersion)}}, 1.0});
   f.push_back(Counter("strandq_events_accepted_total", "Events accepted by the store", s.enqueued));
   f.push_back(Counter("strandq_events_processed_total", "Events acked by a handler", s.acked));
   f.push_back(Counter("strandq_events_retried_total",

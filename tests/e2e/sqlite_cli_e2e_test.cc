@@ -203,5 +203,19 @@ TEST_F(DamagedFileE2eTest, GarbageInItsFirstPage) {
   ExpectRefused("first-page.db", bytes);
 }
 
+// An upgrade never reads a database it does not know: one written by a later format (a newer
+// strandq, then a downgrade) is refused with its format and left as it is.
+TEST_F(DamagedFileE2eTest, ADatabaseOfANewerFormatIsRefused) {
+  const std::string path = dir_.File("newer.db");
+  WriteFile(path, MakeDatabase());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ExpectRefused("newer.db", ReadFile(path));
+  ProcessResult r = Strandq({"stats", "--store", "sqlite:" + path});
+  EXPECT_TRUE(Contains(r.err, "written by a newer strandq (format 99")) << r.err;
+}
+
 }  // namespace
 }  // namespace strandq

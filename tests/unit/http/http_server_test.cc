@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "http/client_connection.h"
+#include "strandq/version.h"
 #include "testutil/loopback_http.h"
 
 namespace strandq {
@@ -289,6 +290,18 @@ TEST_F(HttpServerTest, StatsAndMetricsShowTheCounters) {
         "strandq_event_latency_seconds_count 1\n", "strandq_worker_in_flight 1\n"}) {
     EXPECT_NE(metrics->body.find(line), std::string::npos) << line << metrics->body;
   }
+}
+
+TEST_F(HttpServerTest, StatsAndMetricsNameTheVersion) {
+  Start();
+  auto conn = Connect();
+  auto stats = conn->Request(verb::get, "/v1/stats");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(nlohmann::json::parse(stats->body)["version"], STRANDQ_VERSION);
+  auto metrics = conn->Request(verb::get, "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  const std::string line = "strandq_build_info{version=\"" STRANDQ_VERSION "\"} 1\n";
+  EXPECT_NE(metrics->body.find(line), std::string::npos) << metrics->body;
 }
 
 TEST_F(HttpServerTest, BadChunkedFramingIsAnswered400ThenClosed) {
