@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "strandq/version.h"
 #include "http/operator_json.h"
+#include "strandq/version.h"
 
 namespace strandq::http {
 namespace {
