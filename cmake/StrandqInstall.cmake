@@ -34,10 +34,10 @@ endforeach()
 # The libraries the components use behind the public headers: linked into the shared library;
 # a program that links the static one links them itself.
 target_link_libraries(strandq_shared PRIVATE PkgConfig::HIREDIS SQLite::SQLite3 OpenSSL::Crypto
-  fmt::fmt)
-set(STRANDQ_PRIVATE_LIBS hiredis sqlite3 crypto fmt)
+  fmt::fmt simdjson::simdjson)
+set(STRANDQ_PRIVATE_LIBS hiredis sqlite3 crypto fmt simdjson)
 target_link_libraries(strandq_static INTERFACE "$<INSTALL_INTERFACE:${STRANDQ_PRIVATE_LIBS}>"
-  "$<BUILD_INTERFACE:PkgConfig::HIREDIS;SQLite::SQLite3;OpenSSL::Crypto;fmt::fmt>")
+  "$<BUILD_INTERFACE:PkgConfig::HIREDIS;SQLite::SQLite3;OpenSSL::Crypto;fmt::fmt;simdjson::simdjson>")
 
 set(config_dir ${CMAKE_INSTALL_LIBDIR}/cmake/strandq)
 install(TARGETS strandq_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

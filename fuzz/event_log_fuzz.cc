@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "log/canonical_attempt.h"
+#include "log/fast_attempt.h"
 #include "strandq/event_log.h"
 
 namespace {
@@ -23,7 +23,7 @@ bool Same(const strandq::AttemptRecord& a, const strandq::AttemptRecord& b) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view line(reinterpret_cast<const char*>(data), size);
-  if (auto fast = strandq::ParseCanonicalAttempt(line)) {
+  if (auto fast = strandq::ParseAttemptFast(line)) {
     auto general = strandq::ParseAttemptJson(line);
     if (!general.ok() || !Same(*fast, *general)) std::abort();
   }

@@ -10,8 +10,9 @@
 //
 // Writing is hand-rolled appends (it runs once per event, on the hot path); strings
 // are escaped as JSON and bytes that are not valid UTF-8 become U+FFFD, so every line we write
-// parses. Reading takes the writer's own form by hand (log/canonical_attempt.h) and anything else
-// with nlohmann::json; its exceptions never leave this file.
+// parses. Reading tries simdjson's On Demand parser first (log/fast_attempt.h) and reads anything
+// it gives up on with nlohmann::json, which names what is wrong; its exceptions never leave this
+// file.
 
 #include "strandq/event_log.h"
 
@@ -28,7 +29,7 @@
 #include <optional>
 #include <string>
 
-#include "log/canonical_attempt.h"
+#include "log/fast_attempt.h"
 #include "util/input_file.h"
 
 namespace strandq {
@@ -316,7 +317,7 @@ std::string FormatAttempt(const AttemptRecord& r) {
 }
 
 Result<AttemptRecord> ParseAttempt(std::string_view line) {
-  if (std::optional<AttemptRecord> record = ParseCanonicalAttempt(line)) return std::move(*record);
+  if (std::optional<AttemptRecord> record = ParseAttemptFast(line)) return std::move(*record);
   return ParseAttemptJson(line);
 }
 
