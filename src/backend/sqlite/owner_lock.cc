@@ -43,8 +43,9 @@ Result<OwnerLock> OwnerLock::Acquire(const std::string& database_path) {
     return Status::Unavailable(
         "sqlite:" + database_path + " is in use by " + OwnerOf(fd) +
         ": one process owns a database. Stop that process first (SIGTERM: it finishes what it "
-        "holds), or reach the database through it (strandq serve answers GET /v1/stats and "
-        "POST /v1/events); processes that share a queue need --store redis://");
+        "holds), or reach the database through it (strandq serve answers GET /v1/stats, "
+        "/v1/accounts and /v1/dead, and POST /v1/events); processes that share a queue need "
+        "--store redis://");
   }
   const std::string pid = std::to_string(getpid()) + "\n";
   if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) < 0) {
