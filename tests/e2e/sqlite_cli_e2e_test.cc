@@ -215,6 +215,7 @@ TEST_F(DamagedFileE2eTest, ADatabaseOfANewerFormatIsRefused) {
   ExpectRefused("newer.db", ReadFile(path));
   ProcessResult r = Strandq({"stats", "--store", "sqlite:" + path});
   EXPECT_TRUE(Contains(r.err, "written by a newer strandq (format 99")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "run the strandq that wrote it, or a newer one")) << r.err;
 }
 
 }  // namespace

@@ -73,7 +73,9 @@ Status CheckIdentity(const std::string& named, int32_t application_id, int32_t v
   if (version > kSqliteFormatVersion) {
     return Status::InvalidArgument(named + "written by a newer strandq (format " +
                                    std::to_string(version) + "; this one reads format " +
-                                   std::to_string(kSqliteFormatVersion) + ")");
+                                   std::to_string(kSqliteFormatVersion) +
+                                   "): run the strandq that wrote it, or a newer one; the file "
+                                   "was left as it is");
   }
   return Status();
 }
