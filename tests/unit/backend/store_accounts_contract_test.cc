@@ -18,6 +18,7 @@
 #include "strandq/store.h"
 #include "testutil/engine_options.h"
 #include "testutil/redis_server.h"
+#include "testutil/shared_redis_store.h"
 #include "testutil/temp_dir.h"
 
 namespace strandq {
@@ -26,11 +27,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 using std::chrono::seconds;
-
-testing::RedisServer& AccountsRedis() {
-  static testing::RedisServer server;
-  return server;
-}
 
 class StoreAccountsContractTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -55,15 +51,9 @@ class StoreAccountsContractTest : public ::testing::TestWithParam<std::string> {
     const std::string& backend = GetParam();
     if (backend == "mem") return OpenStore("mem:", options_);
     if (backend == "sqlite") return OpenStore("sqlite:" + dir_.File(name_ + ".db"), options_);
-    testing::RedisServer& redis = AccountsRedis();
-    if (!redis.ok()) return Status::Unavailable(redis.Error());
-    auto url = ParseRedisUrl(redis.Url(name_));
-    if (!url.ok()) return url.status();
     RedisStoreOptions redis_options;
     redis_options.functions = backend == "redis";
-    auto store = RedisStore::Open(*url, options_, redis_options);
-    if (!store.ok()) return store.status();
-    return std::unique_ptr<Store>(std::move(*store));
+    return testing::OpenSharedRedisStore(name_, options_, redis_options);
   }
 
   void Enqueue(const std::vector<NewEvent>& batch) {

@@ -22,6 +22,7 @@
 #include "strandq/store.h"
 #include "testutil/engine_options.h"
 #include "testutil/redis_server.h"
+#include "testutil/shared_redis_store.h"
 #include "testutil/temp_dir.h"
 
 namespace strandq {
@@ -31,34 +32,22 @@ using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 using std::chrono::seconds;
 
-// One redis-server for the whole binary (started on first use, stopped at exit); every store
-// gets a namespace of its own on it.
-testing::RedisServer& SharedRedis() {
-  static testing::RedisServer server;
-  return server;
-}
-
 // Opens a fresh, empty store of backend `name`.
 Result<std::unique_ptr<Store>> OpenBackend(const std::string& name, const EngineOptions& options) {
   if (name == "mem") return OpenStore("mem:", options);
   if (name == "redis") {
     static int namespaces = 0;
-    testing::RedisServer& redis = SharedRedis();
+    testing::RedisServer& redis = testing::SharedRedis();
     if (!redis.ok()) return Status::Unavailable(redis.Error());
     return OpenStore(redis.Url("contract" + std::to_string(++namespaces)), options);
   }
   if (name == "redis_scripts") {
     // The EVALSHA scripts a Redis 6.2 server runs (this server has functions).
     static int namespaces = 0;
-    testing::RedisServer& redis = SharedRedis();
-    if (!redis.ok()) return Status::Unavailable(redis.Error());
-    auto url = ParseRedisUrl(redis.Url("scripts" + std::to_string(++namespaces)));
-    if (!url.ok()) return url.status();
     RedisStoreOptions redis_options;
     redis_options.functions = false;
-    auto store = RedisStore::Open(*url, options, redis_options);
-    if (!store.ok()) return store.status();
-    return std::unique_ptr<Store>(std::move(*store));
+    return testing::OpenSharedRedisStore("scripts" + std::to_string(++namespaces), options,
+                                         redis_options);
   }
   if (name == "sqlite") {
     static testing::TempDir dir;

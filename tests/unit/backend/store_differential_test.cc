@@ -32,6 +32,7 @@
 #include "strandq/clock.h"
 #include "strandq/store.h"
 #include "testutil/redis_server.h"
+#include "testutil/shared_redis_store.h"
 #include "testutil/store_steps.h"
 #include "testutil/temp_dir.h"
 #include "util/random.h"
@@ -107,11 +108,6 @@ class ModelStore final : public Store {
 
 // ---- Backends ----
 
-testing::RedisServer& SharedRedis() {
-  static testing::RedisServer server;
-  return server;
-}
-
 // The database of the sqlite subjects.
 std::string SqlitePathInUse() {
   static testing::TempDir dir;
@@ -133,17 +129,12 @@ Result<std::unique_ptr<Store>> OpenSubject(const std::string& backend, const Eng
     return SqliteStore::Open(SqliteUrl{SqlitePath()}, options, clock, kJitterSeed);
   }
   static int namespaces = 0;
-  testing::RedisServer& redis = SharedRedis();
-  if (!redis.ok()) return Status::Unavailable(redis.Error());
-  auto url = ParseRedisUrl(redis.Url("diff" + std::to_string(++namespaces)));
-  if (!url.ok()) return url.status();
   RedisStoreOptions redis_options;
   redis_options.functions = backend == "redis";
   redis_options.jitter_seed = kJitterSeed;
   redis_options.clock = clock;
-  auto store = RedisStore::Open(*url, options, redis_options);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<Store>(std::move(*store));
+  return testing::OpenSharedRedisStore("diff" + std::to_string(++namespaces), options,
+                                       redis_options);
 }
 
 struct Config {
@@ -268,7 +259,9 @@ std::string Report(const std::string& backend, const Config& config, const std::
 
 TEST_P(StoreDifferentialTest, EveryAnswerIsTheModels) {
   const Plan& plan = GetParam();
-  if (plan.backend.starts_with("redis") && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
+  if (plan.backend.starts_with("redis") && !testing::SharedRedis().ok()) {
+    FAIL() << testing::SharedRedis().Error();
+  }
   for (uint64_t seed = 1; seed <= plan.sequences / kScale; ++seed) {
     Random random(seed);
     const Config config{random.Uniform(2) == 0 ? Policy::kLongest : Policy::kOldest,
@@ -284,7 +277,9 @@ TEST_P(StoreDifferentialTest, EveryAnswerIsTheModels) {
 // Sequences that random ones reach only rarely.
 TEST_P(StoreDifferentialTest, KnownSequences) {
   const Plan& plan = GetParam();
-  if (plan.backend.starts_with("redis") && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
+  if (plan.backend.starts_with("redis") && !testing::SharedRedis().ok()) {
+    FAIL() << testing::SharedRedis().Error();
+  }
   const Op claim{OpKind::kClaim, 1}, expire{OpKind::kAdvance, 4};
   // a0's first event dies; its second expires once (attempt 1, ready); the dead one is
   // replayed at the head: it goes behind the attempted head, which is granted next.
@@ -324,7 +319,9 @@ TEST_P(StoreDifferentialTest, KnownSequences) {
 TEST_P(StoreDifferentialTest, PauseSequences) {
   const Plan& plan = GetParam();
   if (!plan.accounts) GTEST_SKIP() << plan.backend << " does not list its accounts yet";
-  if (plan.backend.starts_with("redis") && !SharedRedis().ok()) FAIL() << SharedRedis().Error();
+  if (plan.backend.starts_with("redis") && !testing::SharedRedis().ok()) {
+    FAIL() << testing::SharedRedis().Error();
+  }
   const Op claim{OpKind::kClaim, 2}, expire{OpKind::kAdvance, 4};
   const Op pause{OpKind::kPause, 0, 1, 0}, resume{OpKind::kPause, 0, 0, 1};
   const std::vector<Op> pauses = {{OpKind::kEnqueue, 3, 0b001000},

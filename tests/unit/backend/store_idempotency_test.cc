@@ -20,16 +20,12 @@
 #include "strandq/store.h"
 #include "testutil/engine_options.h"
 #include "testutil/redis_server.h"
+#include "testutil/shared_redis_store.h"
 
 namespace strandq {
 namespace {
 
 using std::chrono::milliseconds;
-
-testing::RedisServer& OnceRedis() {
-  static testing::RedisServer server;
-  return server;
-}
 
 EngineOptions Options(milliseconds window = milliseconds(500)) {
   EngineOptions options = testing::NoBackoffOptions();
@@ -41,15 +37,10 @@ Result<std::unique_ptr<Store>> OpenOnceBackend(const std::string& name,
                                                const EngineOptions& options) {
   if (name == "mem") return OpenStore("mem:", options);
   static int namespaces = 0;
-  testing::RedisServer& redis = OnceRedis();
-  if (!redis.ok()) return Status::Unavailable(redis.Error());
-  auto url = ParseRedisUrl(redis.Url("once" + std::to_string(++namespaces)));
-  if (!url.ok()) return url.status();
   RedisStoreOptions redis_options;
   redis_options.functions = name == "redis";
-  auto store = RedisStore::Open(*url, options, redis_options);
-  if (!store.ok()) return store.status();
-  return std::unique_ptr<Store>(std::move(*store));
+  return testing::OpenSharedRedisStore("once" + std::to_string(++namespaces), options,
+                                       redis_options);
 }
 
 const std::vector<NewEvent> kBatch = {{"a", "1"}, {"b", "1"}, {"a", "2"}};

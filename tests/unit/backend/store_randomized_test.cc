@@ -25,6 +25,7 @@
 #include "strandq/verifier.h"
 #include "strandq/workload.h"
 #include "testutil/redis_server.h"
+#include "testutil/shared_redis_store.h"
 #include "util/random.h"
 
 namespace strandq {
@@ -64,7 +65,7 @@ class ChaosRun {
     options.retry_backoff_max = milliseconds(4);
     std::string url = "mem:";
     if (s_.backend == "redis") {
-      static testing::RedisServer redis;  // one per test binary; a namespace per run
+      testing::RedisServer& redis = testing::SharedRedis();  // a namespace per run
       EXPECT_TRUE(redis.ok()) << redis.Error();
       url = redis.Url("chaos" + std::to_string(s_.seed));
     }
