@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 bin=$(realpath "$1") accounts=${2:-1000000} runs=${3:-5} secs=${4:-5} stores=${5:-"mem sqlite redis"}
 # shellcheck source=bench/redis_lib.sh
 source bench/redis_lib.sh
-pid=
+tmp=$BENCH_TMP pid=
+# shellcheck source=bench/serve_lib.sh
+source bench/serve_lib.sh
 path='/v1/accounts?sort=backlog&limit=20'
 
 csv=$BENCH_TMP/accounts.csv
@@ -25,30 +27,16 @@ awk -v n="$accounts" 'BEGIN {
   }
 }' > "$csv"
 
-start_server() {  # STORE_URL
-  "$bin" serve --bind 127.0.0.1:0 --workers 0 --store "$1" > "$BENCH_TMP/serve.out" \
-    2> "$BENCH_TMP/serve.err" &
-  pid=$!
+# `serve --workers 0` on STORE_URL; the EXIT trap of redis_lib.sh stops it if the script fails.
+serve_store() {  # STORE_URL
+  start_server --workers 0 --store "$1"
   BENCH_PIDS+=("$pid")
-  for _ in $(seq 6000); do
-    grep -q '^listening on ' "$BENCH_TMP/serve.out" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { cat "$BENCH_TMP/serve.err" >&2; exit 1; }
-    sleep 0.01
-  done
-  url="http://$(awk '/^listening on / {print $3; exit}' "$BENCH_TMP/serve.out")"
-}
-
-stop_server() {
-  kill -TERM "$pid"
-  wait "$pid" || true  # 1 when an ingest-only mem: server ends with events pending
-  pid=
 }
 
 ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" -> milliseconds
   awk '{v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/) v *= 1000; printf "%.2f\n", v}' <<<"$1"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 measure() {  # STORE -> one markdown row
   local store=$1 p50s=() p99s=() rates=() out
@@ -74,17 +62,17 @@ echo "|---|---|---|---|---|---|"
 for store in $stores; do
   case $store in
     mem)
-      start_server mem:
+      serve_store mem:
       "$bin" generate --to "$url" --input "$csv" --batch-size 1000 > /dev/null
       ;;
     sqlite)
       "$bin" generate --to "sqlite:$BENCH_TMP/q.db" --input "$csv" > /dev/null
-      start_server "sqlite:$BENCH_TMP/q.db"
+      serve_store "sqlite:$BENCH_TMP/q.db"
       ;;
     redis)
       redis_start
       "$bin" generate --to "$REDIS_URL" --input "$csv" > /dev/null
-      start_server "$REDIS_URL"
+      serve_store "$REDIS_URL"
       ;;
     *) echo "unknown store $store (mem, sqlite, redis)" >&2; exit 2 ;;
   esac

@@ -31,15 +31,10 @@ for c in wrk redis-server redis-cli; do
 done
 # shellcheck source=bench/redis_lib.sh
 source bench/redis_lib.sh  # BENCH_TMP, redis_start, median; its EXIT trap stops redis-server
-serve_pid=
-stop_serve() {
-  if [ -n "$serve_pid" ]; then
-    kill -TERM "$serve_pid" 2>/dev/null || true
-    wait "$serve_pid" 2>/dev/null || true
-    serve_pid=
-  fi
-}
-trap 'stop_serve; bench_cleanup' EXIT
+tmp=$BENCH_TMP pid=
+# shellcheck source=bench/serve_lib.sh
+source bench/serve_lib.sh  # start_server, stop_server (the server's pid in $pid)
+trap 'if [ -n "$pid" ]; then stop_server; fi; bench_cleanup' EXIT
 db=$BENCH_TMP/db
 mkdir -p "$db"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -94,22 +89,11 @@ echo "(the WAL's), so commits/s cannot exceed it; events/s beyond it come from e
 echo
 
 # --- HTTP ingest ----------------------------------------------------------------------------
-start_serve() {
-  "$bin" serve --bind 127.0.0.1:0 --workers 0 --store "$1" > "$BENCH_TMP/serve.out" \
-    2> "$BENCH_TMP/serve.err" &
-  serve_pid=$!
-  for _ in $(seq 500); do
-    grep -q '^listening on ' "$BENCH_TMP/serve.out" 2>/dev/null && break
-    kill -0 "$serve_pid" 2>/dev/null || { cat "$BENCH_TMP/serve.err" >&2; exit 1; }
-    sleep 0.01
-  done
-  url="http://$(awk '/^listening on / {print $3; exit}' "$BENCH_TMP/serve.out")"
-}
 ingest() {  # STORE_URL -> events/s
   local out
-  start_serve "$1"
+  start_server --workers 0 --store "$1"
   out=$(BATCH=1000 wrk -t1 -c8 -d3s -s bench/post_batch.lua "$url")
-  stop_serve
+  stop_server
   if grep -q "Non-2xx" <<<"$out"; then echo "non-2xx answers:" >&2; echo "$out" >&2; exit 1; fi
   awk '/^Requests\/sec:/ {printf "%d\n", $2 * 1000}' <<<"$out"
 }
