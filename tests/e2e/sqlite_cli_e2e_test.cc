@@ -4,7 +4,6 @@
 // --max-attempts restarts; damaged and foreign files refused with one line, left unchanged.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <csignal>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "e2e/serve_e2e_util.h"
+#include "testutil/sqlite_exec.h"
 #include "testutil/temp_dir.h"
 
 namespace strandq {
@@ -172,14 +172,10 @@ TEST_F(DamagedFileE2eTest, TextFile) {
 
 TEST_F(DamagedFileE2eTest, AnotherApplicationsDatabase) {
   const std::string path = dir_.File("other.db");
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
-                         "INSERT INTO notes (body) VALUES ('keep me'), ('and me');",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(testing::ExecSqlite(path,
+                                "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
+                                "INSERT INTO notes (body) VALUES ('keep me'), ('and me');"),
+            "");
   ExpectRefused("other.db", ReadFile(path));
 }
 
@@ -208,10 +204,7 @@ TEST_F(DamagedFileE2eTest, GarbageInItsFirstPage) {
 TEST_F(DamagedFileE2eTest, ADatabaseOfANewerFormatIsRefused) {
   const std::string path = dir_.File("newer.db");
   WriteFile(path, MakeDatabase());
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(testing::ExecSqlite(path, "PRAGMA user_version = 99"), "");
   ExpectRefused("newer.db", ReadFile(path));
   ProcessResult r = Strandq({"stats", "--store", "sqlite:" + path});
   EXPECT_TRUE(Contains(r.err, "written by a newer strandq (format 99")) << r.err;

@@ -22,6 +22,7 @@
 
 #include "strandq/clock.h"
 #include "strandq/store.h"
+#include "testutil/sqlite_exec.h"
 #include "testutil/temp_dir.h"
 
 namespace strandq {
@@ -165,15 +166,11 @@ TEST_F(SqliteStoreTest, AFormatOneDatabaseIsUpgradedWhenOpened) {
     auto store = Open();
     ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"a", "2"}}).ok());
   }
-  sqlite3* db = nullptr;
   // Format 1 had no table acked (and no column accounts.paused).
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE acked; ALTER TABLE accounts DROP COLUMN paused; "
-                         "PRAGMA user_version = 1",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(testing::ExecSqlite(path_,
+                                "DROP TABLE acked; ALTER TABLE accounts DROP COLUMN paused; "
+                                "PRAGMA user_version = 1"),
+            "");
   {
     auto store = Open();
     std::vector<Lease> leases = ClaimAll(*store);
@@ -192,12 +189,10 @@ TEST_F(SqliteStoreTest, AFormatTwoDatabaseIsUpgradedAndAPauseSurvivesReopening) 
     auto store = Open();
     ASSERT_TRUE(store->Enqueue(std::vector<NewEvent>{{"a", "1"}, {"b", "2"}}).ok());
   }
-  sqlite3* db = nullptr;  // format 2 had no column accounts.paused
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE accounts DROP COLUMN paused; PRAGMA user_version = 2",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  // Format 2 had no column accounts.paused.
+  ASSERT_EQ(testing::ExecSqlite(path_,
+                                "ALTER TABLE accounts DROP COLUMN paused; PRAGMA user_version = 2"),
+            "");
   {
     auto store = Open();
     ASSERT_TRUE(store->SetPaused("a", true).ok());
@@ -380,12 +375,7 @@ TEST_F(RefusedFileTest, ATextFile) {
 }
 
 TEST_F(RefusedFileTest, AnotherApplicationsDatabase) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)", nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(testing::ExecSqlite(path_, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), "");
   ExpectRefused(Status::Code::kInvalidArgument, "another application");
 }
 
