@@ -53,30 +53,41 @@ struct Fields {
   unsigned seen = 0;  // one bit per required field
 };
 
+// How to read each key the writer writes; `required` marks the ones every line has (a bit of
+// Fields::seen each).
+struct FieldReader {
+  std::string_view key;
+  unsigned required;
+  bool (*read)(od::value value, Fields& f);
+};
+constexpr FieldReader kFieldReaders[] = {
+    {"id", 1, [](od::value v, Fields& f) { return ReadUnsigned(v, UINT64_MAX, &f.record.id); }},
+    {"account", 2, [](od::value v, Fields& f) { return ReadString(v, &f.record.account); }},
+    {"seq", 4, [](od::value v, Fields& f) { return ReadUnsigned(v, UINT64_MAX, &f.record.seq); }},
+    {"attempt", 8,
+     [](od::value v, Fields& f) { return ReadUnsigned(v, kMaxAttempts, &f.attempt); }},
+    {"replay", 0, [](od::value v, Fields& f) { return ReadUnsigned(v, kMaxAttempts, &f.replay); }},
+    {"worker", 16, [](od::value v, Fields& f) { return ReadString(v, &f.record.worker); }},
+    {"enqueued_ns", 32, [](od::value v, Fields& f) { return ReadInt64(v, &f.record.enqueued_ns); }},
+    {"start_ns", 64, [](od::value v, Fields& f) { return ReadInt64(v, &f.record.start_ns); }},
+    {"end_ns", 128, [](od::value v, Fields& f) { return ReadInt64(v, &f.record.end_ns); }},
+    {"outcome", 256, [](od::value v, Fields& f) { return ReadString(v, &f.outcome); }},
+    {"error", 0, [](od::value v, Fields& f) { return ReadString(v, &f.record.error); }},
+    {"unconfirmed", 0,
+     [](od::value v, Fields& f) {
+       return v.get_bool().get(f.record.unconfirmed) == simdjson::SUCCESS;
+     }},
+};
+constexpr unsigned kAllRequired = 511;
+
 // Reads one field into `f`; false if its value is not what ParseAttemptJson accepts.
 bool ReadField(std::string_view key, od::value value, Fields& f) {
-  AttemptRecord& r = f.record;
-  struct Required {
-    std::string_view key;
-    unsigned bit;
-  };
-  static constexpr Required kRequired[] = {{"id", 1},        {"account", 2},  {"seq", 4},
-                                           {"attempt", 8},   {"worker", 16},  {"enqueued_ns", 32},
-                                           {"start_ns", 64}, {"end_ns", 128}, {"outcome", 256}};
-  for (const Required& q : kRequired)
-    if (q.key == key) f.seen |= q.bit;
-  if (key == "id") return ReadUnsigned(value, UINT64_MAX, &r.id);
-  if (key == "account") return ReadString(value, &r.account);
-  if (key == "seq") return ReadUnsigned(value, UINT64_MAX, &r.seq);
-  if (key == "attempt") return ReadUnsigned(value, kMaxAttempts, &f.attempt);
-  if (key == "replay") return ReadUnsigned(value, kMaxAttempts, &f.replay);
-  if (key == "worker") return ReadString(value, &r.worker);
-  if (key == "enqueued_ns") return ReadInt64(value, &r.enqueued_ns);
-  if (key == "start_ns") return ReadInt64(value, &r.start_ns);
-  if (key == "end_ns") return ReadInt64(value, &r.end_ns);
-  if (key == "outcome") return ReadString(value, &f.outcome);
-  if (key == "error") return ReadString(value, &r.error);
-  if (key == "unconfirmed") return value.get_bool().get(r.unconfirmed) == simdjson::SUCCESS;
+  for (const FieldReader& reader : kFieldReaders) {
+    if (reader.key == key) {
+      f.seen |= reader.required;
+      return reader.read(value, f);
+    }
+  }
   // Another key: left to ParseAttemptJson (which ignores it), because On Demand would skip its
   // value without validating it, and a line the JSON parser refuses must be refused here too.
   return false;
@@ -106,7 +117,7 @@ std::optional<AttemptRecord> ParseAttemptFast(std::string_view line) {
   }
   // Past the object, only whitespace: the location is then out of the document.
   const bool at_end = doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
-  if (!at_end || f.seen != 511 || !OutcomeOf(f.outcome, &f.record.outcome)) {
+  if (!at_end || f.seen != kAllRequired || !OutcomeOf(f.outcome, &f.record.outcome)) {
     return std::nullopt;
   }
   f.record.attempt = static_cast<uint32_t>(f.attempt);
